@@ -1,0 +1,1 @@
+"""Dataset sources: each fetches, verifies and normalizes one dataset into `data/raw/`."""

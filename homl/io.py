@@ -1,0 +1,100 @@
+"""Every file the pipeline writes goes through here: atomically, and with stable bytes."""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+import os
+import tempfile
+import zipfile
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+METRIC_DIGITS = 6
+_ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
+
+
+@contextmanager
+def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
+    """Yield a temporary path beside `path`; rename it into place only if the block succeeds."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    tmp = Path(tmp)
+    umask = os.umask(0)
+    os.umask(umask)
+    try:
+        yield tmp
+        tmp.chmod(0o666 & ~umask)
+        tmp.replace(path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def write_bytes(path: str | os.PathLike, data: bytes) -> None:
+    """Write `data` to `path` atomically."""
+    with atomic_path(path) as tmp:
+        tmp.write_bytes(data)
+
+
+def _rounded(value):
+    if isinstance(value, Mapping):
+        return {str(k): _rounded(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_rounded(v) for v in value]
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise ValueError(f"refusing to write a non-finite metric: {value}")
+        return round(value, METRIC_DIGITS)
+    return value
+
+
+def write_json(path: str | os.PathLike, data: Mapping) -> None:
+    """Write metrics or parameters as sorted, rounded JSON, so unchanged results keep their bytes."""
+    text = json.dumps(_rounded(data), indent=2, sort_keys=True) + "\n"
+    write_bytes(path, text.encode())
+
+
+def read_json(path: str | os.PathLike) -> dict:
+    """Read a JSON file written by `write_json`."""
+    return json.loads(Path(path).read_text())
+
+
+def save_arrays(path: str | os.PathLike, **arrays: np.ndarray) -> None:
+    """Save arrays as an uncompressed `.npz` with fixed timestamps (np.savez stamps the clock)."""
+    with atomic_path(path) as tmp, zipfile.ZipFile(tmp, "w", zipfile.ZIP_STORED) as archive:
+        for name in sorted(arrays):
+            buffer = io.BytesIO()
+            np.lib.format.write_array(buffer, np.ascontiguousarray(arrays[name]), allow_pickle=False)
+            archive.writestr(zipfile.ZipInfo(f"{name}.npy", _ZIP_EPOCH), buffer.getvalue())
+
+
+def load_arrays(path: str | os.PathLike) -> dict[str, np.ndarray]:
+    """Load every array of an `.npz` file into memory (never unpickling)."""
+    with np.load(path, allow_pickle=False) as data:
+        return {name: data[name] for name in data.files}
+
+
+def write_table(path: str | os.PathLike, table: pd.DataFrame) -> None:
+    """Write a typed table as Parquet."""
+    with atomic_path(path) as tmp:
+        table.to_parquet(tmp, index=False, compression="zstd")
+
+
+def read_table(path: str | os.PathLike) -> pd.DataFrame:
+    """Read a table written by `write_table`."""
+    return pd.read_parquet(path)
+
+
+def write_csv(path: str | os.PathLike, table: pd.DataFrame, float_digits: int = METRIC_DIGITS) -> None:
+    """Write a small table (a DVC plot or a report) as CSV with rounded floats."""
+    with atomic_path(path) as tmp:
+        table.round(float_digits).to_csv(tmp, index=False, lineterminator="\n")

@@ -1,0 +1,29 @@
+"""What every stage script shares: its paths from the command line, and errors a person can read."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from homl.data.download import DataError
+from homl.params import ParamsError
+
+EXPECTED_ERRORS = (DataError, ParamsError, FileNotFoundError)
+
+
+def paths(doc: str, *names: str) -> argparse.Namespace:
+    """Parse the stage's paths (given by dvc.yaml) from the command line, as `Path`s."""
+    parser = argparse.ArgumentParser(description=doc)
+    for name in names:
+        parser.add_argument(name, type=Path)
+    return parser.parse_args()
+
+
+def run(main: Callable[[], None]) -> None:
+    """Run a stage's `main`; an expected failure prints one line and exits with status 1."""
+    try:
+        main()
+    except EXPECTED_ERRORS as error:
+        sys.exit(f"error: {error}")
