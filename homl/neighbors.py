@@ -1,0 +1,244 @@
+"""Exact k-nearest-neighbour search in chunks of float32 matrix products, shared by every KNN stage.
+
+Squared distances |q|^2 - 2 q.r + |r|^2 are computed by BLAS in float32, a chunk of queries at a
+time so memory stays bounded. The best `k + RERANK_MARGIN` candidates of each query are then
+re-ranked with exact float64 distances, ties going to the lower reference index as in scikit-learn.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from sklearn.model_selection import StratifiedKFold
+from tqdm import tqdm
+
+from homl import io
+
+RERANK_MARGIN = 8
+CHUNK_BYTES = 256 << 20
+BLOCK = 64
+WEIGHTS = ("uniform", "distance")
+
+
+def _as_rows(X: np.ndarray) -> np.ndarray:
+    return np.asarray(X).reshape(len(X), -1)
+
+
+def _candidates(approx: np.ndarray, count: int, block: int) -> np.ndarray:
+    """Indices of the `count` smallest entries of each row (in no order).
+
+    The `count` smallest entries of a row all lie in the `count` blocks with the smallest minima, so
+    only those blocks are partitioned: far cheaper than partitioning the whole row.
+    """
+    n_rows, n_cols = approx.shape
+    n_blocks = n_cols // block
+    if n_blocks <= count:
+        return np.argpartition(approx, count - 1, axis=1)[:, :count]
+    blocked = approx[:, : n_blocks * block].reshape(n_rows, n_blocks, block)
+    minima = blocked.min(axis=2)
+    if n_blocks * block < n_cols:  # the ragged tail is one more block
+        minima = np.hstack([minima, approx[:, n_blocks * block :].min(axis=1, keepdims=True)])
+    best_blocks = np.argpartition(minima, count - 1, axis=1)[:, :count]
+    columns = (best_blocks[:, :, None] * block + np.arange(block)).reshape(n_rows, -1)
+    outside = columns >= n_cols  # past the end of the ragged tail block
+    columns[outside] = n_cols - 1
+    values = np.take_along_axis(approx, columns, axis=1)
+    values[outside] = np.inf
+    picked = np.argpartition(values, count - 1, axis=1)[:, :count]
+    return np.take_along_axis(columns, picked, axis=1)
+
+
+def _exact_squared(references, columns, queries64, query_norms, ref_norms64) -> np.ndarray:
+    """Float64 squared distances from each query to its `columns` of `references`."""
+    dots = np.matmul(references[columns].astype(np.float64), queries64[:, :, None])[..., 0]
+    return np.maximum(ref_norms64[columns] - 2 * dots + query_norms[:, None], 0)
+
+
+def kneighbors(
+    queries: np.ndarray,
+    references: np.ndarray,
+    k: int,
+    chunk_bytes: int = CHUNK_BYTES,
+    progress: str | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Distances and indices of the `k` nearest references of every query, nearest first.
+
+    Rows may be images of any shape; they are flattened. Memory is bounded by `chunk_bytes` for the
+    distance block, whatever the number of queries.
+    """
+    queries, references = _as_rows(queries), _as_rows(references)
+    if not 1 <= k <= len(references):
+        raise ValueError(f"k={k} must be between 1 and the number of references ({len(references)})")
+    count = min(k + RERANK_MARGIN, len(references))
+    refs32 = references.astype(np.float32)
+    ref_norms32 = np.einsum("ij,ij->i", refs32, refs32)
+    ref_norms64 = np.einsum("ij,ij->i", references, references, dtype=np.float64)
+    max_ref_norm = float(ref_norms64.max())
+    rows = max(1, chunk_bytes // (4 * len(references)))
+    distances = np.empty((len(queries), k))
+    indices = np.empty((len(queries), k), dtype=np.int64)
+    starts = range(0, len(queries), rows)
+    for start in tqdm(starts, desc=progress, disable=progress is None, unit="chunk"):
+        chunk = queries[start : start + rows]
+        approx = chunk.astype(np.float32) @ refs32.T
+        approx *= -2
+        approx += ref_norms32  # |r|^2 - 2 q.r: the squared distance less |q|^2
+        nearest = _candidates(approx, count, BLOCK)
+        q64 = chunk.astype(np.float64)
+        q_norms = np.einsum("ij,ij->i", q64, q64)
+        exact = _exact_squared(references, nearest, q64, q_norms, ref_norms64)
+        # A reference left out may be as near as the k-th only if its float32 value, which is at
+        # least the candidates' largest, is within rounding error of the k-th exact distance.
+        error = (
+            3
+            * references.shape[1]
+            * np.finfo(np.float32).eps
+            * (np.sqrt(q_norms * max_ref_norm) + max_ref_norm)
+        )
+        kth = np.partition(exact, k - 1, axis=1)[:, k - 1]
+        bound = kth - q_norms + error
+        unsure = np.take_along_axis(approx, nearest, axis=1).max(axis=1) <= bound
+        if count == len(references):
+            unsure[:] = False
+        for row in np.flatnonzero(unsure):
+            wide = np.flatnonzero(approx[row] <= bound[row])
+            wide_exact = _exact_squared(
+                references, wide[None], q64[row : row + 1], q_norms[row : row + 1], ref_norms64
+            )[0]
+            keep = np.lexsort((wide, wide_exact))[:k]
+            nearest[row, :k], exact[row, :k] = wide[keep], wide_exact[keep]
+            exact[row, k:] = np.inf
+        order = np.lexsort((nearest, exact), axis=1)[:, :k]
+        stop = start + len(chunk)
+        indices[start:stop] = np.take_along_axis(nearest, order, axis=1)
+        distances[start:stop] = np.sqrt(np.take_along_axis(exact, order, axis=1))
+    return distances, indices
+
+
+def vote(neighbor_labels: np.ndarray, distances: np.ndarray, weights: str, n_classes: int) -> np.ndarray:
+    """Class scores from the labels of each query's neighbours, as KNeighborsClassifier weighs them.
+
+    With `distance` weights a neighbour at distance zero takes all the weight (shared equally with
+    any other at zero). Returns an (n_queries, n_classes) array of normalized scores.
+    """
+    if weights == "uniform":
+        w = np.ones_like(distances)
+    elif weights == "distance":
+        with np.errstate(divide="ignore"):
+            w = 1.0 / distances
+        exact_match = distances == 0
+        has_match = exact_match.any(axis=1)
+        w[has_match] = exact_match[has_match]
+    else:
+        raise ValueError(f"weights must be one of {WEIGHTS}, got {weights!r}")
+    scores = np.zeros((len(neighbor_labels), n_classes))
+    np.add.at(scores, (np.arange(len(neighbor_labels))[:, None], neighbor_labels), w)
+    return scores / scores.sum(axis=1, keepdims=True)
+
+
+def grid_scores(
+    neighbor_labels: np.ndarray, distances: np.ndarray, truth: np.ndarray, grid, n_classes: int
+) -> list[float]:
+    """Accuracy of every (n_neighbors, weights) candidate from one shared neighbour search."""
+    return [
+        float(np.mean(vote(neighbor_labels[:, :k], distances[:, :k], w, n_classes).argmax(1) == truth))
+        for k, w in grid
+    ]
+
+
+def candidate_grid(n_neighbors: Iterable[int], weights: Iterable[str]) -> list[tuple[int, str]]:
+    """Candidates in GridSearchCV's order (n_neighbors outer, weights inner)."""
+    return [(k, w) for k in n_neighbors for w in weights]
+
+
+def search_knn(
+    X: np.ndarray,
+    y: np.ndarray,
+    n_neighbors: Sequence[int],
+    weights: Sequence[str],
+    folds: int,
+    seed: int,
+    chunk_bytes: int = CHUNK_BYTES,
+) -> pd.DataFrame:
+    """Cross-validated accuracy of every candidate; one neighbour search per fold, for the largest k.
+
+    Folds are stratified and shuffled with `seed`. Returns one row a candidate with its mean and
+    standard deviation over the folds, in grid order.
+    """
+    grid = candidate_grid(n_neighbors, weights)
+    k_max = max(n_neighbors)
+    classes, y_index = np.unique(y, return_inverse=True)
+    splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)
+    scores = []
+    for fold, (train, valid) in enumerate(splitter.split(np.zeros(len(y)), y_index), start=1):
+        distances, indices = kneighbors(
+            X[valid], X[train], k_max, chunk_bytes, progress=f"fold {fold}/{folds}"
+        )
+        scores.append(grid_scores(y_index[train][indices], distances, y_index[valid], grid, len(classes)))
+    scores = np.array(scores)
+    return pd.DataFrame(
+        {
+            "n_neighbors": [k for k, _ in grid],
+            "weights": [w for _, w in grid],
+            "mean_accuracy": scores.mean(axis=0),
+            "std_accuracy": scores.std(axis=0),
+        }
+    )
+
+
+def best_candidate(table: pd.DataFrame) -> dict:
+    """The first candidate with the highest mean accuracy, as GridSearchCV picks it."""
+    row = table.iloc[int(np.argmax(table["mean_accuracy"].to_numpy()))]
+    return {
+        "n_neighbors": int(row["n_neighbors"]),
+        "weights": str(row["weights"]),
+        "cv_accuracy": float(row["mean_accuracy"]),
+        "cv_std": float(row["std_accuracy"]),
+    }
+
+
+class KNNClassifier:
+    """Exact k-nearest-neighbour classifier over images, with scikit-learn's interface.
+
+    Parameters: `n_neighbors` (default 5) and `weights`, `"uniform"` (default) or `"distance"`.
+    """
+
+    def __init__(self, n_neighbors: int = 5, weights: str = "uniform", chunk_bytes: int = CHUNK_BYTES):
+        self.n_neighbors = n_neighbors
+        self.weights = weights
+        self.chunk_bytes = chunk_bytes
+
+    def fit(self, X: np.ndarray, y: np.ndarray) -> KNNClassifier:
+        if self.weights not in WEIGHTS:
+            raise ValueError(f"weights must be one of {WEIGHTS}, got {self.weights!r}")
+        if not 1 <= self.n_neighbors <= len(X):
+            raise ValueError(f"n_neighbors={self.n_neighbors} must be between 1 and {len(X)}")
+        self.X_ = np.asarray(X)
+        self.classes_, self.y_index_ = np.unique(y, return_inverse=True)
+        return self
+
+    def predict_proba(self, X: np.ndarray, progress: str | None = None) -> np.ndarray:
+        distances, indices = kneighbors(X, self.X_, self.n_neighbors, self.chunk_bytes, progress)
+        return vote(self.y_index_[indices], distances, self.weights, len(self.classes_))
+
+    def predict(self, X: np.ndarray, progress: str | None = None) -> np.ndarray:
+        return self.classes_[self.predict_proba(X, progress).argmax(axis=1)]
+
+    def save(self, path: str | Path) -> None:
+        """Save as a plain `.npz` (arrays only: loading it runs no code)."""
+        io.save_arrays(
+            path,
+            X=self.X_,
+            y=self.classes_[self.y_index_],
+            n_neighbors=np.array(self.n_neighbors),
+            weights=np.array(self.weights),
+        )
+
+    @classmethod
+    def load(cls, path: str | Path) -> KNNClassifier:
+        arrays = io.load_arrays(path)
+        model = cls(int(arrays["n_neighbors"]), str(arrays["weights"]))
+        return model.fit(arrays["X"], arrays["y"])

@@ -1,0 +1,92 @@
+import numpy as np
+import pytest
+from sklearn.datasets import load_digits
+from sklearn.model_selection import GridSearchCV, StratifiedKFold
+from sklearn.neighbors import KNeighborsClassifier, NearestNeighbors
+
+from homl.neighbors import KNNClassifier, best_candidate, kneighbors, search_knn
+
+
+def test_chunked_search_matches_scikit_learn_exactly():
+    rng = np.random.default_rng(0)
+    refs, queries = rng.normal(size=(300, 20)), rng.normal(size=(57, 20))
+    expected_d, expected_i = NearestNeighbors(n_neighbors=7, algorithm="brute").fit(refs).kneighbors(queries)
+    distances, indices = kneighbors(queries, refs, 7, chunk_bytes=4 * 300 * 10)  # 10-row chunks
+    np.testing.assert_array_equal(indices, expected_i)
+    np.testing.assert_allclose(distances, expected_d, rtol=1e-12)
+
+
+def test_ties_go_to_the_lower_index():
+    refs = np.array([[1.0], [-1.0], [1.0], [3.0]])
+    _, indices = kneighbors(np.zeros((1, 1)), refs, 3)
+    assert indices.tolist() == [[0, 1, 2]]
+
+
+def test_uint8_images_are_searched_exactly():
+    rng = np.random.default_rng(1)
+    refs = rng.integers(0, 256, (200, 28, 28), dtype=np.uint8)
+    queries = rng.integers(0, 256, (20, 28, 28), dtype=np.uint8)
+    _, expected = (
+        NearestNeighbors(n_neighbors=4)
+        .fit(refs.reshape(200, -1).astype(float))
+        .kneighbors(queries.reshape(20, -1).astype(float))
+    )
+    np.testing.assert_array_equal(kneighbors(queries, refs, 4)[1], expected)
+
+
+def test_shared_search_scores_equal_grid_search_cv_for_every_candidate():
+    X, y = load_digits(return_X_y=True)  # integer pixels: many distance ties
+    X, y = X[:600], y[:600]
+    grid = {"n_neighbors": list(range(1, 8)), "weights": ["uniform", "distance"]}
+    folds = StratifiedKFold(n_splits=4, shuffle=True, random_state=3)
+    reference = GridSearchCV(KNeighborsClassifier(algorithm="brute"), grid, cv=folds).fit(X, y)
+    table = search_knn(X, y, grid["n_neighbors"], grid["weights"], folds=4, seed=3)
+    np.testing.assert_allclose(
+        table["mean_accuracy"], reference.cv_results_["mean_test_score"], rtol=0, atol=1e-12
+    )
+    np.testing.assert_allclose(
+        table["std_accuracy"], reference.cv_results_["std_test_score"], rtol=0, atol=1e-12
+    )
+    best = best_candidate(table)
+    assert (best["n_neighbors"], best["weights"]) == (
+        reference.best_params_["n_neighbors"],
+        reference.best_params_["weights"],
+    )
+
+
+@pytest.mark.parametrize("weights", ["uniform", "distance"])
+def test_classifier_matches_kneighbors_classifier(weights, tmp_path):
+    X, y = load_digits(return_X_y=True)
+    ours = KNNClassifier(4, weights).fit(X[:1200], y[:1200])
+    theirs = KNeighborsClassifier(4, weights=weights, algorithm="brute").fit(X[:1200], y[:1200])
+    np.testing.assert_array_equal(ours.predict(X[1200:]), theirs.predict(X[1200:]))
+    np.testing.assert_allclose(ours.predict_proba(X[1200:]), theirs.predict_proba(X[1200:]), atol=1e-12)
+    ours.save(tmp_path / "knn.npz")
+    loaded = KNNClassifier.load(tmp_path / "knn.npz")
+    assert (loaded.n_neighbors, loaded.weights) == (4, weights)
+    np.testing.assert_array_equal(loaded.predict(X[1200:]), theirs.predict(X[1200:]))
+
+
+def test_a_query_identical_to_a_reference_takes_its_label_with_distance_weights():
+    X = np.array([[0.0], [1.0], [1.1], [1.2]])
+    model = KNNClassifier(3, "distance").fit(X, np.array([0, 1, 1, 1]))
+    assert model.predict(np.array([[0.0]])).tolist() == [0]
+
+
+def test_bad_parameters_are_refused():
+    with pytest.raises(ValueError, match="weights must be one of"):
+        KNNClassifier(3, "gaussian").fit(np.zeros((4, 2)), np.arange(4))
+    with pytest.raises(ValueError, match="n_neighbors=9 must be between 1 and 4"):
+        KNNClassifier(9).fit(np.zeros((4, 2)), np.arange(4))
+
+
+def test_a_ragged_last_block_never_duplicates_a_neighbour():
+    rng = np.random.default_rng(2)
+    refs = rng.normal(size=(64 * 5 + 3, 4))  # blocks of 64 and a tail of 3
+    refs[-1] = 0.0  # the last reference is every query's nearest
+    queries = rng.normal(scale=1e-3, size=(30, 4))
+    _, indices = kneighbors(queries, refs, 3)
+    assert (indices[:, 0] == len(refs) - 1).all()
+    assert all(len(set(row)) == 3 for row in indices)
+    _, expected = NearestNeighbors(n_neighbors=3).fit(refs).kneighbors(queries)
+    np.testing.assert_array_equal(indices, expected)
