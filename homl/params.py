@@ -56,7 +56,15 @@ class Data:
     spam: SpamData
 
 
-SECTIONS: dict[str, type] = {"data": Data}
+@dataclass(frozen=True)
+class Knn:
+    n_neighbors: tuple[Annotated[int, Range(1, None)], ...]
+    weights: tuple[Literal["uniform", "distance"], ...]
+    folds: Annotated[int, Range(2, None)]
+    seed: int
+
+
+SECTIONS: dict[str, type] = {"data": Data, "knn": Knn}
 
 
 def _check(value: Any, hint: Any, key: str) -> Any:

@@ -1,0 +1,59 @@
+"""Benchmark: the shared-neighbour KNN grid search against scikit-learn, in one process on the same data.
+
+1. The 20-candidate, 5-fold grid search on the first N training images: `homl.neighbors.search_knn`
+   against `GridSearchCV(KNeighborsClassifier(algorithm="brute"))`; the scores must agree.
+2. The 10,000 test images against all 60,000 training images: `homl.neighbors.kneighbors` against
+   `KNeighborsClassifier(algorithm="brute").predict`.
+
+Run after `dvc repro` has fetched MNIST:  python bench/knn_search.py [N]
+"""
+
+import sys
+import time
+
+import numpy as np
+from sklearn.model_selection import GridSearchCV, StratifiedKFold
+from sklearn.neighbors import KNeighborsClassifier
+
+from homl.data import mnist
+from homl.neighbors import KNNClassifier, search_knn
+
+
+def timed(function):
+    started = time.perf_counter()
+    result = function()
+    return result, time.perf_counter() - started
+
+
+def main() -> None:
+    n_train = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
+    data = mnist.load("data/raw/mnist.npz")
+    X, y = data.train_images[:n_train].reshape(n_train, -1), data.train_labels[:n_train]
+    grid = {"n_neighbors": list(range(1, 11)), "weights": ["uniform", "distance"]}
+    folds = StratifiedKFold(n_splits=5, shuffle=True, random_state=42)
+
+    ours, ours_s = timed(lambda: search_knn(X, y, grid["n_neighbors"], grid["weights"], 5, 42))
+    search = GridSearchCV(KNeighborsClassifier(algorithm="brute"), grid, cv=folds, n_jobs=1)
+    theirs, theirs_s = timed(lambda: search.fit(X.astype(np.float32), y))
+    gap = np.abs(ours["mean_accuracy"].to_numpy() - theirs.cv_results_["mean_test_score"]).max()
+    print(f"grid search, {n_train} images, 20 candidates x 5 folds:")
+    print(
+        f"  homl {ours_s:.1f} s, GridSearchCV {theirs_s:.1f} s, ratio {theirs_s / ours_s:.1f}x; max score gap {gap:.1e}"
+    )
+
+    train = data.train_images.reshape(60_000, -1)
+    test = data.test_images.reshape(10_000, -1)
+    ours, ours_s = timed(lambda: KNNClassifier(4, "distance").fit(train, data.train_labels).predict(test))
+    reference = KNeighborsClassifier(4, weights="distance", algorithm="brute").fit(
+        train.astype(np.float32), data.train_labels
+    )
+    theirs, theirs_s = timed(lambda: reference.predict(test.astype(np.float32)))
+    print("test set, 10,000 x 60,000, k=4, distance weights:")
+    print(
+        f"  homl {ours_s:.1f} s, scikit-learn brute force {theirs_s:.1f} s, ratio {theirs_s / ours_s:.1f}x; "
+        f"predictions agree on {np.mean(ours == theirs):.4%}"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,38 @@
+"""Classification metrics and the tables DVC plots them from."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from sklearn.metrics import accuracy_score, precision_recall_fscore_support
+
+
+def classification_metrics(y_true: np.ndarray, y_pred: np.ndarray) -> dict:
+    """Accuracy, macro precision/recall/F1 and each class's accuracy (its recall)."""
+    labels = np.unique(y_true)
+    precision, recall, f1, _ = precision_recall_fscore_support(
+        y_true, y_pred, average="macro", zero_division=0
+    )
+    per_class = precision_recall_fscore_support(y_true, y_pred, labels=labels, zero_division=0)[1]
+    return {
+        "accuracy": float(accuracy_score(y_true, y_pred)),
+        "macro_precision": float(precision),
+        "macro_recall": float(recall),
+        "macro_f1": float(f1),
+        "class_accuracy": {str(label): float(value) for label, value in zip(labels, per_class, strict=True)},
+    }
+
+
+def confusion_table(y_true: np.ndarray, y_pred: np.ndarray) -> pd.DataFrame:
+    """One row a prediction (actual, predicted): the input of DVC's confusion template."""
+    return pd.DataFrame({"actual": np.asarray(y_true), "predicted": np.asarray(y_pred)})
+
+
+def most_confident_errors(
+    y_true: np.ndarray, proba: np.ndarray, classes: np.ndarray, count: int
+) -> np.ndarray:
+    """Indices of the `count` wrong predictions made with the highest probability, surest first."""
+    predicted = classes[proba.argmax(axis=1)]
+    wrong = np.flatnonzero(predicted != y_true)
+    confidence = proba[wrong].max(axis=1)
+    return wrong[np.lexsort((wrong, -confidence))][:count]

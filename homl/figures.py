@@ -1,0 +1,29 @@
+"""PNG figures for DVC's image plots, drawn with matplotlib's non-interactive backend."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+
+from homl import io  # noqa: E402
+
+
+def digit_grid(path: str | Path, images: np.ndarray, captions: Sequence[str], columns: int = 8) -> None:
+    """Save 28x28 digits in a grid, each with its caption, as a PNG with stable bytes."""
+    rows = max(1, -(-len(images) // columns))
+    figure, axes = plt.subplots(rows, columns, figsize=(1.3 * columns, 1.5 * rows), squeeze=False)
+    for axis in axes.flat:
+        axis.axis("off")
+    for axis, image, caption in zip(axes.flat, images, captions, strict=False):
+        axis.imshow(np.asarray(image).reshape(28, 28), cmap="binary", interpolation="nearest")
+        axis.set_title(caption, fontsize=8)
+    figure.tight_layout()
+    with io.atomic_path(path) as tmp:
+        figure.savefig(tmp, format="png", dpi=80, metadata={"Software": None})
+    plt.close(figure)
