@@ -64,7 +64,86 @@ class Knn:
     seed: int
 
 
-SECTIONS: dict[str, type] = {"data": Data, "knn": Knn}
+@dataclass(frozen=True)
+class Augment:
+    directions: tuple[Literal["up", "down", "left", "right"], ...]
+    distance: Annotated[int, Range(1, 27)]
+
+
+@dataclass(frozen=True)
+class KnnVariants:
+    deskew: tuple[bool, ...]
+    blur_sigma: tuple[Annotated[float, Range(0, 5)], ...]
+    folds: Annotated[int, Range(2, None)]
+    seed: int
+
+
+@dataclass(frozen=True)
+class Synthetic:
+    rows: Annotated[int, Range(2, None)]
+    intercept: float
+    coefficients: tuple[float, ...]
+    x_max: Annotated[float, Range(0, None)]
+    noise_std: Annotated[float, Range(0, None)]
+    seed: int
+
+
+@dataclass(frozen=True)
+class LargeSynthetic:
+    enabled: bool
+    rows: Annotated[int, Range(2, None)]
+    features: Annotated[int, Range(1, None)]
+    batch_size: Annotated[int, Range(1, None)]
+    n_epochs: Annotated[int, Range(1, None)]
+    seed: int
+
+
+@dataclass(frozen=True)
+class BatchGDParams:
+    eta: Annotated[float, Range(1e-12, None)]
+    n_iterations: Annotated[int, Range(1, None)]
+    tolerance: Annotated[float, Range(0, None)]
+
+
+@dataclass(frozen=True)
+class ScheduleGDParams:
+    n_epochs: Annotated[int, Range(1, None)]
+    t0: Annotated[float, Range(1e-12, None)]
+    t1: Annotated[float, Range(1e-12, None)]
+    seed: int
+
+
+@dataclass(frozen=True)
+class MiniBatchGDParams(ScheduleGDParams):
+    batch_size: Annotated[int, Range(1, None)] = 20
+
+
+@dataclass(frozen=True)
+class SklearnSGDParams:
+    max_iter: Annotated[int, Range(1, None)]
+    tol: Annotated[float, Range(0, None)]
+    eta0: Annotated[float, Range(1e-12, None)]
+    n_iter_no_change: Annotated[int, Range(1, None)]
+    seed: int
+
+
+@dataclass(frozen=True)
+class Linreg:
+    synthetic: Synthetic
+    large: LargeSynthetic
+    batch_gd: BatchGDParams
+    stochastic_gd: ScheduleGDParams
+    minibatch_gd: MiniBatchGDParams
+    sklearn_sgd: SklearnSGDParams
+
+
+SECTIONS: dict[str, type] = {
+    "data": Data,
+    "knn": Knn,
+    "augment": Augment,
+    "knn_variants": KnnVariants,
+    "linreg": Linreg,
+}
 
 
 def _check(value: Any, hint: Any, key: str) -> Any:

@@ -8,9 +8,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 from homl.data.download import DataError
+from homl.linear import DivergenceError
 from homl.params import ParamsError
 
-EXPECTED_ERRORS = (DataError, ParamsError, FileNotFoundError)
+EXPECTED_ERRORS = (DataError, ParamsError, DivergenceError, FileNotFoundError)
 
 
 def paths(doc: str, *names: str) -> argparse.Namespace:

@@ -1,0 +1,107 @@
+"""Whole-array image transforms for (n, height, width) stacks: shifts, deskewing, blur. Array in, array out."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+from scipy import ndimage
+
+DIRECTIONS = {"up": (-1, 0), "down": (1, 0), "left": (0, -1), "right": (0, 1)}
+
+
+def shift_images(images: np.ndarray, dy: int, dx: int) -> np.ndarray:
+    """Shift every image `dy` pixels down and `dx` right (negative: up, left), filling with zeros.
+
+    For whole shifts this equals `scipy.ndimage.shift(image, [dy, dx], cval=0)` on each image.
+    """
+    images = np.asarray(images)
+    height, width = images.shape[-2:]
+    shifted = np.zeros_like(images)
+    if abs(dy) >= height or abs(dx) >= width:
+        return shifted
+    rows_to = slice(max(dy, 0), height + min(dy, 0))
+    rows_from = slice(max(-dy, 0), height + min(-dy, 0))
+    cols_to = slice(max(dx, 0), width + min(dx, 0))
+    cols_from = slice(max(-dx, 0), width + min(-dx, 0))
+    shifted[..., rows_to, cols_to] = images[..., rows_from, cols_from]
+    return shifted
+
+
+def augment_with_shifts(
+    images: np.ndarray, labels: np.ndarray, directions: Sequence[str], distance: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """The images followed by one shifted copy of all of them per direction, and the matching labels."""
+    unknown = sorted(set(directions) - set(DIRECTIONS))
+    if unknown:
+        raise ValueError(f"unknown direction {unknown[0]!r}; allowed: {', '.join(DIRECTIONS)}")
+    copies = [images] + [shift_images(images, *(distance * np.array(DIRECTIONS[d]))) for d in directions]
+    return np.concatenate(copies), np.tile(labels, len(copies))
+
+
+def deskew(images: np.ndarray, chunk: int = 10_000) -> np.ndarray:
+    """Straighten slanted digits and centre them by mass, using the images' second moments.
+
+    Each image is sheared along x by cov(x, y) / var(y) about its centre of mass, which is moved to
+    the image centre (bilinear interpolation, zero outside). Returns float32 images in the input's range.
+    """
+    images = np.asarray(images)
+    return np.concatenate([_deskew_chunk(images[i : i + chunk]) for i in range(0, len(images), chunk)])
+
+
+def _deskew_chunk(images: np.ndarray) -> np.ndarray:
+    n, height, width = images.shape
+    pixels = images.astype(np.float64)
+    rows, cols = np.mgrid[:height, :width].astype(np.float64)
+    mass = pixels.sum(axis=(1, 2))
+    mass[mass == 0] = 1.0
+    row_mean = np.einsum("nij,ij->n", pixels, rows) / mass
+    col_mean = np.einsum("nij,ij->n", pixels, cols) / mass
+    row_var = np.einsum("nij,nij->n", pixels, (rows - row_mean[:, None, None]) ** 2) / mass
+    covariance = (
+        np.einsum("nij,nij->n", pixels, (rows - row_mean[:, None, None]) * (cols - col_mean[:, None, None]))
+        / mass
+    )
+    alpha = np.divide(covariance, row_var, out=np.zeros(n), where=row_var > 0)
+    # Output pixel (r, c) reads input (r + row_mean - h/2, c + alpha * (r - h/2) + col_mean - w/2).
+    centre_r, centre_c = height / 2.0, width / 2.0
+    source_r = rows[None] + (row_mean - centre_r)[:, None, None]
+    source_c = (
+        cols[None] + alpha[:, None, None] * (rows[None] - centre_r) + (col_mean - centre_c)[:, None, None]
+    )
+    return _bilinear(pixels, source_r, source_c).astype(np.float32)
+
+
+def _bilinear(images: np.ndarray, source_r: np.ndarray, source_c: np.ndarray) -> np.ndarray:
+    n, height, width = images.shape
+    padded = np.pad(images, ((0, 0), (1, 1), (1, 1)))
+    r0, c0 = np.floor(source_r), np.floor(source_c)
+    fr, fc = source_r - r0, source_c - c0
+    r0 = np.clip(r0.astype(np.int64) + 1, 0, height + 1)
+    c0 = np.clip(c0.astype(np.int64) + 1, 0, width + 1)
+    r1, c1 = np.minimum(r0 + 1, height + 1), np.minimum(c0 + 1, width + 1)
+    inside = (source_r > -1) & (source_r < height) & (source_c > -1) & (source_c < width)
+    index = np.arange(n)[:, None, None]
+    value = (
+        padded[index, r0, c0] * (1 - fr) * (1 - fc)
+        + padded[index, r0, c1] * (1 - fr) * fc
+        + padded[index, r1, c0] * fr * (1 - fc)
+        + padded[index, r1, c1] * fr * fc
+    )
+    return np.where(inside, value, 0.0)
+
+
+def blur(images: np.ndarray, sigma: float) -> np.ndarray:
+    """Gaussian blur of every image (not across images); `sigma` in pixels, 0 returns the input."""
+    if sigma == 0:
+        return images
+    return ndimage.gaussian_filter(
+        np.asarray(images, dtype=np.float32), sigma=(0, sigma, sigma), mode="constant"
+    )
+
+
+def preprocess(images: np.ndarray, deskewed: bool, blur_sigma: float) -> np.ndarray:
+    """The optional KNN preprocessing: deskewing, then a Gaussian blur."""
+    if deskewed:
+        images = deskew(images)
+    return blur(images, blur_sigma)

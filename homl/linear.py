@@ -1,0 +1,254 @@
+"""Linear regression, chapter 4: the closed forms and three gradient-descent solvers.
+
+Every solver has scikit-learn's interface (`fit`, `predict`, `intercept_`, `coef_`) and keeps
+`theta_` = [intercept, *coef]. The gradient-descent solvers also record `path_` (theta after each
+step) and `loss_` (training MSE after each epoch), and raise `DivergenceError` instead of
+returning NaN when the learning rate is too large.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+MAX_PATH_POINTS = 2_000
+
+
+class DivergenceError(ArithmeticError):
+    """Gradient descent blew up: the learning rate (or schedule) is too large for the data."""
+
+
+def synthetic_data(
+    rows: int, intercept: float, coefficients, x_max: float, noise_std: float, seed: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """The book's data: x uniform in [0, x_max), y = intercept + x . coefficients + Gaussian noise."""
+    rng = np.random.default_rng(seed)
+    X = x_max * rng.random((rows, len(coefficients)))
+    return X, intercept + X @ np.asarray(coefficients) + noise_std * rng.standard_normal(rows)
+
+
+def large_synthetic_data(
+    rows: int, features: int, seed: int, chunk_rows: int = 1_000_000
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Standard-normal X, y = X theta + noise, generated a chunk at a time into one array each.
+
+    Returns X, y and the true [intercept, *coefficients].
+    """
+    rng = np.random.default_rng(seed)
+    theta = rng.uniform(-5, 5, features + 1)
+    X = np.empty((rows, features))
+    y = np.empty(rows)
+    for start in range(0, rows, chunk_rows):
+        stop = min(start + chunk_rows, rows)
+        X[start:stop] = rng.standard_normal((stop - start, features))
+        y[start:stop] = X[start:stop] @ theta[1:] + theta[0] + rng.standard_normal(stop - start)
+    return X, y, theta
+
+
+def standardize(X: np.ndarray) -> np.ndarray:
+    """Zero mean and unit variance per column, as gradient descent wants it."""
+    X = np.asarray(X, dtype=np.float64)
+    return (X - X.mean(axis=0)) / X.std(axis=0)
+
+
+def recorded_steps(total: int, points: int = MAX_PATH_POINTS) -> np.ndarray:
+    """About `points` step numbers in 1..total, spaced evenly on a log scale (the early steps move most)."""
+    return np.unique(np.geomspace(1, max(total, 1), points).astype(np.int64))
+
+
+def with_bias(X: np.ndarray) -> np.ndarray:
+    """X with a leading column of ones (x0 = 1), as the book writes it."""
+    X = np.asarray(X, dtype=np.float64)
+    return np.hstack([np.ones((len(X), 1)), X.reshape(len(X), -1)])
+
+
+def gram_chunked(X: np.ndarray, y: np.ndarray, chunk_rows: int = 1_000_000) -> tuple[np.ndarray, np.ndarray]:
+    """[1 X]^T [1 X] and [1 X]^T y, accumulated a chunk of rows at a time (no copy of X is made)."""
+    n_features = X.shape[1]
+    gram = np.zeros((n_features + 1, n_features + 1))
+    moment = np.zeros(n_features + 1)
+    for start in range(0, len(X), chunk_rows):
+        rows = with_bias(X[start : start + chunk_rows])
+        gram += rows.T @ rows
+        moment += rows.T @ y[start : start + chunk_rows]
+    return gram, moment
+
+
+class _LinearModel:
+    def predict(self, X: np.ndarray) -> np.ndarray:
+        return np.asarray(X, dtype=np.float64).reshape(len(X), -1) @ self.coef_ + self.intercept_
+
+    def _set_theta(self, theta: np.ndarray) -> None:
+        self.theta_ = theta
+        self.intercept_, self.coef_ = float(theta[0]), theta[1:]
+
+
+class NormalEquation(_LinearModel):
+    """theta = (X^T X)^-1 X^T y, solved as a linear system, the normal matrix built in chunks."""
+
+    def fit(self, X: np.ndarray, y: np.ndarray) -> NormalEquation:
+        gram, moment = gram_chunked(np.asarray(X).reshape(len(X), -1), np.asarray(y, dtype=np.float64))
+        self._set_theta(np.linalg.solve(gram, moment))
+        return self
+
+
+class PseudoInverse(_LinearModel):
+    """theta = X^+ y through the SVD (`np.linalg.lstsq`): also defined when X^T X is singular."""
+
+    def fit(self, X: np.ndarray, y: np.ndarray) -> PseudoInverse:
+        theta, *_ = np.linalg.lstsq(with_bias(X), np.asarray(y, dtype=np.float64), rcond=None)
+        self._set_theta(theta)
+        return self
+
+
+def mse(Xb: np.ndarray, y: np.ndarray, theta: np.ndarray) -> float:
+    residual = Xb @ theta - y
+    return float(residual @ residual / len(y))
+
+
+def _check_finite(theta: np.ndarray, solver: str, step: int, setting: str) -> None:
+    if not np.all(np.isfinite(theta)) or np.abs(theta).max() > 1e150:
+        raise DivergenceError(
+            f"{solver} diverged at step {step}: {setting} is too large for this data; lower it"
+        )
+
+
+class BatchGD(_LinearModel):
+    """Batch gradient descent on the MSE.
+
+    Parameters: `eta` learning rate (default 0.1), `n_iterations` at most (default 1000),
+    `tolerance`: stop once the gradient's norm is below it (default 1e-10).
+    """
+
+    def __init__(self, eta: float = 0.1, n_iterations: int = 1000, tolerance: float = 1e-10):
+        self.eta = eta
+        self.n_iterations = n_iterations
+        self.tolerance = tolerance
+
+    def fit(self, X: np.ndarray, y: np.ndarray) -> BatchGD:
+        if self.eta <= 0:
+            raise ValueError(f"eta must be positive, got {self.eta}")
+        Xb, y = with_bias(X), np.asarray(y, dtype=np.float64)
+        theta = np.zeros(Xb.shape[1])
+        path, losses = [theta.copy()], []
+        record = set(recorded_steps(self.n_iterations).tolist())
+        self.n_iter_ = self.n_iterations
+        for iteration in range(1, self.n_iterations + 1):
+            gradient = 2 / len(y) * Xb.T @ (Xb @ theta - y)
+            theta = theta - self.eta * gradient
+            _check_finite(theta, "batch GD", iteration, f"eta={self.eta}")
+            if iteration in record:
+                path.append(theta.copy())
+            losses.append(mse(Xb, y, theta))
+            if np.linalg.norm(gradient) < self.tolerance:
+                self.n_iter_ = iteration
+                break
+        self.path_, self.loss_ = np.array(path), np.array(losses)
+        self._set_theta(theta)
+        return self
+
+
+def learning_schedule(t: np.ndarray | int, t0: float, t1: float):
+    """The book's decaying learning rate t0 / (t + t1)."""
+    return t0 / (t + t1)
+
+
+class StochasticGD(_LinearModel):
+    """Stochastic gradient descent, one random instance a step, with the book's schedule t0 / (t + t1).
+
+    Parameters: `n_epochs` (default 50), `t0` (5), `t1` (50), `seed` (42).
+    """
+
+    def __init__(self, n_epochs: int = 50, t0: float = 5, t1: float = 50, seed: int = 42):
+        self.n_epochs = n_epochs
+        self.t0 = t0
+        self.t1 = t1
+        self.seed = seed
+
+    def fit(self, X: np.ndarray, y: np.ndarray) -> StochasticGD:
+        Xb, y = with_bias(X), np.asarray(y, dtype=np.float64)
+        rng = np.random.default_rng(self.seed)
+        m = len(y)
+        theta = np.zeros(Xb.shape[1])
+        record = set(recorded_steps(self.n_epochs * m).tolist())
+        path, losses = [theta.copy()], []
+        for epoch in range(self.n_epochs):
+            picks = rng.integers(m, size=m)
+            etas = learning_schedule(epoch * m + np.arange(m), self.t0, self.t1)
+            with np.errstate(over="ignore", invalid="ignore"):  # divergence is reported below
+                for step, (i, eta) in enumerate(zip(picks, etas, strict=True)):  # sequential by nature
+                    xi = Xb[i]
+                    theta = theta - eta * 2 * xi * (xi @ theta - y[i])
+                    if epoch * m + step + 1 in record:
+                        path.append(theta.copy())
+            _check_finite(theta, "stochastic GD", (epoch + 1) * m, f"t0/t1={self.t0}/{self.t1}")
+            losses.append(mse(Xb, y, theta))
+        self.path_, self.loss_ = np.array(path), np.array(losses)
+        self._set_theta(theta)
+        return self
+
+
+class MiniBatchGD(_LinearModel):
+    """Mini-batch gradient descent over shuffled batches, with the schedule t0 / (t + t1), t counting batches.
+
+    Parameters: `batch_size` (default 20), `n_epochs` (50), `t0` (200), `t1` (1000), `seed` (42).
+    Works on any array-like X indexable by rows (a memory map too): only one batch is copied at a time.
+    """
+
+    def __init__(
+        self, batch_size: int = 20, n_epochs: int = 50, t0: float = 200, t1: float = 1000, seed: int = 42
+    ):
+        self.batch_size = batch_size
+        self.n_epochs = n_epochs
+        self.t0 = t0
+        self.t1 = t1
+        self.seed = seed
+
+    def fit(self, X: np.ndarray, y: np.ndarray) -> MiniBatchGD:
+        X = np.asarray(X).reshape(len(X), -1)
+        y = np.asarray(y)
+        rng = np.random.default_rng(self.seed)
+        m = len(y)
+        theta = np.zeros(X.shape[1] + 1)
+        batches = range(0, m, self.batch_size)
+        record = set(recorded_steps(self.n_epochs * len(batches)).tolist())
+        path, losses = [theta.copy()], []
+        t = 0
+        for _ in range(self.n_epochs):
+            order = rng.permutation(m)
+            for start in batches:
+                rows = np.sort(order[start : start + self.batch_size])
+                Xb, yb = with_bias(X[rows]), y[rows]
+                gradient = 2 / len(rows) * Xb.T @ (Xb @ theta - yb)
+                theta = theta - learning_schedule(t, self.t0, self.t1) * gradient
+                t += 1
+                if t in record:
+                    path.append(theta.copy())
+            _check_finite(theta, "mini-batch GD", t, f"t0/t1={self.t0}/{self.t1}")
+            losses.append(self._mse_chunked(X, y, theta))
+        self.path_, self.loss_ = np.array(path), np.array(losses)
+        self._set_theta(theta)
+        return self
+
+    @staticmethod
+    def _mse_chunked(X: np.ndarray, y: np.ndarray, theta: np.ndarray, chunk_rows: int = 1_000_000) -> float:
+        total = 0.0
+        for start in range(0, len(y), chunk_rows):
+            residual = X[start : start + chunk_rows] @ theta[1:] + theta[0] - y[start : start + chunk_rows]
+            total += float(residual @ residual)
+        return total / len(y)
+
+
+def theta_of(model) -> np.ndarray:
+    """[intercept, *coefficients] of any fitted linear model, scikit-learn's included."""
+    return np.concatenate([np.ravel(model.intercept_), np.ravel(model.coef_)])
+
+
+def solver_report(model, X: np.ndarray, y: np.ndarray, reference: np.ndarray, epochs: int) -> dict:
+    """Distance of a fitted model's theta to the closed form, its training RMSE and its epochs."""
+    theta = theta_of(model)
+    residual = model.predict(X) - y
+    return {
+        "distance_to_closed_form": float(np.linalg.norm(theta - reference)),
+        "train_rmse": float(np.sqrt(np.mean(residual**2))),
+        "epochs": int(epochs),
+    }

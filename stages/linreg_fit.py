@@ -1,0 +1,74 @@
+"""Fit every linear-regression solver on both data sets; compare each with the closed form."""
+
+import pandas as pd
+from sklearn.linear_model import LinearRegression, SGDRegressor
+
+from homl import io, params, stage
+from homl.linear import (
+    BatchGD,
+    MiniBatchGD,
+    NormalEquation,
+    PseudoInverse,
+    StochasticGD,
+    solver_report,
+    theta_of,
+)
+
+GD_SOLVERS = ("batch_gd", "stochastic_gd", "minibatch_gd")
+
+
+def solvers(cfg) -> dict:
+    mb, sgd, sk = cfg.minibatch_gd, cfg.stochastic_gd, cfg.sklearn_sgd
+    return {
+        "normal_equation": NormalEquation(),
+        "pseudo_inverse": PseudoInverse(),
+        "batch_gd": BatchGD(cfg.batch_gd.eta, cfg.batch_gd.n_iterations, cfg.batch_gd.tolerance),
+        "stochastic_gd": StochasticGD(sgd.n_epochs, sgd.t0, sgd.t1, sgd.seed),
+        "minibatch_gd": MiniBatchGD(mb.batch_size, mb.n_epochs, mb.t0, mb.t1, mb.seed),
+        "sklearn_linear_regression": LinearRegression(),
+        "sklearn_sgd_regressor": SGDRegressor(
+            max_iter=sk.max_iter,
+            tol=sk.tol,
+            penalty=None,
+            eta0=sk.eta0,
+            n_iter_no_change=sk.n_iter_no_change,
+            random_state=sk.seed,
+        ),
+    }
+
+
+def epochs(name: str, model) -> int:
+    return len(model.loss_) if name in GD_SOLVERS else getattr(model, "n_iter_", 1)
+
+
+def main() -> None:
+    args = stage.paths(__doc__, "synthetic", "diabetes", "metrics", "plots")
+    cfg = params.load("linreg")
+    metrics, fitted = {}, {}
+    for dataset, path in (("synthetic", args.synthetic), ("diabetes", args.diabetes)):
+        data = io.load_arrays(path)
+        models = {name: model.fit(data["X"], data["y"]) for name, model in solvers(cfg).items()}
+        closed_form = models["normal_equation"].theta_
+        metrics[dataset] = {
+            name: solver_report(model, data["X"], data["y"], closed_form, epochs(name, model))
+            for name, model in models.items()
+        }
+        fitted[dataset] = models
+    for name, model in fitted["synthetic"].items():
+        metrics["synthetic"][name]["theta"] = theta_of(model).tolist()
+    io.write_json(args.metrics, metrics)
+    for name in GD_SOLVERS:
+        model = fitted["synthetic"][name]
+        io.write_csv(
+            args.plots / f"path_{name}.csv", pd.DataFrame(model.path_[:, :2], columns=["theta0", "theta1"])
+        )
+        for dataset in ("synthetic", "diabetes"):
+            loss = fitted[dataset][name].loss_
+            io.write_csv(
+                args.plots / f"loss_{dataset}_{name}.csv",
+                pd.DataFrame({"epoch": range(1, len(loss) + 1), "mse": loss}),
+            )
+
+
+if __name__ == "__main__":
+    stage.run(main)
