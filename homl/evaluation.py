@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from sklearn.metrics import accuracy_score, precision_recall_fscore_support
+from sklearn.metrics import accuracy_score, precision_recall_fscore_support, roc_auc_score
 
 
 def classification_metrics(y_true: np.ndarray, y_pred: np.ndarray) -> dict:
@@ -20,6 +20,20 @@ def classification_metrics(y_true: np.ndarray, y_pred: np.ndarray) -> dict:
         "macro_recall": float(recall),
         "macro_f1": float(f1),
         "class_accuracy": {str(label): float(value) for label, value in zip(labels, per_class, strict=True)},
+    }
+
+
+def binary_metrics(y_true: np.ndarray, y_pred: np.ndarray, scores: np.ndarray) -> dict:
+    """Accuracy, precision, recall and F1 of the positive class, and ROC AUC of the scores."""
+    precision, recall, f1, _ = precision_recall_fscore_support(
+        y_true, y_pred, average="binary", zero_division=0
+    )
+    return {
+        "accuracy": float(accuracy_score(y_true, y_pred)),
+        "precision": float(precision),
+        "recall": float(recall),
+        "f1": float(f1),
+        "roc_auc": float(roc_auc_score(y_true, scores)),
     }
 
 

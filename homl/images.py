@@ -105,3 +105,23 @@ def preprocess(images: np.ndarray, deskewed: bool, blur_sigma: float) -> np.ndar
     if deskewed:
         images = deskew(images)
     return blur(images, blur_sigma)
+
+
+def add_noise(images: np.ndarray, low: int, high: int, rng: np.random.Generator) -> np.ndarray:
+    """The book's noise: an integer drawn from [low, high) added to every pixel, no clipping (int16)."""
+    return images.astype(np.int16) + rng.integers(low, high, images.shape, dtype=np.int16)
+
+
+def uniform_noise_moments(low: int, high: int) -> tuple[float, float]:
+    """Mean and variance of an integer drawn uniformly from [low, high)."""
+    return (low + high - 1) / 2, ((high - low) ** 2 - 1) / 12
+
+
+def psnr(cleaned: np.ndarray, target: np.ndarray, peak: float = 255.0) -> float:
+    """Peak signal-to-noise ratio in dB over the whole stack: 10 log10(peak^2 / MSE)."""
+    return float("inf") if (error := mse(cleaned, target)) == 0 else 10 * np.log10(peak**2 / error)
+
+
+def mse(cleaned: np.ndarray, target: np.ndarray) -> float:
+    """Mean squared error per pixel."""
+    return float(np.mean((np.asarray(cleaned, dtype=np.float64) - target) ** 2))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import math
@@ -12,6 +13,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
+import joblib
 import numpy as np
 import pandas as pd
 
@@ -98,3 +100,32 @@ def write_csv(path: str | os.PathLike, table: pd.DataFrame, float_digits: int = 
     """Write a small table (a DVC plot or a report) as CSV with rounded floats."""
     with atomic_path(path) as tmp:
         table.round(float_digits).to_csv(tmp, index=False, lineterminator="\n")
+
+
+_MODEL_MAGIC = b"homl-model sha256="
+
+
+class CorruptModelError(ValueError):
+    """A model file whose bytes do not match the checksum written with them."""
+
+
+def save_model(path: str | os.PathLike, model: object) -> None:
+    """Pickle a fitted estimator behind a header holding the pickle's SHA-256."""
+    buffer = io.BytesIO()
+    joblib.dump(model, buffer)
+    body = buffer.getvalue()
+    write_bytes(path, _MODEL_MAGIC + hashlib.sha256(body).hexdigest().encode() + b"\n" + body)
+
+
+def load_model(path: str | os.PathLike) -> object:
+    """Load a model written by `save_model`, verifying its checksum before unpickling anything.
+
+    Only load model files you trust: unpickling runs code.
+    """
+    data = Path(path).read_bytes()
+    header, _, body = data.partition(b"\n")
+    if not header.startswith(_MODEL_MAGIC):
+        raise CorruptModelError(f"{path}: not a homl model file")
+    if hashlib.sha256(body).hexdigest().encode() != header[len(_MODEL_MAGIC) :]:
+        raise CorruptModelError(f"{path}: checksum mismatch, the file is corrupt or was modified")
+    return joblib.load(io.BytesIO(body))

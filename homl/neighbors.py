@@ -124,16 +124,7 @@ def vote(neighbor_labels: np.ndarray, distances: np.ndarray, weights: str, n_cla
     With `distance` weights a neighbour at distance zero takes all the weight (shared equally with
     any other at zero). Returns an (n_queries, n_classes) array of normalized scores.
     """
-    if weights == "uniform":
-        w = np.ones_like(distances)
-    elif weights == "distance":
-        with np.errstate(divide="ignore"):
-            w = 1.0 / distances
-        exact_match = distances == 0
-        has_match = exact_match.any(axis=1)
-        w[has_match] = exact_match[has_match]
-    else:
-        raise ValueError(f"weights must be one of {WEIGHTS}, got {weights!r}")
+    w = _neighbor_weights(distances, weights)
     scores = np.zeros((len(neighbor_labels), n_classes))
     np.add.at(scores, (np.arange(len(neighbor_labels))[:, None], neighbor_labels), w)
     return scores / scores.sum(axis=1, keepdims=True)
@@ -242,3 +233,131 @@ class KNNClassifier:
         arrays = io.load_arrays(path)
         model = cls(int(arrays["n_neighbors"]), str(arrays["weights"]))
         return model.fit(arrays["X"], arrays["y"])
+
+
+def _neighbor_weights(distances: np.ndarray, weights: str) -> np.ndarray:
+    if weights == "uniform":
+        return np.ones_like(distances)
+    if weights != "distance":
+        raise ValueError(f"weights must be one of {WEIGHTS}, got {weights!r}")
+    with np.errstate(divide="ignore"):
+        w = 1.0 / distances
+    exact_match = distances == 0
+    has_match = exact_match.any(axis=1)
+    w[has_match] = exact_match[has_match]
+    return w
+
+
+def weighted_mean(neighbor_targets: np.ndarray, distances: np.ndarray, weights: str) -> np.ndarray:
+    """KNeighborsRegressor's prediction: the weighted mean of the neighbours' targets (n, k, d) -> (n, d)."""
+    w = _neighbor_weights(distances, weights)
+    return np.einsum("nk,nkd->nd", w, neighbor_targets) / w.sum(axis=1, keepdims=True)
+
+
+def weighted_vote(neighbor_targets: np.ndarray, distances: np.ndarray, weights: str) -> np.ndarray:
+    """A multi-output KNeighborsClassifier's prediction: each output's weighted mode (n, k, d) -> (n, d).
+
+    Ties go to the smallest value, as in scikit-learn.
+    """
+    w = _neighbor_weights(distances, weights)
+    same = neighbor_targets[:, :, None, :] == neighbor_targets[:, None, :, :]  # (n, k, k, d)
+    support = np.einsum("nj,nijd->nid", w, same)  # the weight behind each neighbour's value
+    is_mode = np.isclose(support, support.max(axis=1, keepdims=True), rtol=1e-12, atol=0)
+    info = np.iinfo if np.issubdtype(neighbor_targets.dtype, np.integer) else np.finfo
+    candidates = np.where(is_mode, neighbor_targets, info(neighbor_targets.dtype).max)
+    return candidates.min(axis=1)
+
+
+def posterior_mean(
+    neighbor_targets: np.ndarray,
+    distances: np.ndarray,
+    weights: str,
+    observed: np.ndarray,
+    noise_mean: float,
+    noise_variance: float,
+) -> np.ndarray:
+    """Each output's posterior mean when the neighbours' targets are its prior and `observed` its noisy reading.
+
+    With prior mean m and variance v (the neighbours' weighted mean and variance) and additive noise of
+    known mean and variance s, the estimate is m + v / (v + s) * (observed - noise_mean - m): where the
+    neighbours agree it keeps their value, where they disagree it trusts the pixel it sees.
+    """
+    w = _neighbor_weights(distances, weights)
+    w = w / w.sum(axis=1, keepdims=True)
+    prior_mean = np.einsum("nk,nkd->nd", w, neighbor_targets)
+    prior_variance = np.einsum("nk,nkd->nd", w, (neighbor_targets - prior_mean[:, None, :]) ** 2)
+    gain = prior_variance / (prior_variance + noise_variance)
+    return prior_mean + gain * (observed - noise_mean - prior_mean)
+
+
+DENOISE_METHODS = ("vote", "mean", "posterior")
+
+
+class KNNDenoiser:
+    """Multi-output KNN from noisy images to clean ones.
+
+    `method`: "vote" (each pixel's weighted mode: the book's multi-output KNeighborsClassifier), "mean"
+    (KNeighborsRegressor) or "posterior" (`posterior_mean`, which needs `noise` = (mean, variance)).
+    Predictions are rounded and clipped to the targets' range.
+    """
+
+    def __init__(
+        self,
+        n_neighbors: int = 5,
+        weights: str = "uniform",
+        method: str = "vote",
+        noise: tuple[float, float] | None = None,
+        chunk_rows: int = 1000,
+    ):
+        if method not in DENOISE_METHODS:
+            raise ValueError(f"method must be one of {DENOISE_METHODS}, got {method!r}")
+        if method == "posterior" and noise is None:
+            raise ValueError("the posterior method needs the noise's (mean, variance)")
+        self.n_neighbors = n_neighbors
+        self.weights = weights
+        self.method = method
+        self.noise = noise
+        self.chunk_rows = chunk_rows
+
+    def fit(self, noisy: np.ndarray, clean: np.ndarray) -> KNNDenoiser:
+        self.noisy_, self.clean_ = _as_rows(noisy), np.asarray(clean)
+        return self
+
+    def kneighbors(self, noisy: np.ndarray, progress: str | None = None) -> tuple[np.ndarray, np.ndarray]:
+        return kneighbors(_as_rows(noisy), self.noisy_, self.n_neighbors, progress=progress)
+
+    def predict(
+        self,
+        noisy: np.ndarray,
+        neighbors: tuple[np.ndarray, np.ndarray] | None = None,
+        progress: str | None = None,
+    ) -> np.ndarray:
+        """Clean `noisy`; `neighbors` may pass a search already made, with at least `n_neighbors` columns."""
+        distances, indices = neighbors or self.kneighbors(noisy, progress)
+        distances, indices = distances[:, : self.n_neighbors], indices[:, : self.n_neighbors]
+        observed, targets = _as_rows(noisy), self.clean_.reshape(len(self.clean_), -1)
+        cleaned = np.empty((len(observed), targets.shape[1]), dtype=targets.dtype)
+        for start in range(0, len(observed), self.chunk_rows):
+            rows = slice(start, start + self.chunk_rows)
+            chunk_targets, chunk_distances = targets[indices[rows]], distances[rows]
+            if self.method == "vote":
+                chunk = weighted_vote(chunk_targets, chunk_distances, self.weights)
+            elif self.method == "mean":
+                chunk = weighted_mean(chunk_targets.astype(np.float64), chunk_distances, self.weights)
+            else:
+                chunk = posterior_mean(
+                    chunk_targets.astype(np.float64),
+                    chunk_distances,
+                    self.weights,
+                    observed[rows],
+                    *self.noise,
+                )
+            cleaned[rows] = _round_into(chunk, targets.dtype)
+        return cleaned.reshape(len(observed), *self.clean_.shape[1:])
+
+
+def _round_into(values: np.ndarray, dtype: np.dtype) -> np.ndarray:
+    if not np.issubdtype(dtype, np.integer):
+        return values
+    info = np.iinfo(dtype)
+    return np.clip(np.rint(values), info.min, info.max)

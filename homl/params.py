@@ -32,6 +32,7 @@ class Range:
 
 
 Source = Literal["mirror", "openml"]
+Weights = Literal["uniform", "distance"]
 
 
 @dataclass(frozen=True)
@@ -59,7 +60,7 @@ class Data:
 @dataclass(frozen=True)
 class Knn:
     n_neighbors: tuple[Annotated[int, Range(1, None)], ...]
-    weights: tuple[Literal["uniform", "distance"], ...]
+    weights: tuple[Weights, ...]
     folds: Annotated[int, Range(2, None)]
     seed: int
 
@@ -76,6 +77,151 @@ class KnnVariants:
     blur_sigma: tuple[Annotated[float, Range(0, 5)], ...]
     folds: Annotated[int, Range(2, None)]
     seed: int
+
+
+@dataclass(frozen=True)
+class Noisy:
+    low: Annotated[int, Range(-255, 255)]
+    high: Annotated[int, Range(-254, 256)]
+    seed: int
+
+    def __post_init__(self):
+        if self.high <= self.low:
+            raise ParamsError(f"noisy.high: {self.high} must exceed noisy.low ({self.low})")
+
+
+@dataclass(frozen=True)
+class DenoiserParams:
+    n_neighbors: Annotated[int, Range(1, 100)]
+    weights: Weights
+
+
+@dataclass(frozen=True)
+class Denoise:
+    methods: tuple[Literal["vote", "mean", "posterior"], ...]
+    vote: DenoiserParams
+    mean: DenoiserParams
+    posterior: DenoiserParams
+
+
+@dataclass(frozen=True)
+class TitanicSplit:
+    test_size: Annotated[float, Range(0.05, 0.5)]
+    seed: int
+
+
+@dataclass(frozen=True)
+class TitanicFeatures:
+    title: bool
+    family_size: bool
+    alone: bool
+    deck: bool
+    ticket_group_size: bool
+    fare_per_person: bool
+    group_survival: bool
+
+
+@dataclass(frozen=True)
+class CrossValidation:
+    folds: Annotated[int, Range(2, None)]
+    seed: int
+
+
+Positive = Annotated[float, Range(1e-12, None)]
+
+
+@dataclass(frozen=True)
+class LogisticRegressionGrid:
+    C: tuple[Positive, ...]
+
+
+@dataclass(frozen=True)
+class SVCGrid:
+    C: tuple[Positive, ...]
+    gamma: tuple[Literal["scale", "auto"] | Positive, ...]
+    kernel: tuple[Literal["rbf", "linear", "poly"], ...]
+
+
+@dataclass(frozen=True)
+class RandomForestGrid:
+    n_estimators: tuple[Annotated[int, Range(1, None)], ...]
+    max_depth: tuple[Annotated[int, Range(1, None)] | None, ...]
+    min_samples_leaf: tuple[Annotated[int, Range(1, None)], ...]
+    max_features: tuple[Literal["sqrt", "log2"] | Annotated[float, Range(1e-12, 1)], ...]
+
+
+@dataclass(frozen=True)
+class GradientBoostingGrid:
+    n_estimators: tuple[Annotated[int, Range(1, None)], ...]
+    learning_rate: tuple[Positive, ...]
+    max_depth: tuple[Annotated[int, Range(1, None)], ...]
+    subsample: tuple[Annotated[float, Range(1e-12, 1)], ...]
+
+
+@dataclass(frozen=True)
+class TitanicClassifiers:
+    logistic_regression: LogisticRegressionGrid
+    svc: SVCGrid
+    random_forest: RandomForestGrid
+    gradient_boosting: GradientBoostingGrid
+
+
+@dataclass(frozen=True)
+class Titanic:
+    split: TitanicSplit
+    features: TitanicFeatures
+    cv: CrossValidation
+    classifiers: TitanicClassifiers
+
+
+@dataclass(frozen=True)
+class SpamSplit:
+    test_size: Annotated[float, Range(0.05, 0.5)]
+    seed: int
+
+
+@dataclass(frozen=True)
+class SpamPreprocessing:
+    strip_headers: bool
+    lowercase: bool
+    remove_punctuation: bool
+    replace_urls: bool
+    replace_numbers: bool
+    stemming: bool
+
+
+@dataclass(frozen=True)
+class SpamVectorizer:
+    vocabulary_size: Annotated[int, Range(1, None)]
+    binary: bool
+    tfidf: bool
+
+
+@dataclass(frozen=True)
+class NaiveBayesGrid:
+    alpha: tuple[Positive, ...]
+
+
+@dataclass(frozen=True)
+class LinearSVMGrid:
+    C: tuple[Positive, ...]
+
+
+@dataclass(frozen=True)
+class SpamClassifiers:
+    naive_bayes: NaiveBayesGrid
+    logistic_regression: LogisticRegressionGrid
+    linear_svm: LinearSVMGrid
+
+
+@dataclass(frozen=True)
+class Spam:
+    split: SpamSplit
+    preprocessing: SpamPreprocessing
+    vectorizer: SpamVectorizer
+    cv: CrossValidation
+    classifiers: SpamClassifiers
+    target_precision: Annotated[float, Range(0.5, 1)]
 
 
 @dataclass(frozen=True)
@@ -142,6 +288,10 @@ SECTIONS: dict[str, type] = {
     "knn": Knn,
     "augment": Augment,
     "knn_variants": KnnVariants,
+    "noisy": Noisy,
+    "titanic": Titanic,
+    "spam": Spam,
+    "denoise": Denoise,
     "linreg": Linreg,
 }
 

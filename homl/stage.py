@@ -8,10 +8,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 from homl.data.download import DataError
+from homl.io import CorruptModelError
 from homl.linear import DivergenceError
 from homl.params import ParamsError
 
-EXPECTED_ERRORS = (DataError, ParamsError, DivergenceError, FileNotFoundError)
+EXPECTED_ERRORS = (DataError, ParamsError, DivergenceError, CorruptModelError, FileNotFoundError)
 
 
 def paths(doc: str, *names: str) -> argparse.Namespace:

@@ -63,3 +63,21 @@ def test_blank_images_stay_blank_and_blur_keeps_mass():
     blurred = blur(image, 1.0)
     assert blurred.sum() == pytest.approx(100, rel=1e-3) and blurred[0, 14, 14] < 100
     assert blur(image, 0) is image
+
+
+def test_noise_is_the_books_uniform_integers_with_known_moments():
+    from homl.images import add_noise, uniform_noise_moments
+
+    images = np.full((200, 28, 28), 7, dtype=np.uint8)
+    noise = add_noise(images, 0, 100, np.random.default_rng(0)) - 7
+    assert noise.min() == 0 and noise.max() == 99
+    mean, variance = uniform_noise_moments(0, 100)
+    assert abs(noise.mean() - mean) < 0.2 and abs(noise.var() - variance) / variance < 0.01
+
+
+def test_psnr_of_a_known_error():
+    from homl.images import psnr
+
+    target = np.zeros((2, 4), dtype=np.uint8)
+    assert psnr(target + 1, target) == pytest.approx(20 * np.log10(255))
+    assert psnr(target, target) == float("inf")

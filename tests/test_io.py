@@ -39,3 +39,20 @@ def test_table_round_trip(tmp_path):
     back = io.read_table(tmp_path / "t.parquet")
     assert back["raw"].tolist() == [b"\x00x", b""]
     assert back["name"].isna().tolist() == [False, True]
+
+
+def test_a_model_round_trips_and_a_modified_file_is_refused(tmp_path):
+    from sklearn.linear_model import LogisticRegression
+
+    model = LogisticRegression().fit([[0.0], [1.0], [2.0], [3.0]], [0, 0, 1, 1])
+    path = tmp_path / "model.joblib"
+    io.save_model(path, model)
+    np.testing.assert_array_equal(io.load_model(path).coef_, model.coef_)
+    data = bytearray(path.read_bytes())
+    data[-20] ^= 1
+    path.write_bytes(bytes(data))
+    with pytest.raises(io.CorruptModelError, match="checksum mismatch"):
+        io.load_model(path)
+    path.write_bytes(b"not a model")
+    with pytest.raises(io.CorruptModelError, match="not a homl model file"):
+        io.load_model(path)

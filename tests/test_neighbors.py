@@ -90,3 +90,55 @@ def test_a_ragged_last_block_never_duplicates_a_neighbour():
     assert all(len(set(row)) == 3 for row in indices)
     _, expected = NearestNeighbors(n_neighbors=3).fit(refs).kneighbors(queries)
     np.testing.assert_array_equal(indices, expected)
+
+
+@pytest.mark.parametrize("weights", ["uniform", "distance"])
+def test_denoisers_match_scikit_learn_multi_output_models(weights):
+    from sklearn.neighbors import KNeighborsRegressor
+
+    from homl.neighbors import KNNDenoiser
+
+    rng = np.random.default_rng(4)
+    clean = rng.integers(0, 4, (300, 12))  # few values: many per-pixel vote ties
+    noisy = clean + rng.normal(0, 1, clean.shape)  # continuous: no ties between neighbour distances
+    queries = rng.normal(2, 1.5, (40, 12))
+    vote = KNNDenoiser(4, weights, "vote", chunk_rows=7).fit(noisy, clean).predict(queries)
+    expected = KNeighborsClassifier(4, weights=weights, algorithm="brute").fit(noisy, clean).predict(queries)
+    np.testing.assert_array_equal(vote, expected)
+    mean = KNNDenoiser(4, weights, "mean").fit(noisy, clean).predict(queries)
+    expected = KNeighborsRegressor(4, weights=weights, algorithm="brute").fit(noisy, clean).predict(queries)
+    np.testing.assert_array_equal(mean, np.clip(np.rint(expected), 0, None))
+
+
+def test_the_posterior_keeps_agreed_pixels_and_trusts_the_reading_where_neighbours_disagree():
+    from homl.neighbors import posterior_mean
+
+    targets = np.array([[[10.0, 0.0], [10.0, 100.0]]])  # two neighbours: agree on pixel 0, not on pixel 1
+    observed = np.array([[90.0, 80.0]])
+    estimate = posterior_mean(
+        targets, np.ones((1, 2)), "uniform", observed, noise_mean=20, noise_variance=2500
+    )
+    np.testing.assert_allclose(estimate, [[10.0, 50 + 2500 / 5000 * (80 - 20 - 50)]])
+
+
+def test_the_posterior_cleans_better_than_the_neighbours_mean():
+    from homl.images import add_noise, mse, uniform_noise_moments
+    from homl.neighbors import KNNDenoiser
+
+    rng = np.random.default_rng(0)
+    prototypes = rng.integers(0, 256, (5, 40)).astype(np.uint8)
+    clean = np.clip(prototypes[rng.integers(0, 5, 600)] + rng.normal(0, 20, (600, 40)), 0, 255).astype(
+        np.uint8
+    )
+    noisy = add_noise(clean, 0, 100, rng)
+    train, test = slice(0, 500), slice(500, None)
+    errors = {
+        method: mse(
+            KNNDenoiser(10, "uniform", method, uniform_noise_moments(0, 100))
+            .fit(noisy[train], clean[train])
+            .predict(noisy[test]),
+            clean[test],
+        )
+        for method in ("mean", "posterior")
+    }
+    assert errors["posterior"] < 0.8 * errors["mean"]

@@ -1,10 +1,12 @@
 """The stage scripts end to end, on tiny data, in a scratch directory with its own params.yaml."""
 
+import hashlib
 import subprocess
 import sys
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 import yaml
 from sklearn.datasets import load_digits
@@ -98,6 +100,27 @@ def test_augmentation_and_variant_stages(tiny_mnist):
     assert metrics["train_images"] == 3000 and metrics["accuracy"] > 0.9
 
 
+def test_noisy_digits_are_cleaned_and_recognized_better(tiny_mnist):
+    write_params(tiny_mnist, knn={"n_neighbors": [1, 3], "weights": ["distance"], "folds": 3, "seed": 0})
+    assert run_stage(tiny_mnist, "knn_search.py", "mnist.npz", "grid.csv", "best.json").returncode == 0
+    evaluate = ["mnist.npz", "best.json", "knn.npz", "test.json", "confusion.csv", "errors.png"]
+    assert run_stage(tiny_mnist, "knn_evaluate.py", *evaluate).returncode == 0
+    assert run_stage(tiny_mnist, "noisy_mnist.py", "mnist.npz", "noisy.npz").returncode == 0
+    noisy = io.load_arrays(tiny_mnist / "noisy.npz")
+    clean = io.load_arrays(tiny_mnist / "mnist.npz")
+    noise = noisy["test_images"] - clean["test_images"].astype(np.int16)
+    assert noise.min() == 0 and noise.max() == 99
+    outputs = ["mnist.npz", "noisy.npz", "knn.npz", "denoise.json", "denoise.csv", "denoise.png"]
+    result = run_stage(tiny_mnist, "denoise.py", *outputs)
+    assert result.returncode == 0, result.stderr
+    scores = io.read_json(tiny_mnist / "denoise.json")
+    assert set(scores) == {"noisy", "vote", "mean", "posterior"}
+    for method in ("vote", "mean", "posterior"):
+        assert scores[method]["psnr_db"] > scores["noisy"]["psnr_db"] + 1
+    assert scores["posterior"]["psnr_db"] > scores["mean"]["psnr_db"]
+    assert (tiny_mnist / "denoise.png").read_bytes().startswith(b"\x89PNG")
+
+
 def linreg_params(**overrides):
     base = yaml.safe_load((REPO / "params.yaml").read_text())["linreg"]
     base["stochastic_gd"]["n_epochs"] = 50
@@ -130,3 +153,131 @@ def test_a_diverging_learning_rate_stops_linreg_fit_without_metrics(tmp_path):
     assert fit.returncode == 1
     assert fit.stderr.startswith("error: batch GD diverged at step") and "eta=3.0 is too large" in fit.stderr
     assert not (tmp_path / "linreg.json").exists()
+
+
+def test_titanic_stages(tmp_path):
+    from passengers import make_passengers
+
+    small_grids = {
+        "logistic_regression": {"C": [1.0]},
+        "svc": {"C": [1.0], "gamma": ["scale"], "kernel": ["rbf"]},
+        "random_forest": {
+            "n_estimators": [20],
+            "max_depth": [4],
+            "min_samples_leaf": [1],
+            "max_features": ["sqrt"],
+        },
+        "gradient_boosting": {
+            "n_estimators": [20],
+            "learning_rate": [0.1],
+            "max_depth": [2],
+            "subsample": [1.0],
+        },
+    }
+    base = yaml.safe_load((REPO / "params.yaml").read_text())["titanic"]
+    write_params(tmp_path, titanic={**base, "classifiers": small_grids, "cv": {"folds": 3, "seed": 0}})
+    io.write_table(tmp_path / "titanic.parquet", make_passengers(400))
+    split = run_stage(tmp_path, "titanic_split.py", "titanic.parquet", "train.parquet", "test.parquet")
+    assert split.returncode == 0, split.stderr
+    train, test = io.read_table(tmp_path / "train.parquet"), io.read_table(tmp_path / "test.parquet")
+    assert (len(train), len(test)) == (320, 80)
+    for name in small_grids:
+        trained = run_stage(
+            tmp_path, "titanic_train.py", name, "train.parquet", f"cv/{name}.joblib", f"reports/{name}.json"
+        )
+        assert trained.returncode == 0, trained.stderr
+    evaluate = [
+        "test.parquet",
+        "cv",
+        "reports",
+        "best.joblib",
+        "test.json",
+        "classifiers.csv",
+        "roc.csv",
+        "confusion.csv",
+    ]
+    result = run_stage(tmp_path, "titanic_evaluate.py", *evaluate)
+    assert result.returncode == 0, result.stderr
+    metrics = io.read_json(tmp_path / "test.json")
+    assert metrics["classifier"] in small_grids and metrics["accuracy"] > 0.7 and metrics["roc_auc"] > 0.7
+    assert len((tmp_path / "classifiers.csv").read_text().splitlines()) == 5
+    model = io.load_model(tmp_path / "best.joblib")
+    assert model.predict(test.drop(columns=["survived"])).shape == (80,)
+    gains = run_stage(tmp_path, "titanic_feature_gains.py", "train.parquet", "reports", "gains.csv")
+    assert gains.returncode == 0, gains.stderr
+    assert (tmp_path / "gains.csv").read_text().startswith("feature,cv_accuracy_without,gain\n")
+
+
+def test_an_unknown_titanic_classifier_is_a_one_line_error(tmp_path):
+    from passengers import make_passengers
+
+    write_params(tmp_path)
+    io.write_table(tmp_path / "train.parquet", make_passengers(50))
+    result = run_stage(tmp_path, "titanic_train.py", "xgboost", "train.parquet", "m.joblib", "r.json")
+    assert result.returncode == 1
+    assert result.stderr.strip().startswith("error: unknown classifier 'xgboost'")
+
+
+def tiny_corpus(n: int = 240, seed: int = 0) -> pd.DataFrame:
+    """Raw messages where spam talks about offers and ham about meetings, plus repeated bodies."""
+    rng = np.random.default_rng(seed)
+    spam_words = ["free", "offer", "money", "click", "winner", "cheap", "viagra", "deal"]
+    ham_words = ["meeting", "project", "review", "lunch", "patch", "kernel", "thanks", "draft"]
+    common = ["the", "and", "you", "today", "please", "team", "week", "note"]
+    rows = []
+    for i in range(n):
+        is_spam = i % 3 == 0
+        vocabulary = (spam_words if is_spam else ham_words) + common
+        body = " ".join(rng.choice(vocabulary, 30)) + f" {rng.integers(1000)}"
+        raw = f"From: someone{i}@example.org\nSubject: note {i}\nReceived: from relay{i % 5}\n\n{body}\n".encode()
+        rows.append(("spam" if is_spam else "easy_ham", is_spam, raw))
+    rows += [(group, is_spam, raw.replace(b"someone", b"again")) for group, is_spam, raw in rows[:12]]
+    return pd.DataFrame(
+        {
+            "id": [f"{g}/{i:05d}" for i, (g, _, _) in enumerate(rows)],
+            "group": [g for g, _, _ in rows],
+            "is_spam": [s for _, s, _ in rows],
+            "md5": [hashlib.md5(r).hexdigest() for _, _, r in rows],
+            "raw": [r for _, _, r in rows],
+        }
+    )
+
+
+def test_spam_stages(tmp_path):
+    base = yaml.safe_load((REPO / "params.yaml").read_text())["spam"]
+    base["cv"] = {"folds": 3, "seed": 0}
+    base["target_precision"] = 0.9
+    write_params(tmp_path, spam=base)
+    io.write_table(tmp_path / "spam.parquet", tiny_corpus())
+    parse = run_stage(
+        tmp_path, "spam_parse.py", "spam.parquet", "train.parquet", "test.parquet", "parse.json"
+    )
+    assert parse.returncode == 0, parse.stderr
+    counts = io.read_json(tmp_path / "parse.json")
+    assert counts["messages"] == 252 and counts["repeated_bodies_removed"] == 12
+    train, test = io.read_table(tmp_path / "train.parquet"), io.read_table(tmp_path / "test.parquet")
+    assert len(train) + len(test) == 240 and not set(train["body"]) & set(test["body"])
+    trained = run_stage(
+        tmp_path, "spam_train.py", "train.parquet", "spam.joblib", "train.json", "classifiers.csv"
+    )
+    assert trained.returncode == 0, trained.stderr
+    assert set(io.read_json(tmp_path / "train.json")) >= {"classifier", "threshold", "cv_recall_at_threshold"}
+    assert len((tmp_path / "classifiers.csv").read_text().splitlines()) == 4
+    evaluated = run_stage(
+        tmp_path, "spam_evaluate.py", "test.parquet", "spam.joblib", "test.json", "pr.csv", "c.csv"
+    )
+    assert evaluated.returncode == 0, evaluated.stderr
+    metrics = io.read_json(tmp_path / "test.json")
+    assert metrics["precision"] > 0.8 and metrics["recall"] > 0.8  # a third of the messages are spam
+    headers = run_stage(tmp_path, "spam_headers.py", "train.parquet", "test.parquet", "headers.json")
+    assert headers.returncode == 0, headers.stderr
+    assert io.read_json(tmp_path / "headers.json")["strip_headers"] is False
+
+    from homl.text import parse_email
+
+    model = io.load_model(tmp_path / "spam.joblib")
+    new = [
+        parse_email(b"Subject: hi\n\nfree money offer click winner cheap deal"),
+        parse_email(b"Subject: x\n\nproject meeting review draft patch"),
+    ]
+    assert model.predict(new).tolist() == [True, False]

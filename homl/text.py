@@ -1,0 +1,209 @@
+"""Email parsing and the spam preprocessing: raw message bytes to words, words to sparse vectors."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import functools
+import html
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from typing import Any
+
+import numpy as np
+import snowballstemmer
+from scipy import sparse
+from sklearn.base import BaseEstimator, TransformerMixin
+
+
+@dataclass(frozen=True)
+class ParsedEmail:
+    """What a model may read of a message: its subject, its other headers as text, and its body as text."""
+
+    subject: str
+    headers: str
+    body: str
+    defects: int  # problems met while parsing (broken encodings, malformed MIME): what could be read is kept
+
+
+class _HTMLText(HTMLParser):
+    SKIPPED = {"script", "style", "head"}
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.skipping = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in self.SKIPPED:
+            self.skipping += 1
+        elif tag == "a":
+            href = dict(attrs).get("href")
+            if href:
+                self.parts.append(f" {href} ")
+
+    def handle_endtag(self, tag):
+        if tag in self.SKIPPED and self.skipping:
+            self.skipping -= 1
+        elif tag in ("p", "br", "div", "tr", "li"):
+            self.parts.append("\n")
+
+    def handle_data(self, data):
+        if not self.skipping:
+            self.parts.append(data)
+
+
+def html_to_text(markup: str) -> str:
+    """The visible text of an HTML document, with link targets kept (scripts and styles dropped)."""
+    parser = _HTMLText()
+    try:
+        parser.feed(markup)
+        parser.close()
+    except Exception:  # noqa: BLE001 - malformed markup: keep what was read
+        pass
+    return html.unescape(" ".join(parser.parts))
+
+
+def _decoded_text(part: email.message.Message) -> tuple[str, int]:
+    payload = part.get_payload(decode=True)
+    if payload is None:
+        return "", 0
+    charset = part.get_content_charset() or "latin-1"
+    try:
+        return payload.decode(charset), 0
+    except (LookupError, UnicodeDecodeError):
+        return payload.decode("latin-1", errors="replace"), 1
+
+
+def parse_email(raw: bytes) -> ParsedEmail:
+    """Parse raw message bytes: every text part decoded (quoted-printable, base64, charsets), HTML as text.
+
+    Never raises: a part that cannot be decoded is read as Latin-1 and counted in `defects`.
+    """
+    message = email.message_from_bytes(raw, policy=email.policy.compat32)
+    defects = len(message.defects)
+    bodies = []
+    for part in message.walk():
+        if part.is_multipart():
+            defects += len(part.defects)
+            continue
+        content_type = part.get_content_type()
+        if not content_type.startswith("text/") and part is not message:
+            continue
+        text, failed = _decoded_text(part)
+        defects += failed + len(part.defects)
+        bodies.append(html_to_text(text) if content_type == "text/html" else text)
+    headers = "\n".join(
+        f"{name}: {_header_text(value)}" for name, value in message.items() if name.lower() != "subject"
+    )
+    return ParsedEmail(_header_text(message.get("Subject", "")), headers, "\n".join(bodies), defects)
+
+
+def _header_text(value: Any) -> str:
+    try:
+        return str(email.header.make_header(email.header.decode_header(str(value))))
+    except (email.errors.HeaderParseError, LookupError, UnicodeDecodeError, ValueError):
+        return str(value)
+
+
+URL = re.compile(r"(?:https?://|ftp://|www\.)[^\s<>\"')\]]+", re.IGNORECASE)
+NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+WORD = re.compile(r"\w+|[^\w\s]")
+PUNCTUATION = re.compile(r"[^\w\s]+")
+
+
+class EmailToWords(TransformerMixin, BaseEstimator):
+    """Turn parsed emails into word counts (one `Counter` a message); stateless, so `fit` learns nothing.
+
+    Parameters, each default True: `strip_headers` (keep the subject, drop every other header),
+    `lowercase`, `remove_punctuation` (otherwise each punctuation mark is a word), `replace_urls` (each URL
+    becomes the word "URL"), `replace_numbers` (each number becomes "NUMBER") and `stemming` (Snowball's
+    English stemmer).
+    """
+
+    def __init__(
+        self,
+        strip_headers: bool = True,
+        lowercase: bool = True,
+        remove_punctuation: bool = True,
+        replace_urls: bool = True,
+        replace_numbers: bool = True,
+        stemming: bool = True,
+    ):
+        self.strip_headers = strip_headers
+        self.lowercase = lowercase
+        self.remove_punctuation = remove_punctuation
+        self.replace_urls = replace_urls
+        self.replace_numbers = replace_numbers
+        self.stemming = stemming
+
+    def fit(self, X: Iterable[ParsedEmail], y: Any = None) -> EmailToWords:
+        return self
+
+    def transform(self, X: Iterable[ParsedEmail]) -> list[Counter]:
+        return [self.words(message) for message in X]
+
+    def words(self, message: ParsedEmail) -> Counter:
+        text = message.subject + "\n" + message.body
+        if not self.strip_headers:
+            text = message.headers + "\n" + text
+        if self.lowercase:
+            text = text.lower()
+        if self.replace_urls:
+            text = URL.sub(" URL ", text)
+        if self.replace_numbers:
+            text = NUMBER.sub(" NUMBER ", text)
+        if self.remove_punctuation:
+            text = PUNCTUATION.sub(" ", text)
+        tokens = WORD.findall(text)
+        if self.stemming:
+            tokens = [_stem(token) for token in tokens]
+        return Counter(tokens)
+
+
+@functools.lru_cache(maxsize=1 << 18)
+def _stem(word: str) -> str:
+    if word in ("URL", "NUMBER"):
+        return word
+    return _STEMMER.stemWord(word)
+
+
+_STEMMER = snowballstemmer.stemmer("english")
+
+
+class WordsToVector(TransformerMixin, BaseEstimator):
+    """Word counts to a sparse matrix over the `vocabulary_size` most frequent words seen in `fit`.
+
+    `binary=True` gives word presence (0/1) instead of counts. Unknown words are dropped.
+    """
+
+    def __init__(self, vocabulary_size: int = 5000, binary: bool = True):
+        self.vocabulary_size = vocabulary_size
+        self.binary = binary
+
+    def fit(self, X: list[Counter], y: Any = None) -> WordsToVector:
+        totals = Counter()
+        for counts in X:
+            totals.update(counts)
+        # Most frequent first, ties by the word itself, so the vocabulary does not depend on input order.
+        ranked = sorted(totals.items(), key=lambda item: (-item[1], item[0]))[: self.vocabulary_size]
+        self.vocabulary_ = {word: index for index, (word, _) in enumerate(ranked)}
+        return self
+
+    def transform(self, X: list[Counter]) -> sparse.csr_matrix:
+        rows, columns, values = [], [], []
+        for row, counts in enumerate(X):
+            for word, count in counts.items():
+                column = self.vocabulary_.get(word)
+                if column is not None:
+                    rows.append(row)
+                    columns.append(column)
+                    values.append(1 if self.binary else count)
+        shape = (len(X), len(self.vocabulary_))
+        return sparse.csr_matrix((np.array(values, dtype=np.float64), (rows, columns)), shape=shape)
+
+    def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
+        return np.array(sorted(self.vocabulary_, key=self.vocabulary_.get), dtype=object)

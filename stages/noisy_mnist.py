@@ -1,0 +1,21 @@
+"""Add the book's noise to every MNIST train and test image (range and seed from params.yaml)."""
+
+import numpy as np
+
+from homl import io, params, stage
+from homl.data import mnist
+from homl.images import add_noise
+
+
+def main() -> None:
+    args = stage.paths(__doc__, "mnist", "out")
+    cfg = params.load("noisy")
+    data = mnist.load(args.mnist)
+    rng = np.random.default_rng(cfg.seed)
+    train = add_noise(data.train_images, cfg.low, cfg.high, rng)
+    test = add_noise(data.test_images, cfg.low, cfg.high, rng)
+    io.save_arrays(args.out, train_images=train, test_images=test)
+
+
+if __name__ == "__main__":
+    stage.run(main)

@@ -1,0 +1,44 @@
+"""A small synthetic passenger list in the Titanic table's schema, where class, sex and family decide survival."""
+
+import numpy as np
+import pandas as pd
+
+from homl.data import titanic
+
+SURNAMES = ["Smith", "Brown", "Olsen", "Kelly", "Rossi", "Dubois", "Novak", "Moreau", "Walsh", "Berg"]
+
+
+def make_passengers(n: int = 400, seed: int = 0) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    family = rng.integers(0, n // 3, n)  # passengers of a family share surname, ticket, class and fare
+    pclass = 1 + family % 3
+    female = rng.random(n) < 0.4
+    boy = ~female & (rng.random(n) < 0.1)
+    title = np.where(female, np.where(rng.random(n) < 0.5, "Mrs", "Miss"), np.where(boy, "Master", "Mr"))
+    surname = np.array(SURNAMES)[family % len(SURNAMES)]
+    names = [f"{s}{f}, {t}. Given" for s, f, t in zip(surname, family, title, strict=True)]
+    survival_chance = np.where(female | boy, 0.9, 0.2) - 0.15 * (pclass - 1)
+    survived = (rng.random(n) < survival_chance).astype(int)
+    age = np.where(boy, rng.uniform(1, 12, n), rng.uniform(18, 70, n))
+    table = pd.DataFrame(
+        {
+            "pclass": pclass,
+            "survived": survived,
+            "name": names,
+            "sex": np.where(female, "female", "male"),
+            "age": np.where(rng.random(n) < 0.2, np.nan, age.round()),
+            "sibsp": rng.integers(0, 3, n),
+            "parch": rng.integers(0, 3, n),
+            "ticket": [f"T{f:05d}" for f in family],
+            "fare": (100.0 / pclass + family % 7).round(2),
+            "cabin": np.where(pclass == 1, [f"C{f}" for f in family], None),
+            "embarked": np.array(["S", "C", "Q"])[family % 3],
+            # What is known only afterwards, and gives the outcome away:
+            "boat": np.where(survived == 1, "7", None),
+            "body": np.where(survived == 1, np.nan, 100.0),
+            "home.dest": np.where(survived == 1, "Saved, NY", "Lost, UK"),
+        }
+    )
+    table.loc[rng.random(n) < 0.02, "embarked"] = None
+    table.loc[rng.random(n) < 0.01, "fare"] = np.nan
+    return titanic.normalize(table)

@@ -1,0 +1,97 @@
+import numpy as np
+import pandas as pd
+import pytest
+from passengers import make_passengers
+from sklearn.model_selection import cross_val_score
+
+from homl import survival
+from homl.data import titanic
+
+ALL_FEATURES = dict.fromkeys(survival.ENGINEERED, True)
+
+
+def test_titles_come_from_the_name_and_rare_ones_are_grouped():
+    names = pd.Series(
+        ["Allen, Miss. Elisabeth", "Sage, Master. Thomas", "Rothes, the Countess. of", "X, Mlle. Y"]
+    )
+    assert survival.title_of(names).tolist() == ["Miss", "Master", "Rare", "Miss"]
+
+
+def test_engineered_features():
+    passengers = titanic.features_and_target(make_passengers())[0]
+    features = survival.PassengerFeatures(group_survival=False).fit(passengers).transform(passengers)
+    assert list(features.columns) == list(
+        survival.PassengerFeatures(group_survival=False).get_feature_names_out()
+    )
+    np.testing.assert_array_equal(features["family_size"], passengers["sibsp"] + passengers["parch"] + 1)
+    np.testing.assert_array_equal(features["alone"], features["family_size"] == 1)
+    expected_group = passengers["ticket"].map(passengers["ticket"].value_counts())
+    np.testing.assert_array_equal(features["ticket_group_size"], expected_group)
+    np.testing.assert_allclose(features["fare_per_person"], passengers["fare"] / expected_group)
+    assert set(features["deck"]) <= set("ABCDEFGU")
+    assert not {"name", "ticket", "cabin"} & set(features.columns)
+
+
+def test_group_survival_leaves_each_training_passengers_own_label_out():
+    passengers, survived = titanic.features_and_target(make_passengers())
+    features = survival.PassengerFeatures().fit_transform(passengers, survived)
+    groups = survival.travel_group(passengers).to_numpy()
+    counted = survival.woman_or_boy(passengers)
+    for i in range(0, len(passengers), 37):
+        others = (groups == groups[i]) & counted
+        others[i] = False
+        expected = survived[others].mean() if others.any() else 0.5
+        assert features["group_survival"].iloc[i] == pytest.approx(expected)
+    fitted = survival.PassengerFeatures().fit(passengers.iloc[:10], survived[:10])
+    strangers = passengers.iloc[10:][~np.isin(groups[10:], groups[:10])]
+    assert len(strangers) > 100 and (fitted.transform(strangers)["group_survival"] == 0.5).all()
+
+
+def test_group_survival_needs_labels():
+    passengers = titanic.features_and_target(make_passengers())[0]
+    with pytest.raises(ValueError, match="pass y to fit"):
+        survival.PassengerFeatures().fit(passengers)
+
+
+def test_the_leaking_columns_never_reach_a_model():
+    table = make_passengers(600)
+    passengers, survived = titanic.features_and_target(table)
+    assert not set(titanic.LEAKING_COLUMNS) & set(passengers.columns)
+    # Even handed the leaking columns, which give the outcome away, the pipeline ignores them.
+    with_leaks = table.drop(columns=[titanic.TARGET])
+    model = survival.survival_model(ALL_FEATURES, "logistic_regression", 0)
+    cv = survival.folds(5, 0)
+    honest = cross_val_score(model, passengers, survived, cv=cv)
+    leaked = cross_val_score(model, with_leaks, survived, cv=cv)
+    np.testing.assert_array_equal(honest, leaked)
+    assert honest.mean() < 0.95
+    fitted = model.fit(with_leaks, survived)
+    scrambled = with_leaks.assign(boat="1", body=1.0, **{"home.dest": "?"})
+    np.testing.assert_array_equal(fitted.predict(with_leaks), fitted.predict(scrambled))
+    names = fitted[:-1].get_feature_names_out()
+    assert not [name for name in names if any(leak in name for leak in ("boat", "body", "home"))]
+
+
+@pytest.mark.parametrize("classifier", list(survival.CLASSIFIERS))
+def test_every_classifier_learns_the_synthetic_passengers(classifier):
+    passengers, survived = titanic.features_and_target(make_passengers(500))
+    search = survival.grid_search(passengers.iloc[:400], survived[:400], ALL_FEATURES, classifier, {}, 3, 0)
+    assert search.best_score_ > 0.7
+    assert survival.survival_scores(search.best_estimator_, passengers.iloc[400:]).shape == (100,)
+
+
+def test_the_best_classifier_has_the_highest_cv_accuracy_then_the_smallest_spread():
+    reports = {
+        "a": {"cv_accuracy": 0.80, "cv_std": 0.01},
+        "b": {"cv_accuracy": 0.82, "cv_std": 0.03},
+        "c": {"cv_accuracy": 0.82, "cv_std": 0.02},
+    }
+    assert survival.best_of(reports) == "c"
+
+
+def test_feature_gains_cover_every_switched_on_feature():
+    passengers, survived = titanic.features_and_target(make_passengers(300))
+    features = {**ALL_FEATURES, "deck": False}
+    gains = survival.feature_gains(passengers, survived, features, "logistic_regression", {"C": 1.0}, 3, 0)
+    assert gains["feature"].tolist() == [n for n in survival.ENGINEERED if n != "deck"] + ["all engineered"]
+    assert np.isfinite(gains["gain"]).all()

@@ -1,0 +1,113 @@
+import base64
+from email.message import EmailMessage
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from homl.text import EmailToWords, ParsedEmail, WordsToVector, html_to_text, parse_email
+
+
+def multipart_message() -> bytes:
+    message = EmailMessage()
+    message["From"] = "Alice <alice@example.org>"
+    message["Subject"] = "=?utf-8?q?Caf=C3=A9_offer?="
+    message["Received"] = "from relay.example.org by mx.example.net"
+    message.set_content("Plain part: visit http://example.org/deal now, only 25.99 dollars!")
+    message.add_alternative(
+        "<html><head><style>p {color: red}</style></head><body><p>HTML &amp; part</p>"
+        "<script>var x = 1;</script><a href='http://spam.example/x'>click</a></body></html>",
+        subtype="html",
+    )
+    message.add_attachment(
+        b"\x00\x01binary", maintype="application", subtype="octet-stream", filename="a.bin"
+    )
+    return message.as_bytes()
+
+
+def test_multipart_parts_are_decoded_and_html_becomes_text():
+    parsed = parse_email(multipart_message())
+    assert parsed.subject == "Café offer"
+    assert "Plain part: visit http://example.org/deal now" in parsed.body
+    assert "HTML & part" in parsed.body and "http://spam.example/x" in parsed.body
+    assert "color" not in parsed.body and "var x" not in parsed.body and "binary" not in parsed.body
+    assert "Received: from relay.example.org" in parsed.headers and "Subject" not in parsed.headers
+    assert parsed.defects == 0
+
+
+def test_base64_and_quoted_printable_bodies_are_decoded():
+    text = "Grüße aus Köln"
+    b64 = base64.b64encode(text.encode("utf-8")).decode()
+    raw = (
+        "Subject: b64\nContent-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: base64\n\n"
+        + b64
+        + "\n"
+    ).encode()
+    assert parse_email(raw).body.strip() == text
+    qp = b"Subject: qp\nContent-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: quoted-printable\n\nGr=C3=BC=C3=9Fe =\nx\n"
+    assert parse_email(qp).body.strip() == "Grüße x"
+
+
+def test_a_broken_encoding_is_read_as_far_as_possible_and_counted():
+    raw = b"Subject: bad\nContent-Type: text/plain; charset=no-such-charset\n\nhello \xff world\n"
+    parsed = parse_email(raw)
+    assert "hello" in parsed.body and "world" in parsed.body and parsed.defects == 1
+    wrong = b"Subject: bad\nContent-Type: text/plain; charset=utf-8\n\nbad byte \xff here\n"
+    assert "bad byte" in parse_email(wrong).body and parse_email(wrong).defects == 1
+
+
+def test_a_message_without_a_body_or_headers():
+    assert parse_email(b"Subject: only a subject\n\n") == ParsedEmail("only a subject", "", "", 0)
+    assert parse_email(b"").body == ""
+
+
+def test_html_to_text_survives_broken_markup():
+    assert "text" in html_to_text("<p>text<b><i></p></div><<<")
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.binary(max_size=2000))
+def test_the_parser_never_raises_on_arbitrary_bytes(raw):
+    parsed = parse_email(raw)
+    assert isinstance(parsed.body, str) and isinstance(parsed.subject, str)
+
+
+MESSAGE = ParsedEmail(
+    "Cheap Offers",
+    "Received: from host42.example.net",
+    "Running fast! See https://x.io/a?b=1 for 100 deals",
+    0,
+)
+
+
+@pytest.mark.parametrize(
+    ("setting", "present", "absent"),
+    [
+        ("strip_headers", {"offer"}, {"host42", "receiv"}),
+        ("lowercase", {"cheap"}, {"Cheap"}),
+        ("remove_punctuation", {"run"}, {"!"}),
+        ("replace_urls", {"URL"}, {"https", "x"}),
+        ("replace_numbers", {"NUMBER"}, {"100"}),
+        ("stemming", {"run", "offer"}, {"running", "offers"}),
+    ],
+)
+def test_each_preprocessing_setting(setting, present, absent):
+    on = EmailToWords().words(MESSAGE)
+    off = EmailToWords(**{setting: False}).words(MESSAGE)
+    assert present <= set(on) and not absent & set(on)
+    assert set(on) != set(off)
+
+
+def test_every_setting_off_keeps_the_raw_words():
+    words = EmailToWords(False, False, False, False, False, False).words(MESSAGE)
+    assert {"Received", "host42", "Cheap", "Running", "!", "100", "https"} <= set(words)
+
+
+def test_words_to_vector_keeps_the_most_frequent_words_and_counts_or_flags_them():
+    words = [{"a": 3, "b": 1}, {"a": 1, "c": 2}, {"c": 1, "d": 5}]
+    counts = WordsToVector(vocabulary_size=3, binary=False).fit(words)
+    assert list(counts.get_feature_names_out()) == ["d", "a", "c"]
+    np.testing.assert_array_equal(counts.transform([{"a": 2, "zzz": 9}]).toarray(), [[0, 2, 0]])
+    presence = WordsToVector(vocabulary_size=3, binary=True).fit(words)
+    np.testing.assert_array_equal(presence.transform(words).toarray(), [[0, 1, 0], [0, 1, 1], [1, 0, 1]])
