@@ -1,0 +1,103 @@
+import json
+
+import numpy as np
+import pytest
+from passengers import make_passengers
+from PIL import Image
+from sklearn.datasets import load_digits
+
+from homl import io, survival
+from homl.cli import main
+from homl.images import to_mnist_format
+from homl.neighbors import KNNClassifier
+
+
+@pytest.fixture
+def digit_model(tmp_path):
+    """KNN on scikit-learn's 8x8 digits brought to MNIST's format, as the pipeline's model would be."""
+    images, labels = load_digits(return_X_y=True)
+    mnist_like = np.stack([to_mnist_format(image.reshape(8, 8) * 16) for image in images])
+    path = tmp_path / "knn.npz"
+    KNNClassifier(3, "distance").fit(mnist_like[:1500], labels[:1500]).save(path)
+    return path, images[1500:], labels[1500:]
+
+
+def test_to_mnist_format_fits_the_ink_in_20x20_and_centres_its_mass():
+    canvas = np.full((90, 60), 255, dtype=np.uint8)  # dark ink on white, off centre
+    canvas[10:70, 5:20] = 0
+    digit = to_mnist_format(canvas)
+    assert digit.shape == (28, 28) and digit.dtype == np.uint8
+    ink_rows = np.flatnonzero(digit.max(axis=1) > 50)
+    assert 19 <= ink_rows[-1] - ink_rows[0] + 1 <= 21
+    from scipy import ndimage
+
+    np.testing.assert_allclose(ndimage.center_of_mass(digit.astype(float)), (13.5, 13.5), atol=0.6)
+    assert not to_mnist_format(np.zeros((5, 5))).any()
+
+
+def test_predict_digit_reads_any_size_and_colour_mode(digit_model, tmp_path, capsys):
+    model, images, labels = digit_model
+    correct = 0
+    for i in range(20):
+        big = np.kron(255 - images[i].reshape(8, 8) * 16, np.ones((12, 12)))  # dark on light, 96x96
+        path = tmp_path / f"digit{i}.png"
+        Image.fromarray(big.astype(np.uint8)).convert("RGB").save(path)
+        assert main(["predict-digit", str(path), "--model", str(model), "--json"]) == 0
+        correct += json.loads(capsys.readouterr().out)["digit"] == labels[i]
+    assert correct >= 17
+    assert main(["predict-digit", str(path), "--model", str(model)]) == 0
+    assert capsys.readouterr().out.startswith(f"{path}: digit ")
+
+
+def test_bad_input_exits_2_with_one_line(tmp_path, capsys):
+    not_an_image = tmp_path / "x.png"
+    not_an_image.write_text("hello")
+    assert main(["predict-digit", str(not_an_image)]) == 2
+    assert capsys.readouterr().err.startswith(f"error: {not_an_image}: not an image")
+    assert main(["titanic", str(tmp_path / "missing.csv")]) == 2
+    with pytest.raises(SystemExit) as exit_info:
+        main(["no-such-command"])
+    assert exit_info.value.code == 2
+
+
+def test_a_missing_model_says_how_to_build_it(tmp_path, capsys):
+    message = tmp_path / "m.eml"
+    message.write_bytes(b"Subject: hi\n\nhello")
+    assert main(["classify-email", str(message), "--model", str(tmp_path / "none.joblib")]) == 1
+    assert "dvc repro" in capsys.readouterr().err
+
+
+def test_titanic_predicts_each_passenger_of_a_csv(tmp_path, capsys):
+    table = make_passengers(300)
+    features = dict.fromkeys(survival.ENGINEERED, True)
+    model = survival.survival_model(features, "logistic_regression", 0)
+    model.fit(table.drop(columns=["survived"]), table["survived"].to_numpy())
+    io.save_model(tmp_path / "titanic.joblib", model)
+    csv = tmp_path / "passengers.csv"
+    table.drop(columns=["survived", "boat", "body", "home.dest"]).head(5).to_csv(csv, index=False)
+    assert main(["titanic", str(csv), "--model", str(tmp_path / "titanic.joblib"), "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)["passengers"]
+    assert [row["name"] for row in rows] == table["name"].head(5).tolist()
+    table.drop(columns=["sex"]).to_csv(csv, index=False)
+    assert main(["titanic", str(csv), "--model", str(tmp_path / "titanic.joblib")]) == 2
+    assert "missing columns sex" in capsys.readouterr().err
+
+
+def test_classify_email(tmp_path, capsys):
+    from homl import spam_filter, text
+
+    messages = [
+        b"Subject: win\n\nfree money offer click now",
+        b"Subject: patch\n\nkernel patch review meeting",
+    ] * 10
+    words = text.EmailToWords().transform([text.parse_email(m) for m in messages])
+    labels = np.array([True, False] * 10)
+    fitted = spam_filter.vector_model("logistic_regression", 100, True, False, 0).fit(words, labels)
+    io.save_model(tmp_path / "spam.joblib", spam_filter.spam_model({}, fitted, 0.0))
+    eml = tmp_path / "new.eml"
+    eml.write_bytes(
+        b"From: x@example.org\nSubject: offer\nContent-Type: text/html\n\n<p>Free <b>money</b>!</p>"
+    )
+    assert main(["classify-email", str(eml), "--model", str(tmp_path / "spam.joblib"), "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["spam"] is True and result["score"] > result["threshold"]
