@@ -1,0 +1,83 @@
+"""DVC's comparison commands on a throwaway git repository holding a tiny pipeline like ours."""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+DVC = shutil.which("dvc", path=str(Path(sys.executable).parent))
+pytestmark = pytest.mark.skipif(DVC is None or shutil.which("git") is None, reason="needs dvc and git")
+
+STAGE = """\
+import json, sys, yaml
+cfg = yaml.safe_load(open("params.yaml"))["model"]
+json.dump({"score": round(1 - 1 / (1 + cfg["strength"]), 6)}, open(sys.argv[1], "w"), sort_keys=True)
+"""
+
+PIPELINE = """\
+stages:
+  train:
+    cmd: python train.py metrics.json
+    deps: [train.py]
+    params: [model.strength]
+    metrics:
+      - metrics.json:
+          cache: false
+"""
+
+
+def run(repo: Path, *command: str) -> str:
+    env = {
+        **os.environ,
+        "DVC_NO_ANALYTICS": "1",
+        "GIT_AUTHOR_NAME": "t",
+        "GIT_AUTHOR_EMAIL": "t@example.org",
+        "GIT_COMMITTER_NAME": "t",
+        "GIT_COMMITTER_EMAIL": "t@example.org",
+        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
+    }
+    result = subprocess.run(command, cwd=repo, env=env, capture_output=True, text=True)
+    assert result.returncode == 0, f"{' '.join(command)}: {result.stderr}"
+    return result.stdout
+
+
+@pytest.fixture
+def repo(tmp_path):
+    run(tmp_path, "git", "init", "-q", "-b", "main")
+    run(tmp_path, DVC, "init", "-q")
+    run(tmp_path, DVC, "config", "core.analytics", "false")
+    (tmp_path / "train.py").write_text(STAGE)
+    (tmp_path / "dvc.yaml").write_text(PIPELINE)
+    (tmp_path / "params.yaml").write_text("model:\n  strength: 1\n")
+    run(tmp_path, DVC, "repro", "-q")
+    run(tmp_path, "git", "add", "-A")
+    run(tmp_path, "git", "commit", "-qm", "baseline")
+    return tmp_path
+
+
+def test_metrics_diff_between_two_branches(repo):
+    run(repo, "git", "checkout", "-q", "-b", "stronger")
+    (repo / "params.yaml").write_text("model:\n  strength: 3\n")
+    run(repo, DVC, "repro", "-q")
+    run(repo, "git", "add", "-A")
+    run(repo, "git", "commit", "-qm", "stronger")
+    diff = json.loads(run(repo, DVC, "metrics", "diff", "main", "--json"))
+    assert diff["metrics.json"]["score"] == {"old": 0.5, "new": 0.75, "diff": 0.25}
+    params = json.loads(run(repo, DVC, "params", "diff", "main", "--json"))["params.yaml"]["model.strength"]
+    assert (params["old"], params["new"]) == (1, 3)
+
+
+def test_exp_run_with_a_changed_parameter(repo):
+    run(repo, DVC, "exp", "run", "-q", "-S", "model.strength=9", "--name", "strong")
+    shown = json.loads(run(repo, DVC, "exp", "show", "--json"))
+    scores = [
+        experiment["data"]["metrics"]["metrics.json"]["data"]["score"]
+        for baseline in shown
+        for experiment in (baseline.get("experiments") or [])
+        for experiment in experiment["revs"]
+    ]
+    assert 0.9 in scores
