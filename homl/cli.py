@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from homl import io
+from homl import io, params
 
 EXIT_BAD_INPUT = 2
 
@@ -20,16 +20,10 @@ class BadInput(Exception):
 
 
 def predict_digit(args: argparse.Namespace) -> dict:
-    from PIL import Image, UnidentifiedImageError
-
     from homl.images import to_mnist_format
     from homl.neighbors import KNNClassifier
 
-    try:
-        with Image.open(args.image) as image:
-            pixels = np.asarray(image.convert("L"))
-    except (OSError, UnidentifiedImageError) as error:
-        raise BadInput(f"{args.image}: not an image ({error})") from error
+    pixels = _grayscale(args.image)
     model = KNNClassifier.load(args.model)
     proba = model.predict_proba(to_mnist_format(pixels)[None])[0]
     best = int(proba.argmax())
@@ -37,6 +31,45 @@ def predict_digit(args: argparse.Namespace) -> dict:
         "digit": int(model.classes_[best]),
         "probability": float(proba[best]),
         "text": f"{args.image}: digit {model.classes_[best]} (probability {proba[best]:.2f})",
+    }
+
+
+def _grayscale(path: str) -> np.ndarray:
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(path) as image:
+            return np.asarray(image.convert("L"))
+    except (OSError, UnidentifiedImageError) as error:
+        raise BadInput(f"{path}: not an image ({error})") from error
+
+
+def denoise(args: argparse.Namespace) -> dict:
+    import dataclasses
+
+    from PIL import Image
+
+    from homl.data import mnist
+    from homl.images import uniform_noise_moments
+    from homl.neighbors import KNNDenoiser
+
+    pixels = _grayscale(args.image)
+    if pixels.shape != (28, 28):  # noise covers the whole frame, so the frame is resized as it is
+        pixels = np.asarray(Image.fromarray(pixels).resize((28, 28), Image.LANCZOS))
+    cfg, noise = params.load("denoise"), params.load("noisy")
+    denoiser = KNNDenoiser(
+        **dataclasses.asdict(getattr(cfg, args.method)),
+        method=args.method,
+        noise=uniform_noise_moments(noise.low, noise.high),
+    )
+    denoiser.fit(io.load_arrays(args.noisy)["train_images"], mnist.load(args.mnist).train_images)
+    cleaned = denoiser.predict(pixels[None].astype(np.int16))[0].astype(np.uint8)
+    with io.atomic_path(args.output) as tmp:
+        Image.fromarray(cleaned).save(tmp, format="PNG")
+    return {
+        "output": str(args.output),
+        "method": args.method,
+        "text": f"{args.image}: cleaned into {args.output}",
     }
 
 
@@ -93,6 +126,13 @@ def parser() -> argparse.ArgumentParser:
     digit.add_argument("image")
     digit.add_argument("--model", default="models/knn.npz")
     digit.set_defaults(run=predict_digit)
+    clean = add("denoise", "clean a noisy 28x28 digit with the multi-output KNN of the denoise stage")
+    clean.add_argument("image")
+    clean.add_argument("-o", "--output", required=True)
+    clean.add_argument("--method", choices=["vote", "mean", "posterior"], default="posterior")
+    clean.add_argument("--noisy", default="data/interim/mnist_noisy.npz", help="the noisy training digits")
+    clean.add_argument("--mnist", default="data/raw/mnist.npz", help="the clean training digits")
+    clean.set_defaults(run=denoise)
     email = add("classify-email", "say whether a raw email (.eml) is spam")
     email.add_argument("message")
     email.add_argument("--model", default="models/spam.joblib")
@@ -111,6 +151,9 @@ def main(argv: list[str] | None = None) -> int:
     except BadInput as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except params.ParamsError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
     except (FileNotFoundError, io.CorruptModelError) as error:
         print(f"error: {error} (run `dvc repro` to build the models)", file=sys.stderr)
         return 1

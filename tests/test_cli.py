@@ -1,4 +1,5 @@
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -101,3 +102,32 @@ def test_classify_email(tmp_path, capsys):
     assert main(["classify-email", str(eml), "--model", str(tmp_path / "spam.joblib"), "--json"]) == 0
     result = json.loads(capsys.readouterr().out)
     assert result["spam"] is True and result["score"] > result["threshold"]
+
+
+def test_denoise_cleans_a_noisy_digit_with_the_pipelines_data(tmp_path, monkeypatch, capsys):
+    from homl.images import add_noise, psnr
+
+    images, _ = load_digits(return_X_y=True)
+    clean = np.pad((images * 15).reshape(-1, 8, 8), ((0, 0), (10, 10), (10, 10))).astype(np.uint8)
+    rng = np.random.default_rng(0)
+    io.save_arrays(
+        tmp_path / "mnist.npz",
+        train_images=clean[:1500],
+        train_labels=np.zeros(1500, np.uint8),
+        test_images=clean[1500:],
+        test_labels=np.zeros(len(clean) - 1500, np.uint8),
+    )
+    io.save_arrays(
+        tmp_path / "noisy.npz",
+        train_images=add_noise(clean[:1500], 0, 100, rng),
+        test_images=add_noise(clean[1500:], 0, 100, rng),
+    )
+    (tmp_path / "params.yaml").write_text((Path(__file__).parent.parent / "params.yaml").read_text())
+    monkeypatch.chdir(tmp_path)
+    noisy = np.clip(add_noise(clean[1600], 0, 100, rng), 0, 255).astype(np.uint8)
+    Image.fromarray(noisy).save(tmp_path / "noisy.png")
+    arguments = ["denoise", "noisy.png", "-o", "clean.png", "--noisy", "noisy.npz", "--mnist", "mnist.npz"]
+    assert main(arguments) == 0
+    assert capsys.readouterr().out == "noisy.png: cleaned into clean.png\n"
+    cleaned = np.asarray(Image.open(tmp_path / "clean.png"))
+    assert cleaned.shape == (28, 28) and psnr(cleaned, clean[1600]) > psnr(noisy, clean[1600]) + 5
