@@ -81,6 +81,10 @@ def classify_email(args: argparse.Namespace) -> dict:
         raw = Path(args.message).read_bytes()
     except OSError as error:
         raise BadInput(f"{args.message}: cannot read ({error.strerror})") from error
+    if not raw.strip():
+        raise BadInput(f"{args.message}: empty file, not an email")
+    if b"\x00" in raw[:65536]:
+        raise BadInput(f"{args.message}: binary file, not an email")
     model = io.load_model(args.model)
     parsed = [parse_email(raw)]
     is_spam = bool(model.predict(parsed)[0])

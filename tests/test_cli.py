@@ -56,6 +56,12 @@ def test_bad_input_exits_2_with_one_line(tmp_path, capsys):
     assert main(["predict-digit", str(not_an_image)]) == 2
     assert capsys.readouterr().err.startswith(f"error: {not_an_image}: not an image")
     assert main(["titanic", str(tmp_path / "missing.csv")]) == 2
+    (tmp_path / "empty.eml").write_bytes(b"\n")
+    (tmp_path / "binary.eml").write_bytes(bytes(range(256)))
+    for name, reason in (("empty.eml", "empty file"), ("binary.eml", "binary file")):
+        capsys.readouterr()
+        assert main(["classify-email", str(tmp_path / name)]) == 2
+        assert capsys.readouterr().err == f"error: {tmp_path / name}: {reason}, not an email\n"
     with pytest.raises(SystemExit) as exit_info:
         main(["no-such-command"])
     assert exit_info.value.code == 2

@@ -1,16 +1,11 @@
 """DVC's comparison commands on a throwaway git repository holding a tiny pipeline like ours."""
 
 import json
-import os
-import shutil
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
+from dvc_repo import DVC, new_repo, run
 
-DVC = shutil.which("dvc", path=str(Path(sys.executable).parent))
-pytestmark = pytest.mark.skipif(DVC is None or shutil.which("git") is None, reason="needs dvc and git")
+pytestmark = pytest.mark.skipif(DVC is None, reason="needs dvc and git")
 
 STAGE = """\
 import json, sys, yaml
@@ -30,26 +25,9 @@ stages:
 """
 
 
-def run(repo: Path, *command: str) -> str:
-    env = {
-        **os.environ,
-        "DVC_NO_ANALYTICS": "1",
-        "GIT_AUTHOR_NAME": "t",
-        "GIT_AUTHOR_EMAIL": "t@example.org",
-        "GIT_COMMITTER_NAME": "t",
-        "GIT_COMMITTER_EMAIL": "t@example.org",
-        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
-    }
-    result = subprocess.run(command, cwd=repo, env=env, capture_output=True, text=True)
-    assert result.returncode == 0, f"{' '.join(command)}: {result.stderr}"
-    return result.stdout
-
-
 @pytest.fixture
 def repo(tmp_path):
-    run(tmp_path, "git", "init", "-q", "-b", "main")
-    run(tmp_path, DVC, "init", "-q")
-    run(tmp_path, DVC, "config", "core.analytics", "false")
+    new_repo(tmp_path)
     (tmp_path / "train.py").write_text(STAGE)
     (tmp_path / "dvc.yaml").write_text(PIPELINE)
     (tmp_path / "params.yaml").write_text("model:\n  strength: 1\n")

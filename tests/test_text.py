@@ -111,3 +111,30 @@ def test_words_to_vector_keeps_the_most_frequent_words_and_counts_or_flags_them(
     np.testing.assert_array_equal(counts.transform([{"a": 2, "zzz": 9}]).toarray(), [[0, 2, 0]])
     presence = WordsToVector(vocabulary_size=3, binary=True).fit(words)
     np.testing.assert_array_equal(presence.transform(words).toarray(), [[0, 1, 0], [0, 1, 1], [1, 0, 1]])
+
+
+MIME_PIECES = st.sampled_from(
+    [
+        b'Content-Type: multipart/mixed; boundary="b"\n',
+        b"Content-Type: multipart/alternative; boundary=\n",
+        b'Content-Type: text/html; charset="x-unknown"\n',
+        b"Content-Type: text/plain; charset=utf-8\n",
+        b"Content-Transfer-Encoding: base64\n",
+        b"Content-Transfer-Encoding: quoted-printable\n",
+        b"Subject: =?utf-8?b?broken\n",
+        b"\n",
+        b"--b\n",
+        b"--b--\n",
+        b"<html><body><p>unclosed <a href='x'>",
+        b"=E9=\n=ZZ\n",
+        b"SGVsbG8gd29y\n",
+        b"\xff\xfe\x00garbage\n",
+    ]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(MIME_PIECES, st.binary(max_size=40)), max_size=30).map(b"".join))
+def test_the_parser_never_raises_on_broken_mime(raw):
+    parsed = parse_email(raw)
+    assert isinstance(parsed.body, str) and parsed.defects >= 0

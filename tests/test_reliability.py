@@ -1,0 +1,153 @@
+"""A killed stage leaves its previous output, DVC recovers, and two forced reproductions give the same bytes."""
+
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+import yaml
+from dvc_repo import DVC, ENV, new_repo, run
+from passengers import make_passengers
+from sklearn.datasets import load_digits
+
+from homl import io
+
+REPO = Path(__file__).resolve().parent.parent
+pytestmark = pytest.mark.skipif(DVC is None, reason="needs dvc and git")
+
+# Writes its output through homl.io, then hangs inside the write until killed.
+SLOW_WRITER = """\
+import sys, time
+import numpy as np
+from homl import io
+
+class Slow:
+    def __array__(self, dtype=None, copy=None):
+        print("writing", flush=True)
+        time.sleep(60)
+        return np.zeros(3)
+
+io.save_arrays(sys.argv[1], done=np.ones(2), slow=Slow())
+"""
+
+
+def wait_for_line(process: subprocess.Popen, expected: str) -> None:
+    assert process.stdout.readline().strip() == expected
+
+
+def test_a_stage_killed_while_writing_leaves_the_previous_output(tmp_path):
+    out = tmp_path / "out.npz"
+    io.save_arrays(out, previous=np.arange(3))
+    before = out.read_bytes()
+    (tmp_path / "writer.py").write_text(SLOW_WRITER)
+    process = subprocess.Popen(
+        [sys.executable, "writer.py", str(out)], cwd=tmp_path, stdout=subprocess.PIPE, text=True
+    )
+    wait_for_line(process, "writing")
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    assert out.read_bytes() == before
+    np.testing.assert_array_equal(io.load_arrays(out)["previous"], np.arange(3))
+
+
+def test_dvc_repro_recovers_after_a_killed_run(tmp_path):
+    repo = new_repo(tmp_path)
+    (repo / "writer.py").write_text(
+        SLOW_WRITER.replace("time.sleep(60)", "time.sleep(60 if len(sys.argv) > 2 else 0)")
+    )
+    (repo / "dvc.yaml").write_text(
+        "stages:\n  write:\n    cmd: python writer.py out.npz ${slow}\n    deps: [writer.py]\n    outs: [out.npz]\n"
+    )
+    (repo / "params.yaml").write_text("slow: hang\n")
+    run(repo, "git", "add", "-A")
+    repro = subprocess.Popen(
+        [DVC, "repro"], cwd=repo, env=ENV, stdout=subprocess.PIPE, text=True, start_new_session=True
+    )
+    deadline = time.monotonic() + 60
+    while not list(repo.glob(".out.npz.*.tmp")):  # the stage is inside its write
+        assert time.monotonic() < deadline and repro.poll() is None
+        time.sleep(0.1)
+    repro.send_signal(signal.SIGKILL)  # DVC itself dies; its child is killed with the session below
+    subprocess.run(["pkill", "-KILL", "-s", str(repro.pid)], check=False)
+    repro.wait()
+    assert not (repo / "out.npz").exists()
+    (repo / "params.yaml").write_text("slow: ''\n")
+    run(repo, DVC, "repro")
+    assert run(repo, DVC, "status").strip() == "Data and pipelines are up to date."
+    assert set(io.load_arrays(repo / "out.npz")) == {"done", "slow"}
+
+
+def tiny_pipeline(repo: Path) -> None:
+    """The project's real stage scripts on small data: MNIST KNN, noise and cleaning, Titanic."""
+    images, labels = load_digits(return_X_y=True)
+    images = np.pad((images * 15).reshape(-1, 8, 8), ((0, 0), (10, 10), (10, 10))).astype(np.uint8)
+    io.save_arrays(
+        repo / "mnist.npz",
+        train_images=images[:600],
+        train_labels=labels[:600].astype(np.uint8),
+        test_images=images[600:800],
+        test_labels=labels[600:800].astype(np.uint8),
+    )
+    io.write_table(repo / "titanic.parquet", make_passengers(300))
+    params = yaml.safe_load((REPO / "params.yaml").read_text())
+    params["knn"].update(n_neighbors=[1, 3], folds=3)
+    params["titanic"]["classifiers"]["random_forest"].update(n_estimators=[20], max_depth=[4])
+    (repo / "params.yaml").write_text(yaml.safe_dump(params))
+    stage = lambda name, *paths: f"python {REPO / 'stages' / name}.py " + " ".join(paths)  # noqa: E731
+    stages = {
+        "knn_search": (
+            stage("knn_search", "mnist.npz", "grid.csv", "best.json"),
+            ["mnist.npz"],
+            ["grid.csv", "best.json"],
+        ),
+        "knn_evaluate": (
+            stage(
+                "knn_evaluate",
+                "mnist.npz",
+                "best.json",
+                "knn.npz",
+                "test.json",
+                "confusion.csv",
+                "errors.png",
+            ),
+            ["mnist.npz", "best.json"],
+            ["knn.npz", "test.json", "confusion.csv", "errors.png"],
+        ),
+        "noisy": (stage("noisy_mnist", "mnist.npz", "noisy.npz"), ["mnist.npz"], ["noisy.npz"]),
+        "denoise": (
+            stage(
+                "denoise", "mnist.npz", "noisy.npz", "knn.npz", "denoise.json", "denoise.csv", "denoise.png"
+            ),
+            ["noisy.npz", "knn.npz"],
+            ["denoise.json", "denoise.csv", "denoise.png"],
+        ),
+        "split": (
+            stage("titanic_split", "titanic.parquet", "train.parquet", "test.parquet"),
+            ["titanic.parquet"],
+            ["train.parquet", "test.parquet"],
+        ),
+        "forest": (
+            stage("titanic_train", "random_forest", "train.parquet", "forest.joblib", "forest.json"),
+            ["train.parquet"],
+            ["forest.joblib", "forest.json"],
+        ),
+    }
+    pipeline = {
+        "stages": {
+            name: {"cmd": cmd, "deps": deps, "outs": outs} for name, (cmd, deps, outs) in stages.items()
+        }
+    }
+    (repo / "dvc.yaml").write_text(yaml.safe_dump(pipeline))
+
+
+def test_two_forced_reproductions_give_identical_hashes(tmp_path):
+    repo = new_repo(tmp_path)
+    tiny_pipeline(repo)
+    run(repo, DVC, "repro")
+    first = (repo / "dvc.lock").read_text()
+    run(repo, DVC, "repro", "--force")
+    assert (repo / "dvc.lock").read_text() == first
+    assert first.count("md5:") >= 20  # every data, model, metrics and plot output is hashed
