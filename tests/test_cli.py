@@ -3,9 +3,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from passengers import make_passengers
 from PIL import Image
 from sklearn.datasets import load_digits
+from tiny_data import digits_as_mnist, make_passengers
 
 from homl import io, survival
 from homl.cli import main
@@ -113,8 +113,7 @@ def test_classify_email(tmp_path, capsys):
 def test_denoise_cleans_a_noisy_digit_with_the_pipelines_data(tmp_path, monkeypatch, capsys):
     from homl.images import add_noise, psnr
 
-    images, _ = load_digits(return_X_y=True)
-    clean = np.pad((images * 15).reshape(-1, 8, 8), ((0, 0), (10, 10), (10, 10))).astype(np.uint8)
+    clean = digits_as_mnist()[0]
     rng = np.random.default_rng(0)
     io.save_arrays(
         tmp_path / "mnist.npz",

@@ -10,8 +10,7 @@ import numpy as np
 import pytest
 import yaml
 from dvc_repo import DVC, ENV, new_repo, run
-from passengers import make_passengers
-from sklearn.datasets import load_digits
+from tiny_data import make_passengers, save_tiny_mnist
 
 from homl import io
 
@@ -82,15 +81,7 @@ def test_dvc_repro_recovers_after_a_killed_run(tmp_path):
 
 def tiny_pipeline(repo: Path) -> None:
     """The project's real stage scripts on small data: MNIST KNN, noise and cleaning, Titanic."""
-    images, labels = load_digits(return_X_y=True)
-    images = np.pad((images * 15).reshape(-1, 8, 8), ((0, 0), (10, 10), (10, 10))).astype(np.uint8)
-    io.save_arrays(
-        repo / "mnist.npz",
-        train_images=images[:600],
-        train_labels=labels[:600].astype(np.uint8),
-        test_images=images[600:800],
-        test_labels=labels[600:800].astype(np.uint8),
-    )
+    save_tiny_mnist(repo / "mnist.npz", 600, 200)
     io.write_table(repo / "titanic.parquet", make_passengers(300))
     params = yaml.safe_load((REPO / "params.yaml").read_text())
     params["knn"].update(n_neighbors=[1, 3], folds=3)

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import yaml
-from sklearn.datasets import load_digits
+from tiny_data import make_passengers, save_tiny_mnist
 
 from homl import io
 
@@ -25,15 +25,7 @@ def run_stage(cwd: Path, script: str, *paths: str) -> subprocess.CompletedProces
 @pytest.fixture
 def tiny_mnist(tmp_path):
     """Scikit-learn's 8x8 digits, padded to 28x28, as a small MNIST."""
-    images, labels = load_digits(return_X_y=True)
-    images = np.pad((images * 15).reshape(-1, 8, 8), ((0, 0), (10, 10), (10, 10))).astype(np.uint8)
-    io.save_arrays(
-        tmp_path / "mnist.npz",
-        train_images=images[:1000],
-        train_labels=labels[:1000].astype(np.uint8),
-        test_images=images[1000:1300],
-        test_labels=labels[1000:1300].astype(np.uint8),
-    )
+    save_tiny_mnist(tmp_path / "mnist.npz", 1000, 300)
     return tmp_path
 
 
@@ -156,8 +148,6 @@ def test_a_diverging_learning_rate_stops_linreg_fit_without_metrics(tmp_path):
 
 
 def test_titanic_stages(tmp_path):
-    from passengers import make_passengers
-
     small_grids = {
         "logistic_regression": {"C": [1.0]},
         "svc": {"C": [1.0], "gamma": ["scale"], "kernel": ["rbf"]},
@@ -209,8 +199,6 @@ def test_titanic_stages(tmp_path):
 
 
 def test_an_unknown_titanic_classifier_is_a_one_line_error(tmp_path):
-    from passengers import make_passengers
-
     write_params(tmp_path)
     io.write_table(tmp_path / "train.parquet", make_passengers(50))
     result = run_stage(tmp_path, "titanic_train.py", "xgboost", "train.parquet", "m.joblib", "r.json")

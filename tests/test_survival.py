@@ -1,8 +1,8 @@
 import numpy as np
 import pandas as pd
 import pytest
-from passengers import make_passengers
 from sklearn.model_selection import cross_val_score
+from tiny_data import make_passengers
 
 from homl import survival
 from homl.data import titanic

@@ -1,14 +1,40 @@
-"""A small synthetic passenger list in the Titanic table's schema, where class, sex and family decide survival."""
+"""Small data the tests build: MNIST-like digits, Titanic-like passengers."""
+
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from sklearn.datasets import load_digits
 
+from homl import io
 from homl.data import titanic
+
+
+def digits_as_mnist() -> tuple[np.ndarray, np.ndarray]:
+    """Scikit-learn's 1,797 8x8 digits, scaled to 0-240 and padded to 28x28 uint8, with their labels."""
+    images, labels = load_digits(return_X_y=True)
+    images = np.pad((images * 15).reshape(-1, 8, 8), ((0, 0), (10, 10), (10, 10))).astype(np.uint8)
+    return images, labels.astype(np.uint8)
+
+
+def save_tiny_mnist(path: Path, n_train: int, n_test: int) -> Path:
+    """An MNIST file as fetch_mnist writes it, from the first n_train + n_test digits."""
+    images, labels = digits_as_mnist()
+    io.save_arrays(
+        path,
+        train_images=images[:n_train],
+        train_labels=labels[:n_train],
+        test_images=images[n_train : n_train + n_test],
+        test_labels=labels[n_train : n_train + n_test],
+    )
+    return path
+
 
 SURNAMES = ["Smith", "Brown", "Olsen", "Kelly", "Rossi", "Dubois", "Novak", "Moreau", "Walsh", "Berg"]
 
 
 def make_passengers(n: int = 400, seed: int = 0) -> pd.DataFrame:
+    """Passengers in the Titanic table's schema, where class, sex and family decide survival."""
     rng = np.random.default_rng(seed)
     family = rng.integers(0, n // 3, n)  # passengers of a family share surname, ticket, class and fare
     pclass = 1 + family % 3
