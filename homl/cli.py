@@ -39,6 +39,11 @@ def _grayscale(path: str) -> np.ndarray:
 
     try:
         with Image.open(path) as image:
+            if (
+                "A" in image.getbands() or "transparency" in image.info
+            ):  # transparent ink or paper: lay it on white
+                white = Image.new("RGBA", image.size, "white")
+                return np.asarray(Image.alpha_composite(white, image.convert("RGBA")).convert("L"))
             return np.asarray(image.convert("L"))
     except (OSError, UnidentifiedImageError) as error:
         raise BadInput(f"{path}: not an image ({error})") from error

@@ -46,6 +46,20 @@ def test_predict_digit_reads_any_size_and_colour_mode(digit_model, tmp_path, cap
         assert main(["predict-digit", str(path), "--model", str(model), "--json"]) == 0
         correct += json.loads(capsys.readouterr().out)["digit"] == labels[i]
     assert correct >= 17
+    ink = np.kron(images[0].reshape(8, 8) * 16, np.ones((12, 12))).clip(0, 255).astype(np.uint8)
+    transparent = np.zeros((96, 96, 4), dtype=np.uint8)  # black ink on a transparent background
+    transparent[..., 3] = ink
+    Image.fromarray(transparent, "RGBA").save(tmp_path / "transparent.png")
+    opaque = tmp_path / "opaque.png"
+    Image.fromarray(255 - ink).save(opaque)
+    predictions = []
+    for path in (tmp_path / "transparent.png", opaque):
+        assert main(["predict-digit", str(path), "--model", str(model), "--json"]) == 0
+        predictions.append(json.loads(capsys.readouterr().out))
+    assert predictions[0] == predictions[1]
+    from homl.cli import _grayscale
+
+    assert np.abs(_grayscale(tmp_path / "transparent.png").astype(int) - (255 - ink)).max() <= 1
     assert main(["predict-digit", str(path), "--model", str(model)]) == 0
     assert capsys.readouterr().out.startswith(f"{path}: digit ")
 
