@@ -33,13 +33,9 @@ def vector_model(
         [
             ("vector", text.WordsToVector(vocabulary_size, binary)),
             *weighting,
-            ("classifier", CLASSIFIERS[classifier](seed).set_params(**hyperparameters)),
+            (evaluation.CLASSIFIER_STEP, CLASSIFIERS[classifier](seed).set_params(**hyperparameters)),
         ]
     )
-
-
-def folds(n_folds: int, seed: int) -> StratifiedKFold:
-    return StratifiedKFold(n_splits=n_folds, shuffle=True, random_state=seed)
 
 
 def grid_search(
@@ -52,7 +48,7 @@ def grid_search(
     """
     search = GridSearchCV(
         vector_model(classifier, seed=cv.random_state, **vectorizer),
-        {f"classifier__{name}": values for name, values in grid.items()},
+        evaluation.classifier_grid(grid),
         cv=cv,
         scoring={"average_precision": "average_precision", "precision": "precision", "recall": "recall"},
         refit="average_precision",
@@ -62,11 +58,14 @@ def grid_search(
     return search.fit(words, is_spam)
 
 
+def _response_method(model: Any) -> str:
+    return "decision_function" if hasattr(model, "decision_function") else "predict_proba"
+
+
 def spam_scores(model: Any, X: Any) -> np.ndarray:
     """A score that grows with spamminess: the decision function, or the probability of spam."""
-    if hasattr(model, "decision_function"):
-        return model.decision_function(X)
-    return model.predict_proba(X)[:, 1]
+    scores = getattr(model, _response_method(model))(X)
+    return scores if scores.ndim == 1 else scores[:, 1]
 
 
 def threshold_for_precision(is_spam: np.ndarray, scores: np.ndarray, target_precision: float) -> float:
@@ -80,16 +79,14 @@ def threshold_for_precision(is_spam: np.ndarray, scores: np.ndarray, target_prec
 
 def cross_validated_scores(model: Pipeline, words: list[Counter], is_spam: np.ndarray, cv) -> np.ndarray:
     """Each training message's score from the fold in which it was held out."""
-    method = "decision_function" if hasattr(model, "decision_function") else "predict_proba"
-    scores = cross_val_predict(model, words, is_spam, cv=cv, method=method, n_jobs=-1)
+    scores = cross_val_predict(model, words, is_spam, cv=cv, method=_response_method(model), n_jobs=-1)
     return scores if scores.ndim == 1 else scores[:, 1]
 
 
 def spam_model(preprocessing: dict, fitted: Pipeline, threshold: float) -> FixedThresholdClassifier:
     """The whole model, from parsed emails to 1 for spam: words, then the fitted vector model at `threshold`."""
     whole = Pipeline([("words", text.EmailToWords(**preprocessing)), *fitted.steps])
-    response = "decision_function" if hasattr(fitted, "decision_function") else "predict_proba"
-    return FixedThresholdClassifier(whole, threshold=threshold, response_method=response)
+    return FixedThresholdClassifier(whole, threshold=threshold, response_method=_response_method(fitted))
 
 
 def train(
@@ -125,7 +122,7 @@ def train(
     threshold = threshold_for_precision(is_spam, scores, target_precision)
     report = {
         "classifier": chosen["classifier"],
-        "hyperparameters": {k.removeprefix("classifier__"): v for k, v in search.best_params_.items()},
+        "hyperparameters": evaluation.best_hyperparameters(search),
         "threshold": threshold,
         "cv_precision_at_threshold": float(is_spam[scores >= threshold].mean()),
         "cv_recall_at_threshold": float((scores[is_spam] >= threshold).mean()),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any
 
@@ -13,12 +12,12 @@ from sklearn.compose import ColumnTransformer, make_column_selector
 from sklearn.ensemble import GradientBoostingClassifier, RandomForestClassifier
 from sklearn.impute import SimpleImputer
 from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import GridSearchCV, StratifiedKFold, cross_val_score
+from sklearn.model_selection import GridSearchCV, cross_val_score
 from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
 from sklearn.svm import SVC
 
-from homl import io
+from homl import evaluation, io
 
 # The passenger's columns a model may see; boat, body and home.dest are known only after the disaster.
 INPUT_COLUMNS = ("pclass", "name", "sex", "age", "sibsp", "parch", "ticket", "fare", "cabin", "embarked")
@@ -183,11 +182,7 @@ CLASSIFIERS = {
 def survival_model(features: dict[str, bool], classifier: str, seed: int, **hyperparameters: Any) -> Pipeline:
     """The whole model: preprocessing then the named classifier (one of `CLASSIFIERS`)."""
     model = CLASSIFIERS[classifier](seed).set_params(**hyperparameters)
-    return Pipeline([("preprocessing", preprocessing(features)), ("classifier", model)])
-
-
-def folds(n_folds: int, seed: int) -> StratifiedKFold:
-    return StratifiedKFold(n_splits=n_folds, shuffle=True, random_state=seed)
+    return Pipeline([("preprocessing", preprocessing(features)), (evaluation.CLASSIFIER_STEP, model)])
 
 
 def grid_search(
@@ -202,17 +197,13 @@ def grid_search(
     """Cross-validated grid search of one classifier's hyperparameters, refitted on all of X."""
     search = GridSearchCV(
         survival_model(features, classifier, seed),
-        {f"classifier__{name}": values for name, values in grid.items()},
-        cv=folds(n_folds, seed),
+        evaluation.classifier_grid(grid),
+        cv=evaluation.stratified_folds(n_folds, seed),
         scoring="accuracy",
         n_jobs=-1,
         error_score="raise",
     )
     return search.fit(X, y)
-
-
-def best_hyperparameters(search: GridSearchCV) -> dict[str, Any]:
-    return {re.sub(r"^classifier__", "", name): value for name, value in search.best_params_.items()}
 
 
 def survival_scores(model: Pipeline, X: pd.DataFrame) -> np.ndarray:
@@ -248,7 +239,9 @@ def feature_gains(
 
     def cv_accuracy(switches: dict[str, bool]) -> float:
         model = survival_model(switches, classifier, seed, **hyperparameters)
-        return float(cross_val_score(model, X, y, cv=folds(n_folds, seed), n_jobs=-1).mean())
+        return float(
+            cross_val_score(model, X, y, cv=evaluation.stratified_folds(n_folds, seed), n_jobs=-1).mean()
+        )
 
     full = cv_accuracy(features)
     rows = [

@@ -2,7 +2,7 @@
 
 import dataclasses
 
-from homl import io, params, spam_filter, stage
+from homl import evaluation, io, params, spam_filter, stage
 
 
 def main() -> None:
@@ -15,7 +15,7 @@ def main() -> None:
         preprocessing,
         dataclasses.asdict(cfg.vectorizer),
         {name: dataclasses.asdict(grid) for name, grid in vars(cfg.classifiers).items()},
-        spam_filter.folds(cfg.cv.folds, cfg.cv.seed),
+        evaluation.stratified_folds(cfg.cv.folds, cfg.cv.seed),
         cfg.target_precision,
     )
     metrics, _ = spam_filter.evaluate(model, io.read_table(args.test))

@@ -2,7 +2,7 @@
 
 import dataclasses
 
-from homl import io, params, spam_filter, stage
+from homl import evaluation, io, params, spam_filter, stage
 
 
 def main() -> None:
@@ -13,7 +13,7 @@ def main() -> None:
         dataclasses.asdict(cfg.preprocessing),
         dataclasses.asdict(cfg.vectorizer),
         {name: dataclasses.asdict(grid) for name, grid in vars(cfg.classifiers).items()},
-        spam_filter.folds(cfg.cv.folds, cfg.cv.seed),
+        evaluation.stratified_folds(cfg.cv.folds, cfg.cv.seed),
         cfg.target_precision,
     )
     io.save_model(args.model, model)

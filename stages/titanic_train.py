@@ -2,7 +2,7 @@
 
 import dataclasses
 
-from homl import io, params, stage, survival
+from homl import evaluation, io, params, stage, survival
 from homl.data import titanic
 
 
@@ -28,7 +28,7 @@ def main() -> None:
             "cv_accuracy": search.cv_results_["mean_test_score"][best],
             "cv_std": search.cv_results_["std_test_score"][best],
             "candidates": len(search.cv_results_["params"]),
-            "hyperparameters": survival.best_hyperparameters(search),
+            "hyperparameters": evaluation.best_hyperparameters(search),
         },
     )
 

@@ -4,7 +4,7 @@ import pytest
 from sklearn.model_selection import cross_val_score
 from tiny_data import make_passengers
 
-from homl import survival
+from homl import evaluation, survival
 from homl.data import titanic
 
 ALL_FEATURES = dict.fromkeys(survival.ENGINEERED, True)
@@ -60,7 +60,7 @@ def test_the_leaking_columns_never_reach_a_model():
     # Even handed the leaking columns, which give the outcome away, the pipeline ignores them.
     with_leaks = table.drop(columns=[titanic.TARGET])
     model = survival.survival_model(ALL_FEATURES, "logistic_regression", 0)
-    cv = survival.folds(5, 0)
+    cv = evaluation.stratified_folds(5, 0)
     honest = cross_val_score(model, passengers, survived, cv=cv)
     leaked = cross_val_score(model, with_leaks, survived, cv=cv)
     np.testing.assert_array_equal(honest, leaked)
