@@ -39,9 +39,8 @@ def _grayscale(path: str) -> np.ndarray:
 
     try:
         with Image.open(path) as image:
-            if (
-                "A" in image.getbands() or "transparency" in image.info
-            ):  # transparent ink or paper: lay it on white
+            if "A" in image.getbands() or "transparency" in image.info:
+                # Transparent ink or paper: lay it on white, as it would be seen.
                 white = Image.new("RGBA", image.size, "white")
                 return np.asarray(Image.alpha_composite(white, image.convert("RGBA")).convert("L"))
             return np.asarray(image.convert("L"))

@@ -105,7 +105,7 @@ class Denoise:
 
 
 @dataclass(frozen=True)
-class TitanicSplit:
+class Split:
     test_size: Annotated[float, Range(0.05, 0.5)]
     seed: int
 
@@ -168,16 +168,10 @@ class TitanicClassifiers:
 
 @dataclass(frozen=True)
 class Titanic:
-    split: TitanicSplit
+    split: Split
     features: TitanicFeatures
     cv: CrossValidation
     classifiers: TitanicClassifiers
-
-
-@dataclass(frozen=True)
-class SpamSplit:
-    test_size: Annotated[float, Range(0.05, 0.5)]
-    seed: int
 
 
 @dataclass(frozen=True)
@@ -216,7 +210,7 @@ class SpamClassifiers:
 
 @dataclass(frozen=True)
 class Spam:
-    split: SpamSplit
+    split: Split
     preprocessing: SpamPreprocessing
     vectorizer: SpamVectorizer
     cv: CrossValidation

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter
 from typing import Any
 
@@ -15,7 +16,7 @@ from sklearn.naive_bayes import MultinomialNB
 from sklearn.pipeline import Pipeline
 from sklearn.svm import LinearSVC
 
-from homl import evaluation, text
+from homl import evaluation, params, text
 
 CLASSIFIERS = {
     "naive_bayes": lambda seed: MultinomialNB(),
@@ -128,6 +129,20 @@ def train(
         "cv_recall_at_threshold": float((scores[is_spam] >= threshold).mean()),
     }
     return spam_model(preprocessing, search.best_estimator_, threshold), report, comparison
+
+
+def train_as_configured(
+    messages: pd.DataFrame, cfg: params.Spam
+) -> tuple[FixedThresholdClassifier, dict, pd.DataFrame]:
+    """`train` with every setting taken from the `spam` section of params.yaml."""
+    return train(
+        messages,
+        dataclasses.asdict(cfg.preprocessing),
+        dataclasses.asdict(cfg.vectorizer),
+        {name: dataclasses.asdict(grid) for name, grid in vars(cfg.classifiers).items()},
+        evaluation.stratified_folds(cfg.cv.folds, cfg.cv.seed),
+        cfg.target_precision,
+    )
 
 
 def evaluate(model: FixedThresholdClassifier, messages: pd.DataFrame) -> tuple[dict, pd.DataFrame]:
