@@ -145,14 +145,16 @@ def train_as_configured(
     )
 
 
-def evaluate(model: FixedThresholdClassifier, messages: pd.DataFrame) -> tuple[dict, pd.DataFrame]:
-    """Test metrics at the model's threshold, and the precision-recall curve of its scores."""
+def evaluate(
+    model: FixedThresholdClassifier, messages: pd.DataFrame
+) -> tuple[dict, pd.DataFrame, np.ndarray]:
+    """Test metrics at the model's threshold, the precision-recall curve of its scores, and its predictions."""
     is_spam = messages["is_spam"].to_numpy()
     parsed = parsed_emails(messages)
     predicted, scores = model.predict(parsed), spam_scores(model.estimator, parsed)
     precision, recall, _ = precision_recall_curve(is_spam, scores)
     metrics = {"threshold": model.threshold, **evaluation.binary_metrics(is_spam, predicted, scores)}
-    return metrics, pd.DataFrame({"recall": recall, "precision": precision})
+    return metrics, pd.DataFrame({"recall": recall, "precision": precision}), predicted
 
 
 def messages_table(parsed: list[text.ParsedEmail], table: pd.DataFrame) -> pd.DataFrame:

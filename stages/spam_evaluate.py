@@ -7,10 +7,9 @@ def main() -> None:
     args = stage.paths(__doc__, "test", "model", "metrics", "curve", "confusion")
     messages = io.read_table(args.test)
     model = io.load_model(args.model)
-    metrics, curve = spam_filter.evaluate(model, messages)
+    metrics, curve, predicted = spam_filter.evaluate(model, messages)
     io.write_json(args.metrics, metrics)
     io.write_csv(args.curve, curve)
-    predicted = model.predict(spam_filter.parsed_emails(messages))
     io.write_csv(
         args.confusion, evaluation.confusion_table(messages["is_spam"].astype(int), predicted.astype(int))
     )

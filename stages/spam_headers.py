@@ -13,7 +13,7 @@ def main() -> None:
         cfg, preprocessing=dataclasses.replace(cfg.preprocessing, strip_headers=strip_headers)
     )
     model, report, _ = spam_filter.train_as_configured(io.read_table(args.train), cfg)
-    metrics, _ = spam_filter.evaluate(model, io.read_table(args.test))
+    metrics, _, _ = spam_filter.evaluate(model, io.read_table(args.test))
     io.write_json(args.metrics, {"strip_headers": strip_headers, **report, "test": metrics})
 
 
