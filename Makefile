@@ -1,19 +1,27 @@
-# The few commands people type. Each creates .venv (and installs everything) when it is missing.
+# The few commands people type. Each creates .venv from uv.lock (exact versions) when it is missing.
 PYTHON ?= python3
+UV_VERSION := 0.13.9
+UV := .tools/bin/uv
 VENV := .venv
 STAMP := $(VENV)/.installed
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 export DVC_NO_ANALYTICS := 1
 
-.PHONY: install repro test lint metrics report readme
+.PHONY: install lock repro test lint metrics report readme
 
-$(STAMP): pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(VENV)/bin/python -m pip install --quiet --upgrade pip
-	$(VENV)/bin/python -m pip install --quiet -e '.[dev]'
+$(UV):
+	$(PYTHON) -m pip install --quiet --disable-pip-version-check --target .tools uv==$(UV_VERSION)
+
+# --locked: stop when uv.lock no longer matches pyproject.toml (run `make lock`) instead of re-resolving.
+$(STAMP): pyproject.toml uv.lock | $(UV)
+	$(UV) sync --locked --extra dev --python $(PYTHON) --quiet
 	touch $@
 
 install: $(STAMP)
+
+# Re-resolve every pinned version to the newest that pyproject.toml's ranges allow.
+lock: $(UV)
+	$(UV) lock --upgrade
 
 repro: $(STAMP)
 	dvc repro

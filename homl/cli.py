@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from homl import io, params
+from homl import errors, io, params
 
 EXIT_BAD_INPUT = 2
 
@@ -159,10 +159,10 @@ def main(argv: list[str] | None = None) -> int:
     except BadInput as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    except params.ParamsError as error:
+    except errors.ParamsError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
-    except (FileNotFoundError, io.CorruptModelError) as error:
+    except (FileNotFoundError, errors.CorruptModelError) as error:
         print(f"error: {error} (run `dvc repro` to build the models)", file=sys.stderr)
         return 1
     text = result.pop("text")

@@ -17,6 +17,8 @@ import joblib
 import numpy as np
 import pandas as pd
 
+from homl.errors import CorruptModelError
+
 METRIC_DIGITS = 6
 _ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 
@@ -103,10 +105,6 @@ def write_csv(path: str | os.PathLike, table: pd.DataFrame, float_digits: int = 
 
 
 _MODEL_MAGIC = b"homl-model sha256="
-
-
-class CorruptModelError(ValueError):
-    """A model file whose bytes do not match the checksum written with them."""
 
 
 def save_model(path: str | os.PathLike, model: object) -> None:

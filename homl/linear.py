@@ -10,11 +10,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from homl.errors import DivergenceError
+
 MAX_PATH_POINTS = 2_000
-
-
-class DivergenceError(ArithmeticError):
-    """Gradient descent blew up: the learning rate (or schedule) is too large for the data."""
 
 
 def synthetic_data(

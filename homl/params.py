@@ -16,11 +16,9 @@ from typing import Annotated, Any, Literal
 
 import yaml
 
+from homl.errors import ParamsError
+
 PARAMS_FILE = Path("params.yaml")
-
-
-class ParamsError(ValueError):
-    """A value in params.yaml that the pipeline cannot use."""
 
 
 @dataclass(frozen=True)

@@ -7,12 +7,9 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from homl.data.download import DataError
-from homl.io import CorruptModelError
-from homl.linear import DivergenceError
-from homl.params import ParamsError
+from homl.errors import HomlError
 
-EXPECTED_ERRORS = (DataError, ParamsError, DivergenceError, CorruptModelError, FileNotFoundError)
+EXPECTED_ERRORS = (HomlError, FileNotFoundError)
 
 
 def paths(doc: str, *names: str) -> argparse.Namespace:

@@ -2,7 +2,7 @@
 
 import dataclasses
 
-from homl import evaluation, io, params, stage, survival
+from homl import errors, evaluation, io, params, stage, survival
 from homl.data import titanic
 
 
@@ -11,7 +11,7 @@ def main() -> None:
     cfg = params.load("titanic")
     classifier = str(args.classifier)
     if classifier not in survival.CLASSIFIERS:
-        raise params.ParamsError(
+        raise errors.ParamsError(
             f"unknown classifier {classifier!r}; known: {', '.join(survival.CLASSIFIERS)}"
         )
     X, y = titanic.features_and_target(titanic.load(args.train))

@@ -7,7 +7,7 @@ from sklearn.utils import Bunch
 from zarr.storage import ZipStore
 
 from homl.data import mnist
-from homl.data.download import DataError
+from homl.errors import DataError
 
 
 @pytest.fixture

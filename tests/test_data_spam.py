@@ -6,7 +6,8 @@ import tarfile
 import pytest
 
 from homl.data import archives, spam
-from homl.data.download import DataError, sha256_file
+from homl.data.download import sha256_file
+from homl.errors import DataError
 
 TINY_GROUPS = tuple(group._replace(size=2) for group in spam.GROUPS)
 

@@ -7,7 +7,7 @@ import pytest
 import sklearn
 
 from homl.data import titanic
-from homl.data.download import DataError
+from homl.errors import DataError
 
 TINY_ARFF = """% a comment
 @relation 'tiny'

@@ -3,7 +3,7 @@ import hashlib
 import pytest
 
 from homl.data import download
-from homl.data.download import DataError
+from homl.errors import DataError
 
 
 def test_cached_retrieves_once_and_verifies(download_cache):

@@ -2,7 +2,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from homl import io
+from homl import errors, io
 
 
 def test_atomic_path_leaves_old_file_when_the_block_fails(tmp_path):
@@ -51,8 +51,8 @@ def test_a_model_round_trips_and_a_modified_file_is_refused(tmp_path):
     data = bytearray(path.read_bytes())
     data[-20] ^= 1
     path.write_bytes(bytes(data))
-    with pytest.raises(io.CorruptModelError, match="checksum mismatch"):
+    with pytest.raises(errors.CorruptModelError, match="checksum mismatch"):
         io.load_model(path)
     path.write_bytes(b"not a model")
-    with pytest.raises(io.CorruptModelError, match="not a homl model file"):
+    with pytest.raises(errors.CorruptModelError, match="not a homl model file"):
         io.load_model(path)

@@ -1,7 +1,7 @@
 import pytest
 import yaml
 
-from homl import params
+from homl import errors, params
 
 GOOD = {
     "data": {"mnist": {"source": "mirror"}, "titanic": {"source": "openml"}, "spam": {"source": "apache"}}
@@ -31,12 +31,12 @@ def test_a_valid_section_becomes_a_dataclass():
 )
 def test_bad_values_name_the_key(section, message):
     raw = {"data": {**GOOD["data"], **section}}
-    with pytest.raises(params.ParamsError, match=message):
+    with pytest.raises(errors.ParamsError, match=message):
         params.parse("data", raw)
 
 
 def test_validate_all_rejects_an_unknown_section(tmp_path):
     path = tmp_path / "params.yaml"
     path.write_text(yaml.safe_dump({**GOOD, "knnn": {}}))
-    with pytest.raises(params.ParamsError, match="knnn: unknown section"):
+    with pytest.raises(errors.ParamsError, match="knnn: unknown section"):
         params.validate_all(path)

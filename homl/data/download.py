@@ -15,9 +15,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-
-class DataError(RuntimeError):
-    """A source that cannot serve its dataset: a checksum mismatch, a truncated or unsafe archive."""
+from homl.errors import DataError
 
 
 def cache_dir() -> Path:

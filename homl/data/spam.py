@@ -12,7 +12,8 @@ import pandas as pd
 
 from homl import io
 from homl.data.archives import read_files
-from homl.data.download import DataError, cached, npm_pack_retriever, url_retriever
+from homl.data.download import cached, npm_pack_retriever, url_retriever
+from homl.errors import DataError
 
 
 class Group(NamedTuple):
