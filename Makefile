@@ -23,8 +23,9 @@ install: $(STAMP)
 lock: $(UV)
 	$(UV) lock --upgrade
 
+# make repro REPRO_FLAGS=--force re-runs every stage, as CI does.
 repro: $(STAMP)
-	dvc repro
+	dvc repro $(REPRO_FLAGS)
 
 test: $(STAMP) report/node_modules
 	pytest

@@ -5,18 +5,23 @@
 2. The 10,000 test images against all 60,000 training images: `homl.neighbors.kneighbors` against
    `KNeighborsClassifier(algorithm="brute").predict`.
 
-Run after `dvc repro` has fetched MNIST:  python bench/knn_search.py [N]
+Writes bench/results/knn_search.json. Run after `dvc repro` has fetched MNIST:  python bench/knn_search.py [N]
 """
 
+import os
 import sys
 import time
+from pathlib import Path
 
 import numpy as np
 from sklearn.model_selection import GridSearchCV, StratifiedKFold
 from sklearn.neighbors import KNeighborsClassifier
 
+from homl import io
 from homl.data import mnist
 from homl.neighbors import KNNClassifier, search_knn
+
+RESULTS = Path(__file__).parent / "results" / "knn_search.json"
 
 
 def timed(function):
@@ -36,6 +41,9 @@ def main() -> None:
     search = GridSearchCV(KNeighborsClassifier(algorithm="brute"), grid, cv=folds, n_jobs=1)
     theirs, theirs_s = timed(lambda: search.fit(X.astype(np.float32), y))
     gap = np.abs(ours["mean_accuracy"].to_numpy() - theirs.cv_results_["mean_test_score"]).max()
+    results = {"cores": os.cpu_count()}
+    results["grid_search"] = {"train_images": n_train, "homl_seconds": ours_s, "sklearn_seconds": theirs_s}
+    results["grid_search"].update(ratio=theirs_s / ours_s, max_score_gap=gap)
     print(f"grid search, {n_train} images, 20 candidates x 5 folds:")
     print(
         f"  homl {ours_s:.1f} s, GridSearchCV {theirs_s:.1f} s, ratio {theirs_s / ours_s:.1f}x; max score gap {gap:.1e}"
@@ -48,6 +56,9 @@ def main() -> None:
         train.astype(np.float32), data.train_labels
     )
     theirs, theirs_s = timed(lambda: reference.predict(test.astype(np.float32)))
+    results["test_set"] = {"homl_seconds": ours_s, "sklearn_seconds": theirs_s, "ratio": theirs_s / ours_s}
+    results["test_set"]["agreement"] = np.mean(ours == theirs)
+    io.write_json(RESULTS, results)
     print("test set, 10,000 x 60,000, k=4, distance weights:")
     print(
         f"  homl {ours_s:.1f} s, scikit-learn brute force {theirs_s:.1f} s, ratio {theirs_s / ours_s:.1f}x; "

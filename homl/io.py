@@ -19,7 +19,9 @@ import pandas as pd
 
 from homl.errors import CorruptModelError
 
-METRIC_DIGITS = 6
+# Metrics keep 9 significant digits: tiny distances stay visible, floating-point noise in the last bits does not.
+METRIC_SIGNIFICANT_DIGITS = 9
+PLOT_DECIMALS = 6
 _ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 
 
@@ -57,7 +59,7 @@ def _rounded(value):
     if isinstance(value, float):
         if not math.isfinite(value):
             raise ValueError(f"refusing to write a non-finite metric: {value}")
-        return round(value, METRIC_DIGITS)
+        return float(f"{value:.{METRIC_SIGNIFICANT_DIGITS}g}")
     return value
 
 
@@ -98,7 +100,7 @@ def read_table(path: str | os.PathLike) -> pd.DataFrame:
     return pd.read_parquet(path)
 
 
-def write_csv(path: str | os.PathLike, table: pd.DataFrame, float_digits: int = METRIC_DIGITS) -> None:
+def write_csv(path: str | os.PathLike, table: pd.DataFrame, float_digits: int = PLOT_DECIMALS) -> None:
     """Write a small table (a DVC plot or a report) as CSV with rounded floats."""
     with atomic_path(path) as tmp:
         table.round(float_digits).to_csv(tmp, index=False, lineterminator="\n")

@@ -9,6 +9,7 @@ returning NaN when the learning rate is too large.
 from __future__ import annotations
 
 import numpy as np
+from sklearn.base import BaseEstimator, RegressorMixin
 
 from homl.errors import DivergenceError
 
@@ -18,10 +19,14 @@ MAX_PATH_POINTS = 2_000
 def synthetic_data(
     rows: int, intercept: float, coefficients, x_max: float, noise_std: float, seed: int
 ) -> tuple[np.ndarray, np.ndarray]:
-    """The book's data: x uniform in [0, x_max), y = intercept + x . coefficients + Gaussian noise."""
-    rng = np.random.default_rng(seed)
-    X = x_max * rng.random((rows, len(coefficients)))
-    return X, intercept + X @ np.asarray(coefficients) + noise_std * rng.standard_normal(rows)
+    """The book's data: x uniform in [0, x_max), y = intercept + x . coefficients + Gaussian noise.
+
+    Drawn as the book draws it (`np.random.seed(seed)`, then `rand`, then `randn`), so that with the
+    book's settings the data, and every figure fitted on it, are the book's own.
+    """
+    legacy = np.random.RandomState(seed)
+    X = x_max * legacy.rand(rows, len(coefficients))
+    return X, intercept + X @ np.asarray(coefficients, dtype=np.float64) + noise_std * legacy.randn(rows)
 
 
 def large_synthetic_data(
@@ -71,7 +76,7 @@ def gram_chunked(X: np.ndarray, y: np.ndarray, chunk_rows: int = 1_000_000) -> t
     return gram, moment
 
 
-class _LinearModel:
+class _LinearModel(RegressorMixin, BaseEstimator):
     def predict(self, X: np.ndarray) -> np.ndarray:
         return np.asarray(X, dtype=np.float64).reshape(len(X), -1) @ self.coef_ + self.intercept_
 
@@ -234,6 +239,36 @@ class MiniBatchGD(_LinearModel):
             residual = X[start : start + chunk_rows] @ theta[1:] + theta[0] - y[start : start + chunk_rows]
             total += float(residual @ residual)
         return total / len(y)
+
+
+def book_stochastic_gd(X: np.ndarray, y: np.ndarray, n_epochs: int, t0: float, t1: float, seed: int):
+    """The book's stochastic GD loop as printed: random start, one instance drawn with replacement a step."""
+    Xb, y = with_bias(X), np.asarray(y, dtype=np.float64)
+    legacy = np.random.RandomState(seed)
+    theta, m = legacy.randn(Xb.shape[1]), len(y)
+    for epoch in range(n_epochs):
+        for iteration in range(m):
+            i = legacy.randint(m)
+            theta = theta - learning_schedule(epoch * m + iteration, t0, t1) * 2 * Xb[i] * (
+                Xb[i] @ theta - y[i]
+            )
+    return theta
+
+
+def book_minibatch_gd(
+    X: np.ndarray, y: np.ndarray, batch_size: int, n_epochs: int, t0: float, t1: float, seed: int
+):
+    """The book's mini-batch GD loop as printed: random start, shuffled batches, t counted from 1."""
+    Xb, y = with_bias(X), np.asarray(y, dtype=np.float64)
+    legacy = np.random.RandomState(seed)
+    theta, m, t = legacy.randn(Xb.shape[1]), len(y), 0
+    for _ in range(n_epochs):
+        order = legacy.permutation(m)
+        for start in range(0, m, batch_size):
+            t += 1
+            xi, yi = Xb[order[start : start + batch_size]], y[order[start : start + batch_size]]
+            theta = theta - learning_schedule(t, t0, t1) * 2 / batch_size * xi.T @ (xi @ theta - yi)
+    return theta
 
 
 def theta_of(model) -> np.ndarray:

@@ -227,16 +227,6 @@ class Synthetic:
 
 
 @dataclass(frozen=True)
-class LargeSynthetic:
-    enabled: bool
-    rows: Annotated[int, Range(2, None)]
-    features: Annotated[int, Range(1, None)]
-    batch_size: Annotated[int, Range(1, None)]
-    n_epochs: Annotated[int, Range(1, None)]
-    seed: int
-
-
-@dataclass(frozen=True)
 class BatchGDParams:
     eta: Annotated[float, Range(1e-12, None)]
     n_iterations: Annotated[int, Range(1, None)]
@@ -266,13 +256,20 @@ class SklearnSGDParams:
 
 
 @dataclass(frozen=True)
+class BookLoops:
+    stochastic_gd: ScheduleGDParams
+    minibatch_gd: MiniBatchGDParams
+
+
+@dataclass(frozen=True)
 class Linreg:
     synthetic: Synthetic
-    large: LargeSynthetic
     batch_gd: BatchGDParams
     stochastic_gd: ScheduleGDParams
     minibatch_gd: MiniBatchGDParams
     sklearn_sgd: SklearnSGDParams
+    book: BookLoops
+    spread_seeds: Annotated[int, Range(1, None)]
 
 
 SECTIONS: dict[str, type] = {

@@ -13,10 +13,14 @@ EXPECTED_ERRORS = (HomlError, FileNotFoundError)
 
 
 def paths(doc: str, *names: str) -> argparse.Namespace:
-    """Parse the stage's paths (given by dvc.yaml) from the command line, as `Path`s."""
+    """Parse the stage's paths (given by dvc.yaml) from the command line, as `Path`s.
+
+    A name ending in "..." takes one path or more.
+    """
     parser = argparse.ArgumentParser(description=doc)
     for name in names:
-        parser.add_argument(name, type=Path)
+        many = name.endswith("...")
+        parser.add_argument(name.removesuffix("..."), type=Path, nargs="+" if many else None)
     return parser.parse_args()
 
 

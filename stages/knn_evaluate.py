@@ -19,7 +19,8 @@ def main() -> None:
     print(f"predicted {len(proba)} test images in {time.perf_counter() - started:.1f} s")
     predicted = model.classes_[proba.argmax(axis=1)]
     model.save(args.model)
-    io.write_json(args.metrics, {**best, **evaluation.classification_metrics(data.test_labels, predicted)})
+    scores = evaluation.classification_metrics(data.test_labels, predicted)
+    io.write_json(args.metrics, {**best, "train_images": len(data.train_images), **scores})
     io.write_csv(args.confusion, evaluation.confusion_table(data.test_labels, predicted))
     shown = evaluation.most_confident_errors(data.test_labels, proba, model.classes_, N_SHOWN_ERRORS)
     captions = [f"true {data.test_labels[i]}, said {predicted[i]}" for i in shown]

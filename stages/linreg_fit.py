@@ -1,6 +1,8 @@
 """Fit every linear-regression solver on both data sets; compare each with the closed form."""
 
+import numpy as np
 import pandas as pd
+from sklearn.base import clone
 from sklearn.linear_model import LinearRegression, SGDRegressor
 
 from homl import io, params, stage
@@ -10,6 +12,8 @@ from homl.linear import (
     NormalEquation,
     PseudoInverse,
     StochasticGD,
+    book_minibatch_gd,
+    book_stochastic_gd,
     solver_report,
     theta_of,
 )
@@ -41,6 +45,37 @@ def epochs(name: str, model) -> int:
     return len(model.loss_) if name in GD_SOLVERS else getattr(model, "n_iter_", 1)
 
 
+def book_loops(cfg, X, y, closed_form) -> dict:
+    """The book's own SGD and mini-batch loops with its settings: the figures the book prints."""
+    sgd, mb = cfg.book.stochastic_gd, cfg.book.minibatch_gd
+    thetas = {
+        "normal_equation": closed_form,
+        "stochastic_gd": book_stochastic_gd(X, y, sgd.n_epochs, sgd.t0, sgd.t1, sgd.seed),
+        "minibatch_gd": book_minibatch_gd(X, y, mb.batch_size, mb.n_epochs, mb.t0, mb.t1, mb.seed),
+    }
+    return {
+        name: {"theta": theta.tolist(), "distance_to_closed_form": float(np.linalg.norm(theta - closed_form))}
+        for name, theta in thetas.items()
+    }
+
+
+def seed_spread(cfg, X, y, closed_form) -> dict:
+    """How far stochastic and mini-batch GD land from the closed form over `spread_seeds` seeds."""
+    spread = {}
+    for name in ("stochastic_gd", "minibatch_gd"):
+        model = solvers(cfg)[name]
+        distances = [
+            np.linalg.norm(theta_of(clone(model).set_params(seed=seed).fit(X, y)) - closed_form)
+            for seed in range(model.seed, model.seed + cfg.spread_seeds)
+        ]
+        spread[name] = {
+            "seeds": cfg.spread_seeds,
+            "min_distance": min(distances),
+            "max_distance": max(distances),
+        }
+    return spread
+
+
 def main() -> None:
     args = stage.paths(__doc__, "synthetic", "diabetes", "metrics", "plots")
     cfg = params.load("linreg")
@@ -56,6 +91,9 @@ def main() -> None:
         fitted[dataset] = models
     for name, model in fitted["synthetic"].items():
         metrics["synthetic"][name]["theta"] = theta_of(model).tolist()
+    synthetic, closed_form = io.load_arrays(args.synthetic), fitted["synthetic"]["normal_equation"].theta_
+    metrics["synthetic_book_loops"] = book_loops(cfg, synthetic["X"], synthetic["y"], closed_form)
+    metrics["synthetic_seed_spread"] = seed_spread(cfg, synthetic["X"], synthetic["y"], closed_form)
     io.write_json(args.metrics, metrics)
     for name in GD_SOLVERS:
         model = fitted["synthetic"][name]

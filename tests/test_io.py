@@ -28,6 +28,8 @@ def test_save_arrays_is_byte_stable_and_round_trips(tmp_path):
 def test_write_json_rounds_sorts_and_refuses_nan(tmp_path):
     io.write_json(tmp_path / "m.json", {"z": np.float64(0.1 + 0.2), "a": {"k": 1}})
     assert (tmp_path / "m.json").read_text() == '{\n  "a": {\n    "k": 1\n  },\n  "z": 0.3\n}\n'
+    io.write_json(tmp_path / "tiny.json", {"tiny": 3.14159265359e-10, "big": 26.19234567891})
+    assert io.read_json(tmp_path / "tiny.json") == {"tiny": 3.14159265e-10, "big": 26.1923457}
     with pytest.raises(ValueError, match="non-finite"):
         io.write_json(tmp_path / "bad.json", {"loss": float("nan")})
     assert not (tmp_path / "bad.json").exists()

@@ -1,4 +1,4 @@
-"""The report page in a real browser, and the README's generated results table."""
+"""The report page in a real browser, and the README's generated tables."""
 
 import os
 import re
@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from homl import report
+from homl import readme, report
 
 REPO = Path(__file__).resolve().parent.parent
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
@@ -65,16 +65,23 @@ def test_every_declared_plot_renders_in_chromium(tmp_path):
     assert loaded and loaded.groups() == (str(images), str(images))
 
 
-def test_the_readme_table_matches_the_committed_metrics():
-    readme = (REPO / "README.md").read_text()
-    assert report.with_results(readme, report.results_table(REPO / "metrics")) == readme, (
-        "README.md is out of date: run `make readme`"
-    )
+def test_every_generated_readme_table_matches_its_files():
+    text = (REPO / "README.md").read_text()
+    assert readme.with_tables(text, REPO) == text, "README.md is out of date: run `make readme`"
+
+
+def test_every_readme_table_with_figures_is_generated():
+    assert readme.unsourced_tables((REPO / "README.md").read_text()) == []
+
+
+def test_a_table_with_figures_outside_the_generated_blocks_is_found():
+    text = "| a | b |\n| --- | --- |\n| `k=4` | ok |\n| accuracy | 0.97 |\n"
+    assert readme.unsourced_tables(text) == ["| accuracy | 0.97 |"]
 
 
 def test_a_readme_without_markers_is_an_error():
     with pytest.raises(ValueError, match="lacks the markers"):
-        report.with_results("# no markers here\n", "| table |")
+        readme.with_tables("# no markers here\n", REPO)
 
 
 def test_the_template_needs_the_vega_scripts(tmp_path):

@@ -1,0 +1,51 @@
+"""Benchmark: the Python set-up from nothing, `make install` (uv, uv.lock) against pip on the same ranges.
+
+Each side starts from a fresh clone with an empty package cache: uv from its pinned wheel to a synced .venv;
+pip creating a venv and installing `.[dev]` from pyproject.toml's ranges. Writes bench/results/setup_time.json.
+python bench/setup_time.py
+"""
+
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from homl import io
+
+REPO = Path(__file__).resolve().parent.parent
+RESULTS = Path(__file__).parent / "results" / "setup_time.json"
+
+
+def timed(command: list[str], cwd: Path, **env: str) -> float:
+    started = time.perf_counter()
+    subprocess.run(command, cwd=cwd, env={**os.environ, **env}, check=True, capture_output=True)
+    return time.perf_counter() - started
+
+
+def fresh_clone(scratch: Path, name: str) -> Path:
+    subprocess.run(["git", "clone", "-q", str(REPO), str(scratch / name)], check=True)
+    return scratch / name
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as scratch:
+        scratch = Path(scratch)
+        uv_seconds = timed(
+            ["make", "install"], fresh_clone(scratch, "uv"), UV_CACHE_DIR=str(scratch / "uv-cache")
+        )
+        pip_clone = fresh_clone(scratch, "pip")
+        pip_seconds = timed(
+            ["sh", "-c", f"{sys.executable} -m venv .venv && .venv/bin/pip install -q -e '.[dev]'"],
+            pip_clone,
+            PIP_NO_CACHE_DIR="1",
+        )
+    results = {"cores": os.cpu_count(), "uv_seconds": uv_seconds, "pip_seconds": pip_seconds}
+    results["ratio"] = pip_seconds / uv_seconds
+    io.write_json(RESULTS, results)
+    print(f"make install (uv) {uv_seconds:.1f} s, pip {pip_seconds:.1f} s: {results['ratio']:.1f}x")
+
+
+if __name__ == "__main__":
+    main()

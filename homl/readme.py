@@ -1,0 +1,394 @@
+"""The README's tables, each written from the file that holds its figures (metrics, plots, bench results).
+
+Each table sits between `<!-- table NAME -->` and `<!-- end NAME -->` in the README; `make readme` rewrites
+them all and a test fails when one is out of date, so every figure in a README table comes from a file
+that the pipeline or a benchmark writes.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import pandas as pd
+
+from homl import io, params
+
+# What the book prints for its own loops on its own data (3rd edition, chapter 4's notebook):
+# the figures `linreg_fit` must reproduce.
+BOOK_THETAS = {
+    "normal_equation": [4.21509616, 2.77011339],
+    "stochastic_gd": [4.21076011, 2.74856079],
+    "minibatch_gd": [4.25214635, 2.7896408],
+}
+
+TABLES: dict[str, Callable[[Path], str]] = {}
+
+
+def table(function: Callable[[Path], list[list[object]]]) -> Callable[[Path], list[list[object]]]:
+    """Register a README table: the function returns the header row, then the body rows."""
+    TABLES[function.__name__] = lambda root: markdown(function(root))
+    return function
+
+
+def markdown(rows: list[list[object]]) -> str:
+    header, *body = rows
+    lines = [header, ["---"] * len(header), *body]
+    return "\n".join("| " + " | ".join(map(str, line)) + " |" for line in lines)
+
+
+def _json(root: Path, name: str) -> dict:
+    return io.read_json(root / name)
+
+
+def _csv(root: Path, name: str) -> pd.DataFrame:
+    return pd.read_csv(root / name)
+
+
+def _settings(hyperparameters: dict) -> str:
+    return ", ".join(
+        f"{key} = {value:g}" if isinstance(value, float) else f"{key} = {value}"
+        for key, value in hyperparameters.items()
+    )
+
+
+def _theta(values: list[float], digits: int = 4) -> str:
+    return "[" + ", ".join(f"{value:.{digits}f}" for value in values) + "]"
+
+
+@table
+def results(root: Path) -> list[list[object]]:
+    knn, augmented = _json(root, "metrics/knn_test.json"), _json(root, "metrics/knn_augmented.json")
+    best, denoise = _json(root, "metrics/knn_best.json"), _json(root, "metrics/denoise.json")
+    titanic, spam = _json(root, "metrics/titanic_test.json"), _json(root, "metrics/spam_test.json")
+    headers, linreg = (
+        _json(root, "metrics/spam_headers.json"),
+        _json(root, "metrics/linreg.json")["synthetic"],
+    )
+    return [
+        ["exercise", "result", "figure"],
+        [
+            "MNIST KNN",
+            f"k={knn['n_neighbors']}, {knn['weights']} weights",
+            f"test accuracy {knn['accuracy']:.4f}",
+        ],
+        [
+            "MNIST + shifts",
+            f"{augmented['train_images']:,} training images",
+            f"test accuracy {augmented['accuracy']:.4f}",
+        ],
+        [
+            "MNIST best variant",
+            f"deskew {'on' if best['deskew'] else 'off'}, blur sigma {best['blur_sigma']}, + shifts",
+            f"test accuracy {best['accuracy']:.4f}",
+        ],
+        [
+            "noisy digits",
+            "posterior KNN (vote / mean)",
+            f"PSNR {denoise['posterior']['psnr_db']:.2f} dB ({denoise['vote']['psnr_db']:.2f} / "
+            f"{denoise['mean']['psnr_db']:.2f}; noisy {denoise['noisy']['psnr_db']:.2f})",
+        ],
+        [
+            "Titanic",
+            f"{titanic['classifier']}, CV accuracy {titanic['cv_accuracy']:.4f}",
+            f"test accuracy {titanic['accuracy']:.4f}, ROC AUC {titanic['roc_auc']:.3f}",
+        ],
+        [
+            "spam, headers stripped",
+            f"threshold {spam['threshold']:.3f}",
+            f"test precision {spam['precision']:.3f}, recall {spam['recall']:.3f}",
+        ],
+        [
+            "spam, headers kept",
+            f"threshold {headers['test']['threshold']:.3f}",
+            f"test precision {headers['test']['precision']:.3f}, recall {headers['test']['recall']:.3f}",
+        ],
+        [
+            "linear regression",
+            "distance to the normal equation",
+            ", ".join(
+                f"{name.replace('_', ' ')} {linreg[name]['distance_to_closed_form']:.1e}"
+                for name in ("batch_gd", "minibatch_gd", "stochastic_gd")
+            ),
+        ],
+    ]
+
+
+@table
+def knn(root: Path) -> list[list[object]]:
+    test = _json(root, "metrics/knn_test.json")
+    weakest = sorted(test["class_accuracy"].items(), key=lambda item: item[1])[:2]
+    return [
+        ["", "value"],
+        [
+            f"best candidate ({params.load('knn', root / 'params.yaml').folds}-fold CV)",
+            f"`n_neighbors={test['n_neighbors']}`, `weights={test['weights']}`, "
+            f"CV accuracy {test['cv_accuracy']:.4f} ± {test['cv_std']:.4f}",
+        ],
+        ["test accuracy", f"**{test['accuracy']:.4f}**"],
+        [
+            "macro precision / recall / F1",
+            f"{test['macro_precision']:.4f} / {test['macro_recall']:.4f} / {test['macro_f1']:.4f}",
+        ],
+        ["weakest digits", ", ".join(f"{digit} ({accuracy:.3f})" for digit, accuracy in weakest)],
+    ]
+
+
+@table
+def knn_bench(root: Path) -> list[list[object]]:
+    bench = _json(root, "bench/results/knn_search.json")
+    grid, test = bench["grid_search"], bench["test_set"]
+    return [
+        ["task", "homl", "scikit-learn", "ratio", "agreement"],
+        [
+            f"20 candidates x 5 folds on {grid['train_images']:,} training images",
+            f"{grid['homl_seconds']:.1f} s",
+            f"{grid['sklearn_seconds']:.1f} s (`GridSearchCV`, brute force)",
+            f"{grid['ratio']:.1f}x",
+            f"largest score gap {grid['max_score_gap']:g}",
+        ],
+        [
+            "10,000 test x 60,000 training images, k=4",
+            f"{test['homl_seconds']:.1f} s",
+            f"{test['sklearn_seconds']:.1f} s (`KNeighborsClassifier`, brute force)",
+            f"{test['ratio']:.1f}x",
+            f"{test['agreement']:.2%} same predictions",
+        ],
+    ]
+
+
+@table
+def augmentation(root: Path) -> list[list[object]]:
+    plain, shifted = _json(root, "metrics/knn_test.json"), _json(root, "metrics/knn_augmented.json")
+    best = _json(root, "metrics/knn_best.json")
+    return [
+        [f"model (k={plain['n_neighbors']}, {plain['weights']} weights)", "training images", "test accuracy"],
+        ["plain (`knn_evaluate`)", f"{plain['train_images']:,}", f"{plain['accuracy']:.4f}"],
+        [
+            "+ one-pixel shifts (`knn_augmented`)",
+            f"{shifted['train_images']:,}",
+            f"**{shifted['accuracy']:.4f}**",
+        ],
+        [
+            f"{'deskewed' if best['deskew'] else 'not deskewed'}, blur sigma {best['blur_sigma']}, + shifts (`knn_best`)",
+            f"{best['train_images']:,}",
+            f"**{best['accuracy']:.4f}**",
+        ],
+    ]
+
+
+@table
+def knn_variants(root: Path) -> list[list[object]]:
+    variants = _csv(root, "plots/knn_variants.csv").sort_values("cv_accuracy", ascending=False)
+    return [["deskew", "blur sigma", "CV accuracy"]] + [
+        [row.deskew, row.blur_sigma, f"{row.cv_accuracy:.4f} ± {row.cv_std:.4f}"]
+        for row in variants.itertuples()
+    ]
+
+
+@table
+def denoise(root: Path) -> list[list[object]]:
+    scores, cfg = _json(root, "metrics/denoise.json"), params.load("denoise", root / "params.yaml")
+    rows = [["images (test digits)", "PSNR", "MSE", "KNN digit accuracy (`models/knn.npz`)"]]
+    for name in ("noisy", *cfg.methods):
+        label = (
+            "noisy inputs" if name == "noisy" else f"`{name}`, {getattr(cfg, name).n_neighbors} neighbours"
+        )
+        score = scores[name]
+        rows.append(
+            [label, f"{score['psnr_db']:.2f} dB", f"{score['mse']:,.0f}", f"{score['knn_accuracy']:.4f}"]
+        )
+    return rows
+
+
+@table
+def titanic_classifiers(root: Path) -> list[list[object]]:
+    reports = sorted(
+        (io.read_json(path) for path in (root / "metrics/titanic_cv").glob("*.json")),
+        key=lambda report: -report["cv_accuracy"],
+    )
+    return [["classifier", "best hyperparameters", "CV accuracy"]] + [
+        [
+            report["classifier"],
+            _settings(report["hyperparameters"]),
+            f"{report['cv_accuracy']:.4f} ± {report['cv_std']:.3f}",
+        ]
+        for report in reports
+    ]
+
+
+@table
+def titanic_test(root: Path) -> list[list[object]]:
+    test = _json(root, "metrics/titanic_test.json")
+    return [
+        ["classifier", "accuracy", "precision", "recall", "ROC AUC"],
+        [
+            test["classifier"],
+            f"**{test['accuracy']:.4f}**",
+            f"{test['precision']:.3f}",
+            f"{test['recall']:.3f}",
+            f"{test['roc_auc']:.3f}",
+        ],
+    ]
+
+
+@table
+def titanic_feature_gains(root: Path) -> list[list[object]]:
+    gains = _csv(root, "plots/titanic_feature_gains.csv").sort_values("gain", ascending=False)
+    return [["feature", "CV accuracy with it minus without it"]] + [
+        [f"`{row.feature}`" if " " not in row.feature else row.feature, f"{row.gain:+.3f}"]
+        for row in gains.itertuples()
+    ]
+
+
+@table
+def spam_classifiers(root: Path) -> list[list[object]]:
+    chosen = _json(root, "metrics/spam_train.json")
+    scores = _csv(root, "plots/spam_classifiers.csv").sort_values("cv_average_precision", ascending=False)
+    rows = [["classifier", "CV average precision", "CV precision", "CV recall"]]
+    for row in scores.itertuples():
+        label = row.classifier
+        if row.classifier == chosen["classifier"]:
+            label = f"**{label}**, {_settings(chosen['hyperparameters'])} (chosen)"
+        rows.append(
+            [label, f"{row.cv_average_precision:.4f}", f"{row.cv_precision:.3f}", f"{row.cv_recall:.3f}"]
+        )
+    return rows
+
+
+@table
+def spam_test(root: Path) -> list[list[object]]:
+    stripped, train = _json(root, "metrics/spam_test.json"), _json(root, "metrics/spam_train.json")
+    kept = _json(root, "metrics/spam_headers.json")
+    rows = [
+        ["", "CV precision / recall (training)", "test precision", "test recall", "test F1", "test ROC AUC"]
+    ]
+    for label, cv, test in (
+        ("**headers stripped, subject kept** (the headline)", train, stripped),
+        ("all headers kept (`spam_headers`)", kept, kept["test"]),
+    ):
+        rows.append(
+            [
+                label,
+                f"{cv['cv_precision_at_threshold']:.3f} / {cv['cv_recall_at_threshold']:.3f}",
+                f"**{test['precision']:.3f}**",
+                f"**{test['recall']:.3f}**",
+                f"{test['f1']:.3f}",
+                f"{test['roc_auc']:.4f}",
+            ]
+        )
+    return rows
+
+
+LINREG_SOLVERS = {
+    "normal_equation": "normal equation",
+    "pseudo_inverse": "pseudo-inverse (SVD)",
+    "sklearn_linear_regression": "scikit-learn `LinearRegression`",
+    "batch_gd": "batch GD",
+    "minibatch_gd": "mini-batch GD",
+    "stochastic_gd": "stochastic GD",
+    "sklearn_sgd_regressor": "scikit-learn `SGDRegressor`",
+}
+
+
+@table
+def linreg_synthetic(root: Path) -> list[list[object]]:
+    synthetic = _json(root, "metrics/linreg.json")["synthetic"]
+    return [["solver", "theta", "distance to the normal equation", "epochs"]] + [
+        [
+            label,
+            _theta(synthetic[name]["theta"]),
+            f"{synthetic[name]['distance_to_closed_form']:.1e}",
+            synthetic[name]["epochs"],
+        ]
+        for name, label in LINREG_SOLVERS.items()
+    ]
+
+
+@table
+def linreg_book(root: Path) -> list[list[object]]:
+    loops = _json(root, "metrics/linreg.json")["synthetic_book_loops"]
+    return [["the book's code", "the book prints", "homl (`synthetic_book_loops`)"]] + [
+        [LINREG_SOLVERS[name], _theta(printed, 8), _theta(loops[name]["theta"], 8)]
+        for name, printed in BOOK_THETAS.items()
+    ]
+
+
+@table
+def linreg_spread(root: Path) -> list[list[object]]:
+    spread = _json(root, "metrics/linreg.json")["synthetic_seed_spread"]
+    return [["solver", "seeds", "closest to the normal equation", "farthest"]] + [
+        [LINREG_SOLVERS[name], runs["seeds"], f"{runs['min_distance']:.4f}", f"{runs['max_distance']:.4f}"]
+        for name, runs in spread.items()
+    ]
+
+
+@table
+def linreg_diabetes(root: Path) -> list[list[object]]:
+    diabetes = _json(root, "metrics/linreg.json")["diabetes"]
+    best_rmse = diabetes["normal_equation"]["train_rmse"]
+    return [["solver", "distance to the normal equation", "training RMSE (vs. the optimum)", "epochs"]] + [
+        [
+            label,
+            f"{diabetes[name]['distance_to_closed_form']:.2g}",
+            f"{diabetes[name]['train_rmse']:.3f} ({diabetes[name]['train_rmse'] / best_rmse - 1:+.2%})",
+            diabetes[name]["epochs"],
+        ]
+        for name, label in LINREG_SOLVERS.items()
+    ]
+
+
+@table
+def linreg_large(root: Path) -> list[list[object]]:
+    bench = _json(root, "bench/results/linreg_large.json")
+    labels = {
+        "normal_equation": "homl normal equation (X^T X built in chunks of 1M rows)",
+        "minibatch_gd": f"homl mini-batch GD, {bench['n_epochs']} epochs of {bench['batch_size']:,}-row batches",
+        "sklearn_linear_regression": "scikit-learn `LinearRegression`",
+        "sklearn_sgd_regressor": f"scikit-learn `SGDRegressor`, {bench['n_epochs']} epochs",
+    }
+    return [
+        ["solver", "time", f"peak memory (data: {bench['data_mb']:,.0f} MB)", "distance to the closed form"]
+    ] + [
+        [
+            label,
+            f"{bench[name]['seconds']:.1f} s",
+            f"{bench[name]['peak_memory_mb']:,.0f} MB",
+            f"{bench[name]['distance_to_closed_form']:.2g}",
+        ]
+        for name, label in labels.items()
+    ]
+
+
+@table
+def setup_time(root: Path) -> list[list[object]]:
+    bench = _json(root, "bench/results/setup_time.json")
+    return [
+        ["set-up from nothing (fresh clone, empty package cache)", "time"],
+        ["`make install`: uv from `uv.lock`", f"**{bench['uv_seconds']:.0f} s**"],
+        ["pip from `pyproject.toml`'s ranges (the former way)", f"{bench['pip_seconds']:.0f} s"],
+    ]
+
+
+def marker(name: str) -> tuple[str, str]:
+    return f"<!-- table {name} (make readme) -->", f"<!-- end {name} -->"
+
+
+def with_tables(readme: str, root: Path = Path(".")) -> str:
+    """The README text with every registered table rewritten from its files."""
+    for name, render in TABLES.items():
+        start, end = marker(name)
+        pattern = re.compile(re.escape(start) + r"\n.*?" + re.escape(end), re.S)
+        if not pattern.search(readme):
+            raise ValueError(f"the README lacks the markers {start!r} and {end!r}")
+        block = f"{start}\n{render(root)}\n{end}"
+        readme = pattern.sub(lambda _, block=block: block, readme)
+    return readme
+
+
+def unsourced_tables(readme: str) -> list[str]:
+    """Every README table row with a figure outside code spans and outside the generated blocks."""
+    outside = re.sub(r"<!-- table (\w+) \(make readme\) -->\n.*?<!-- end \1 -->", "", readme, flags=re.S)
+    lines = [line for line in outside.splitlines() if line.startswith("|")]
+    return [line for line in lines if re.search(r"\d", re.sub(r"`[^`]*`", "", line))]

@@ -1,0 +1,130 @@
+"""The reproduction check compares content and metrics, not bytes: a model's new bytes pass, a changed metric fails."""
+
+import io as bytes_io
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pandas as pd
+import pytest
+from dvc_repo import DVC, ENV, new_repo, run
+from PIL import Image
+from PIL.PngImagePlugin import PngInfo
+
+from homl import io, reproduction
+
+
+def test_json_metrics_are_exact_unless_a_tolerance_is_declared():
+    old, new = b'{"a": {"accuracy": 0.9714}}', b'{"a": {"accuracy": 0.97140001}}'
+    assert reproduction.compare_file("metrics/knn_test.json", old, new) == [
+        "metrics/knn_test.json: a.accuracy 0.9714 -> 0.97140001"
+    ]
+    assert reproduction.tolerance("metrics/linreg.json") > 0
+    assert reproduction.compare_file("metrics/linreg.json", old, new) == []
+    assert reproduction.compare_file("metrics/linreg.json", old, b'{"a": {"accuracy": 0.98}}') != []
+
+
+def test_missing_and_new_keys_are_named():
+    found = reproduction.compare_file("metrics/x.json", b'{"a": 1, "b": [1, 2]}', b'{"b": [1, 2, 3], "c": 2}')
+    assert found == [
+        "metrics/x.json: a is missing (committed: 1)",
+        "metrics/x.json: b[2] is new (3)",
+        "metrics/x.json: c is new (2)",
+    ]
+
+
+def test_csv_plots_are_compared_cell_by_cell():
+    old = b"variant,accuracy\nplain,0.5\ndeskew,0.75\n"
+    assert reproduction.compare_file("plots/knn_variants.csv", old, old) == []
+    changed = reproduction.compare_file("plots/knn_variants.csv", old, old.replace(b"0.75", b"0.76"))
+    assert changed == ["plots/knn_variants.csv: row 1 accuracy 0.75 -> 0.76"]
+    assert "columns or rows changed" in reproduction.compare_file("plots/k.csv", old, b"variant\nplain\n")[0]
+
+
+def png(pixels: np.ndarray, **metadata) -> bytes:
+    buffer = bytes_io.BytesIO()
+    info = PngInfo()
+    for key, value in metadata.items():
+        info.add_text(key, value)
+    Image.fromarray(pixels).save(buffer, format="PNG", pnginfo=info)
+    return buffer.getvalue()
+
+
+def test_images_are_compared_by_pixels_not_bytes():
+    pixels = np.random.default_rng(0).integers(0, 256, (40, 60, 3), dtype=np.uint8)
+    old, renamed = png(pixels, Software="one"), png(pixels, Software="another")
+    assert old != renamed and reproduction.compare_file("plots/p.png", old, renamed) == []
+    repainted = pixels.copy()
+    repainted[:20] = 255 - repainted[:20]
+    assert "pixels differ" in reproduction.compare_file("plots/p.png", old, png(repainted))[0]
+
+
+def test_array_fingerprints_ignore_float_noise_but_not_values(tmp_path):
+    values = np.random.default_rng(1).standard_normal(1000)
+    io.save_arrays(tmp_path / "a.npz", x=values, n=np.arange(5))
+    io.save_arrays(tmp_path / "b.npz", x=np.nextafter(values, np.inf), n=np.arange(5))
+    io.save_arrays(tmp_path / "c.npz", x=values, n=np.arange(1, 6))
+    a, b, c = (reproduction.fingerprint(tmp_path / f"{name}.npz") for name in "abc")
+    assert a == b
+    assert a["x"] == c["x"] and a["n"] != c["n"]
+
+
+def test_table_fingerprints_ignore_the_writer_but_not_the_content(tmp_path):
+    table = pd.DataFrame({"name": ["a", None, "c"], "age": [1.5, np.nan, 3.0], "raw": [b"x", b"y", b"z"]})
+    table.to_parquet(tmp_path / "zstd.parquet", compression="zstd")
+    table.to_parquet(tmp_path / "plain.parquet", compression=None, index=False)
+    table.assign(name=["a", None, "d"]).to_parquet(tmp_path / "changed.parquet")
+    zstd, plain, changed = (
+        reproduction.fingerprint(tmp_path / f"{n}.parquet") for n in ("zstd", "plain", "changed")
+    )
+    assert (tmp_path / "zstd.parquet").read_bytes() != (tmp_path / "plain.parquet").read_bytes()
+    assert zstd == plain
+    assert changed["name"] != zstd["name"] and changed["age"] == zstd["age"]
+
+
+# A stage whose model bytes differ on every run (like a pickle made with another library version), and
+# whose metric is computed from a parameter.
+STAGE = """\
+import json, os, sys, yaml
+scale = float(sys.argv[3]) if len(sys.argv) > 3 else 1.0
+open(sys.argv[1], "wb").write(os.urandom(64))
+os.makedirs("metrics", exist_ok=True)
+strength = yaml.safe_load(open("params.yaml"))["strength"]
+json.dump({"score": strength * scale, "rows": 10}, open(sys.argv[2], "w"))
+"""
+PIPELINE = """\
+stages:
+  train:
+    cmd: python train.py model.bin metrics/score.json {scale}
+    deps: [train.py]
+    params: [strength]
+    outs: [model.bin]
+    metrics:
+      - metrics/score.json:
+          cache: false
+"""
+
+
+@pytest.mark.skipif(DVC is None, reason="needs dvc and git")
+def test_on_a_throwaway_repository_new_model_bytes_pass_and_a_changed_metric_fails(tmp_path):
+    repo = new_repo(tmp_path)
+    (repo / "train.py").write_text(STAGE)
+    (repo / "params.yaml").write_text("strength: 0.5\n")
+    (repo / "dvc.yaml").write_text(PIPELINE.format(scale=1.0))
+    run(repo, DVC, "repro", "-q")
+    run(repo, "git", "add", "-A")
+    run(repo, "git", "commit", "-qm", "committed run")
+    check = [sys.executable, "-m", "homl.reproduction", "HEAD"]
+
+    model = (repo / "model.bin").read_bytes()
+    run(repo, DVC, "repro", "-q", "--force")
+    assert (repo / "model.bin").read_bytes() != model
+    assert subprocess.run(check, cwd=repo, env=ENV, capture_output=True).returncode == 0
+
+    (repo / "dvc.yaml").write_text(PIPELINE.format(scale=1.5))
+    run(repo, DVC, "repro", "-q")
+    result = subprocess.run(check, cwd=repo, env=ENV, capture_output=True, text=True)
+    assert result.returncode == 1
+    assert "metrics/score.json: score 0.5 -> 0.75" in result.stderr.splitlines()
+    assert json.loads((repo / "metrics/score.json").read_text())["rows"] == 10
