@@ -391,4 +391,5 @@ def unsourced_tables(readme: str) -> list[str]:
     """Every README table row with a figure outside code spans and outside the generated blocks."""
     outside = re.sub(r"<!-- table (\w+) \(make readme\) -->\n.*?<!-- end \1 -->", "", readme, flags=re.S)
     lines = [line for line in outside.splitlines() if line.startswith("|")]
-    return [line for line in lines if re.search(r"\d", re.sub(r"`[^`]*`", "", line))]
+    # A figure is a number standing alone: the digits of names such as SHA-256 or MD5 are not figures.
+    return [line for line in lines if re.search(r"(?<![\w-])\d", re.sub(r"`[^`]*`", "", line))]
