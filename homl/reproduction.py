@@ -4,8 +4,8 @@ Bytes are the wrong test: pickles hold scikit-learn's version, Parquet files the
 versions, PNGs matplotlib's rasterizer, and a fitted float's last bits the CPU's kernels and thread count.
 So a reproduction is compared with a commit by what must be equal:
 
-- the content of every data file (`fingerprint`: values, dtypes and shapes, never file bytes), which the
-  `fingerprints` stage writes to a tracked file;
+- the content of every data file (`homl.fingerprints`: values, dtypes and shapes, never file bytes),
+  which the `fingerprints` stage writes to a tracked file;
 - every metric and every plot's data (JSON and CSV under metrics/ and plots/): exact, except the files
   `TOLERANCES` names, with the reason; image plots by their pixels;
 - models through the metrics they produce (their bytes are a pickle's).
@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import fnmatch
-import hashlib
 import io as bytes_io
 import json
 import math
@@ -53,58 +52,11 @@ TOLERANCES: dict[str, tuple[float, str]] = {
 # antialiasing differ between builds, while a different digit or curve moves far more pixels.
 IMAGE_TOLERANCE = 0.5
 SHOWN_PER_FILE = 5
-FLOAT_FINGERPRINT = np.float32  # data floats are compared at float32 precision: reductions' order varies
 
 
 def tolerance(path: str) -> float:
     """The relative and absolute tolerance of a compared file (0: exact)."""
     return next((tol for pattern, (tol, _) in TOLERANCES.items() if fnmatch.fnmatch(path, pattern)), 0.0)
-
-
-def _digest(*parts: bytes) -> str:
-    hasher = hashlib.sha256()
-    for part in parts:
-        hasher.update(len(part).to_bytes(8, "little"))
-        hasher.update(part)
-    return hasher.hexdigest()
-
-
-def _array_digest(array: np.ndarray) -> str:
-    array = np.asarray(array)
-    if array.dtype.kind == "f":
-        array = array.astype(FLOAT_FINGERPRINT)
-    elif array.dtype.kind == "O":
-        return _digest(*(b"\0" if v is None or v is pd.NA else repr(v).encode() for v in array.ravel()))
-    array = np.ascontiguousarray(array, dtype=array.dtype.newbyteorder("<"))
-    return _digest(str(array.dtype).encode(), str(array.shape).encode(), array.tobytes())
-
-
-def fingerprint(path: str | Path) -> dict[str, str]:
-    """A machine-independent digest of each array of an `.npz` file or each column of a Parquet table."""
-    path = Path(path)
-    if path.suffix == ".npz":
-        with np.load(path, allow_pickle=False) as arrays:
-            return {name: _array_digest(arrays[name]) for name in sorted(arrays.files)}
-    if path.suffix == ".parquet":
-        table = pd.read_parquet(path)  # keyed by column name only: dtype names vary between pandas versions
-        return {
-            name: _array_digest(
-                column.to_numpy() if column.dtype.kind in "biuf" else column.to_numpy(dtype=object)
-            )
-            for name, column in table.items()
-        }
-    raise ValueError(f"{path}: no fingerprint for {path.suffix} files")
-
-
-def fingerprints(paths: list[Path]) -> dict[str, dict[str, str]]:
-    """The fingerprint of every data file among `paths` (folders are searched)."""
-    files = sorted(
-        file
-        for path in map(Path, paths)
-        for file in ([path] if path.is_file() else path.rglob("*"))
-        if file.suffix in (".npz", ".parquet")
-    )
-    return {file.as_posix(): fingerprint(file) for file in files}
 
 
 def _flatten(value, prefix: str = "") -> Iterator[tuple[str, object]]:

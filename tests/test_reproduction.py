@@ -12,7 +12,7 @@ from dvc_repo import DVC, ENV, new_repo, run
 from PIL import Image
 from PIL.PngImagePlugin import PngInfo
 
-from homl import io, reproduction
+from homl import fingerprints, io, reproduction
 
 
 def test_json_metrics_are_exact_unless_a_tolerance_is_declared():
@@ -65,7 +65,7 @@ def test_array_fingerprints_ignore_float_noise_but_not_values(tmp_path):
     io.save_arrays(tmp_path / "a.npz", x=values, n=np.arange(5))
     io.save_arrays(tmp_path / "b.npz", x=np.nextafter(values, np.inf), n=np.arange(5))
     io.save_arrays(tmp_path / "c.npz", x=values, n=np.arange(1, 6))
-    a, b, c = (reproduction.fingerprint(tmp_path / f"{name}.npz") for name in "abc")
+    a, b, c = (fingerprints.fingerprint(tmp_path / f"{name}.npz") for name in "abc")
     assert a == b
     assert a["x"] == c["x"] and a["n"] != c["n"]
 
@@ -76,7 +76,7 @@ def test_table_fingerprints_ignore_the_writer_but_not_the_content(tmp_path):
     table.to_parquet(tmp_path / "plain.parquet", compression=None, index=False)
     table.assign(name=["a", None, "d"]).to_parquet(tmp_path / "changed.parquet")
     zstd, plain, changed = (
-        reproduction.fingerprint(tmp_path / f"{n}.parquet") for n in ("zstd", "plain", "changed")
+        fingerprints.fingerprint(tmp_path / f"{n}.parquet") for n in ("zstd", "plain", "changed")
     )
     assert (tmp_path / "zstd.parquet").read_bytes() != (tmp_path / "plain.parquet").read_bytes()
     assert zstd == plain
