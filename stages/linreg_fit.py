@@ -80,8 +80,8 @@ def main() -> None:
     args = stage.paths(__doc__, "synthetic", "diabetes", "metrics", "plots")
     cfg = params.load("linreg")
     metrics, fitted = {}, {}
-    for dataset, path in (("synthetic", args.synthetic), ("diabetes", args.diabetes)):
-        data = io.load_arrays(path)
+    arrays = {"synthetic": io.load_arrays(args.synthetic), "diabetes": io.load_arrays(args.diabetes)}
+    for dataset, data in arrays.items():
         models = {name: model.fit(data["X"], data["y"]) for name, model in solvers(cfg).items()}
         closed_form = models["normal_equation"].theta_
         metrics[dataset] = {
@@ -91,9 +91,13 @@ def main() -> None:
         fitted[dataset] = models
     for name, model in fitted["synthetic"].items():
         metrics["synthetic"][name]["theta"] = theta_of(model).tolist()
-    synthetic, closed_form = io.load_arrays(args.synthetic), fitted["synthetic"]["normal_equation"].theta_
-    metrics["synthetic_book_loops"] = book_loops(cfg, synthetic["X"], synthetic["y"], closed_form)
-    metrics["synthetic_seed_spread"] = seed_spread(cfg, synthetic["X"], synthetic["y"], closed_form)
+    X, y, closed_form = (
+        arrays["synthetic"]["X"],
+        arrays["synthetic"]["y"],
+        fitted["synthetic"]["normal_equation"].theta_,
+    )
+    metrics["synthetic_book_loops"] = book_loops(cfg, X, y, closed_form)
+    metrics["synthetic_seed_spread"] = seed_spread(cfg, X, y, closed_form)
     io.write_json(args.metrics, metrics)
     for name in GD_SOLVERS:
         model = fitted["synthetic"][name]
