@@ -5,18 +5,29 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from homl import errors, io, params
+from homl import errors, io, limits, params
 
 EXIT_BAD_INPUT = 2
 
 
 class BadInput(Exception):
     """An input file the command cannot use."""
+
+
+def read_input(path: str) -> bytes:
+    """The bytes of a user's file, refused when unreadable or larger than `limits.MAX_INPUT_BYTES`."""
+    try:
+        with open(path, "rb") as file:
+            data = file.read(limits.MAX_INPUT_BYTES + 1)
+    except OSError as error:
+        raise BadInput(f"{path}: cannot read ({error.strerror or error})") from error
+    if len(data) > limits.MAX_INPUT_BYTES:
+        raise BadInput(f"{path}: larger than the {limits.MAX_INPUT_BYTES // 2**20} MB an input may have")
+    return data
 
 
 def predict_digit(args: argparse.Namespace) -> dict:
@@ -35,17 +46,30 @@ def predict_digit(args: argparse.Namespace) -> dict:
 
 
 def _grayscale(path: str) -> np.ndarray:
-    from PIL import Image, UnidentifiedImageError
+    import warnings
+    from io import BytesIO
 
+    from PIL import Image
+
+    data = read_input(path)
     try:
-        with Image.open(path) as image:
-            if "A" in image.getbands() or "transparency" in image.info:
-                # Transparent ink or paper: lay it on white, as it would be seen.
-                white = Image.new("RGBA", image.size, "white")
-                return np.asarray(Image.alpha_composite(white, image.convert("RGBA")).convert("L"))
-            return np.asarray(image.convert("L"))
-    except (OSError, UnidentifiedImageError) as error:
-        raise BadInput(f"{path}: not an image ({error})") from error
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(BytesIO(data)) as image:
+                if image.width * image.height > limits.MAX_IMAGE_PIXELS:
+                    raise BadInput(
+                        f"{path}: {image.width} x {image.height} pixels, more than the "
+                        f"{limits.MAX_IMAGE_PIXELS:,} an image may have"
+                    )
+                if "A" in image.getbands() or "transparency" in image.info:
+                    # Transparent ink or paper: lay it on white, as it would be seen.
+                    white = Image.new("RGBA", image.size, "white")
+                    return np.asarray(Image.alpha_composite(white, image.convert("RGBA")).convert("L"))
+                return np.asarray(image.convert("L"))
+    except BadInput:
+        raise
+    except Exception as error:  # noqa: BLE001 - Pillow's decoders raise many types on a malformed file
+        raise BadInput(f"{path}: not an image ({type(error).__name__}: {error})") from error
 
 
 def denoise(args: argparse.Namespace) -> dict:
@@ -53,7 +77,6 @@ def denoise(args: argparse.Namespace) -> dict:
 
     from PIL import Image
 
-    from homl.data import mnist
     from homl.images import uniform_noise_moments
     from homl.neighbors import KNNDenoiser
 
@@ -66,7 +89,10 @@ def denoise(args: argparse.Namespace) -> dict:
         method=args.method,
         noise=uniform_noise_moments(noise.low, noise.high),
     )
-    denoiser.fit(io.load_arrays(args.noisy)["train_images"], mnist.load(args.mnist).train_images)
+    noisy, clean = _training_digits(args.noisy), _training_digits(args.mnist)
+    if len(noisy) != len(clean):
+        raise BadInput(f"{args.noisy}: {len(noisy)} noisy digits for {len(clean)} clean ones in {args.mnist}")
+    denoiser.fit(noisy, clean)
     cleaned = denoiser.predict(pixels[None].astype(np.int16))[0].astype(np.uint8)
     with io.atomic_path(args.output) as tmp:
         Image.fromarray(cleaned).save(tmp, format="PNG")
@@ -77,20 +103,37 @@ def denoise(args: argparse.Namespace) -> dict:
     }
 
 
+def _training_digits(path: str) -> np.ndarray:
+    """The `train_images` array of an `.npz` file: N x 28 x 28 integers (never unpickled)."""
+    import zipfile
+
+    try:
+        with np.load(path, allow_pickle=False) as arrays:
+            images = arrays["train_images"]
+    except FileNotFoundError:
+        raise
+    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as error:
+        raise BadInput(
+            f"{path}: not an .npz file with train_images ({type(error).__name__}: {error})"
+        ) from error
+    if images.ndim != 3 or images.shape[1:] != (28, 28) or len(images) == 0 or images.dtype.kind not in "iu":
+        raise BadInput(f"{path}: train_images is {images.dtype} {images.shape}, not N x 28 x 28 integers")
+    return images
+
+
 def classify_email(args: argparse.Namespace) -> dict:
     from homl.spam_filter import spam_scores
     from homl.text import parse_email
 
-    try:
-        raw = Path(args.message).read_bytes()
-    except OSError as error:
-        raise BadInput(f"{args.message}: cannot read ({error.strerror})") from error
+    raw = read_input(args.message)
     if not raw.strip():
         raise BadInput(f"{args.message}: empty file, not an email")
     if b"\x00" in raw[:65536]:
         raise BadInput(f"{args.message}: binary file, not an email")
     model = io.load_model(args.model)
     parsed = [parse_email(raw)]
+    if parsed[0].beyond_limits:
+        raise BadInput(f"{args.message}: {parsed[0].beyond_limits} (a bound of homl/limits.py)")
     is_spam = bool(model.predict(parsed)[0])
     score = float(spam_scores(model.estimator, parsed)[0])
     verdict = "spam" if is_spam else "ham"
@@ -102,18 +145,52 @@ def classify_email(args: argparse.Namespace) -> dict:
     }
 
 
-def titanic(args: argparse.Namespace) -> dict:
-    from homl.survival import INPUT_COLUMNS, survival_scores
+def read_passengers(path: str) -> pd.DataFrame:
+    """A CSV of passengers: UTF-8, every model column present, numbers where numbers belong."""
+    from io import StringIO
+
+    from homl.survival import INPUT_COLUMNS, NUMERIC_COLUMNS
 
     try:
-        passengers = pd.read_csv(args.passengers)
-    except (OSError, pd.errors.ParserError, pd.errors.EmptyDataError) as error:
-        raise BadInput(f"{args.passengers}: not a readable CSV ({error})") from error
+        text = read_input(path).decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise BadInput(
+            f"{path}: not UTF-8 text (byte {error.object[error.start]:#04x} at {error.start})"
+        ) from error
+    try:
+        passengers = pd.read_csv(StringIO(text), dtype=str, nrows=limits.MAX_TABLE_ROWS + 1)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as error:
+        raise BadInput(f"{path}: not a readable CSV ({str(error).strip().splitlines()[0]})") from error
     missing = [column for column in INPUT_COLUMNS if column not in passengers.columns]
     if missing:
-        raise BadInput(f"{args.passengers}: missing columns {', '.join(missing)}")
-    passengers["ticket"] = passengers["ticket"].astype(str)
+        raise BadInput(f"{path}: missing columns {', '.join(missing)}")
+    if passengers.empty or len(passengers) > limits.MAX_TABLE_ROWS:
+        raise BadInput(f"{path}: {len(passengers)} passengers; a table holds 1 to {limits.MAX_TABLE_ROWS:,}")
+    for column in NUMERIC_COLUMNS:
+        numbers = pd.to_numeric(passengers[column].str.strip(), errors="coerce")
+        wrong = (passengers[column].notna() & numbers.isna()) | np.isinf(numbers)
+        if wrong.any():
+            row = int(np.flatnonzero(wrong)[0])
+            raise BadInput(
+                f"{path}: row {row + 1}, {column} {passengers[column].iloc[row]!r} is not a finite number"
+            )
+        passengers[column] = numbers.astype(float)
+    return passengers
+
+
+def titanic(args: argparse.Namespace) -> dict:
+    from homl.survival import domain_of, outside_domain, survival_scores
+
+    passengers = read_passengers(args.passengers)
+    passengers["ticket"] = passengers["ticket"].fillna("")
     model = io.load_model(args.model)
+    unseen = outside_domain(passengers, domain_of(model))
+    if unseen and args.strict:
+        raise BadInput(
+            f"{args.passengers}: {len(unseen)} passengers outside the training data; first: {unseen[0]}"
+        )
+    for line in unseen:
+        print(f"warning: {args.passengers}: {line}", file=sys.stderr)
     survives = model.predict(passengers).astype(bool)
     scores = survival_scores(model, passengers)
     rows = [
@@ -121,7 +198,7 @@ def titanic(args: argparse.Namespace) -> dict:
         for name, s, score in zip(passengers["name"], survives, scores, strict=True)
     ]
     lines = [f"{row['name']}: {'survives' if row['survives'] else 'does not survive'}" for row in rows]
-    return {"passengers": rows, "text": "\n".join(lines)}
+    return {"passengers": rows, "warnings": unseen, "text": "\n".join(lines)}
 
 
 def parser() -> argparse.ArgumentParser:
@@ -148,6 +225,9 @@ def parser() -> argparse.ArgumentParser:
     passengers = add("titanic", "predict survival for passengers in a CSV")
     passengers.add_argument("passengers")
     passengers.add_argument("--model", default="models/titanic.joblib")
+    passengers.add_argument(
+        "--strict", action="store_true", help="refuse passengers with values never seen in training"
+    )
     passengers.set_defaults(run=titanic)
     return main
 

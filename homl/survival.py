@@ -30,6 +30,8 @@ ENGINEERED = (
     "fare_per_person",
     "group_survival",
 )
+NUMERIC_COLUMNS = ("pclass", "age", "sibsp", "parch", "fare")
+CATEGORY_COLUMNS = ("sex", "embarked")
 TITLES = {
     "Mr": "Mr",
     "Mrs": "Mrs",
@@ -102,6 +104,7 @@ class PassengerFeatures(TransformerMixin, BaseEstimator):
         if self.group_survival and y is None:
             raise ValueError("the group_survival feature is learned from the labels: pass y to fit")
         self.ticket_counts_ = X["ticket"].value_counts()
+        self.domain_ = training_domain(X)
         if self.group_survival:
             counted = woman_or_boy(X)
             labels = pd.Series(np.asarray(y, dtype=float)[counted], index=travel_group(X)[counted].to_numpy())
@@ -153,6 +156,41 @@ class PassengerFeatures(TransformerMixin, BaseEstimator):
     def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
         base = ["pclass", "sex", "embarked", "age", "sibsp", "parch", "fare"]
         return np.array(base + [name for name in ENGINEERED if getattr(self, name)], dtype=object)
+
+
+def training_domain(passengers: pd.DataFrame) -> dict[str, list]:
+    """The values seen in training: [min, max] of each numeric column, the sorted values of each category
+    column (lists, not sets, so that a pickled model has the same bytes on every run)."""
+    domain = {column: [passengers[column].min(), passengers[column].max()] for column in NUMERIC_COLUMNS}
+    return domain | {column: sorted(passengers[column].dropna().unique()) for column in CATEGORY_COLUMNS}
+
+
+def outside_domain(passengers: pd.DataFrame, domain: dict[str, list]) -> list[str]:
+    """One line per passenger with a value the model never saw in training (missing values are imputed)."""
+
+    def inside(column: str) -> pd.Series:
+        values = passengers[column]
+        return values.isin(domain[column]) if column in CATEGORY_COLUMNS else values.between(*domain[column])
+
+    def describe(column: str, value) -> str:
+        seen = domain[column]
+        if column in CATEGORY_COLUMNS:
+            return f"{column} {value!r} (seen: {', '.join(map(str, seen))})"
+        return f"{column} {value:g} (seen: {seen[0]:g} to {seen[1]:g})"
+
+    flagged = pd.DataFrame({column: passengers[column].notna() & ~inside(column) for column in domain})
+    return [
+        f"passenger {row + 1} ({passengers['name'].iloc[row]}): "
+        + "; ".join(
+            describe(column, passengers[column].iloc[row]) for column in flagged if flagged[column].iloc[row]
+        )
+        for row in np.flatnonzero(flagged.any(axis=1).to_numpy())
+    ]
+
+
+def domain_of(model: Pipeline) -> dict[str, list]:
+    """The training domain a fitted survival model recorded."""
+    return model.named_steps["preprocessing"].named_steps["features"].domain_
 
 
 def preprocessing(features: dict[str, bool]) -> Pipeline:

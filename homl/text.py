@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import email
+import email.parser
 import email.policy
 import functools
 import html
@@ -18,6 +19,8 @@ import snowballstemmer
 from scipy import sparse
 from sklearn.base import BaseEstimator, TransformerMixin
 
+from homl import limits
+
 
 @dataclass(frozen=True)
 class ParsedEmail:
@@ -27,6 +30,7 @@ class ParsedEmail:
     headers: str
     body: str
     defects: int  # problems met while parsing (broken encodings, malformed MIME): what could be read is kept
+    beyond_limits: str = ""  # the first bound of homl.limits the message exceeds, if any
 
 
 class _HTMLText(HTMLParser):
@@ -74,32 +78,81 @@ def _decoded_text(part: email.message.Message) -> tuple[str, int]:
     charset = part.get_content_charset() or "latin-1"
     try:
         return payload.decode(charset), 0
-    except (LookupError, UnicodeDecodeError):
+    except (LookupError, UnicodeDecodeError, ValueError):  # unknown, wrong or malformed (NUL) charset
         return payload.decode("latin-1", errors="replace"), 1
+
+
+TOO_MANY_PARTS = f"more than {limits.MAX_MIME_PARTS:,} MIME parts"
+TOO_DEEP = f"MIME nested deeper than {limits.MAX_MIME_DEPTH} levels"
+TOO_LONG = f"text longer than {limits.MAX_TEXT_CHARS:,} characters"
+
+
+def _parts(message: email.message.Message) -> tuple[list[email.message.Message], int, str]:
+    """The message's leaf parts in order, at most `MAX_MIME_PARTS` and `MAX_MIME_DEPTH` deep, the count of
+    the containers' defects, and the first limit reached ("" if none). Iterative: no depth overflows it."""
+    leaves, defects, beyond, seen, stack = [], 0, "", 0, [(message, 0)]
+    while stack:
+        part, depth = stack.pop()
+        seen += 1
+        if seen > limits.MAX_MIME_PARTS:
+            return leaves, defects, TOO_MANY_PARTS
+        if not part.is_multipart():
+            leaves.append(part)  # its defects are counted once its text is decoded
+            continue
+        defects += len(part.defects)
+        if depth < limits.MAX_MIME_DEPTH:
+            stack.extend((child, depth + 1) for child in reversed(part.get_payload()))
+        else:
+            beyond = beyond or TOO_DEEP
+    return leaves, defects, beyond
 
 
 def parse_email(raw: bytes) -> ParsedEmail:
     """Parse raw message bytes: every text part decoded (quoted-printable, base64, charsets), HTML as text.
 
-    Never raises: a part that cannot be decoded is read as Latin-1 and counted in `defects`.
+    Never raises. A part that cannot be decoded is read as Latin-1; past a bound of `homl.limits` (MIME
+    depth and parts, text length) the rest is skipped or the body read as plain text, and `beyond_limits`
+    says which bound. Each such problem is counted in `defects`.
     """
-    message = email.message_from_bytes(raw, policy=email.policy.compat32)
-    defects = len(message.defects)
+    if raw.count(b"\n--") > 2 * limits.MAX_MIME_PARTS:  # more boundaries than parts read: do not build them
+        message = _headers_and_text(raw)
+        return _as_parsed(message, [message], 0, TOO_MANY_PARTS)
+    try:
+        message = email.message_from_bytes(raw, policy=email.policy.compat32)
+    except RecursionError:  # nested deeper than Python's parser recurses
+        message = _headers_and_text(raw)
+        return _as_parsed(message, [message], 0, TOO_DEEP)
+    return _as_parsed(message, *_parts(message))
+
+
+def _headers_and_text(raw: bytes) -> email.message.Message:
+    """The header block parsed, and everything after it kept as one text payload: no MIME structure."""
+    end = re.search(rb"\r?\n\r?\n", raw)
+    head, rest = (raw[: end.end()], raw[end.end() :]) if end else (raw, b"")
+    message = email.parser.BytesHeaderParser(policy=email.policy.compat32).parsebytes(head)
+    message.set_payload(rest.decode("latin-1"))
+    return message
+
+
+def _as_parsed(
+    message: email.message.Message, leaves: list[email.message.Message], defects: int, beyond: str
+) -> ParsedEmail:
     bodies = []
-    for part in message.walk():
-        if part.is_multipart():
-            defects += len(part.defects)
-            continue
+    for part in leaves:
         content_type = part.get_content_type()
         if not content_type.startswith("text/") and part is not message:
             continue
         text, failed = _decoded_text(part)
-        defects += failed + len(part.defects)
+        defects += failed + len(part.defects)  # decoding adds its own (bad base64, for example)
         bodies.append(html_to_text(text) if content_type == "text/html" else text)
     headers = "\n".join(
         f"{name}: {_header_text(value)}" for name, value in message.items() if name.lower() != "subject"
     )
-    return ParsedEmail(_header_text(message.get("Subject", "")), headers, "\n".join(bodies), defects)
+    fields = [_header_text(message.get("Subject", "")), headers, "\n".join(bodies)]
+    if any(len(field) > limits.MAX_TEXT_CHARS for field in fields):
+        beyond = beyond or TOO_LONG
+    subject, headers, body = (field[: limits.MAX_TEXT_CHARS] for field in fields)
+    return ParsedEmail(subject, headers, body, defects + bool(beyond), beyond)
 
 
 def _header_text(value: Any) -> str:

@@ -5,22 +5,18 @@ import numpy as np
 import pytest
 from PIL import Image
 from sklearn.datasets import load_digits
-from tiny_data import digits_as_mnist, make_passengers
+from tiny_data import digits_as_mnist, make_passengers, save_digit_model, save_spam_model, save_titanic_model
 
-from homl import io, survival
+from homl import io
 from homl.cli import main
 from homl.images import to_mnist_format
-from homl.neighbors import KNNClassifier
 
 
 @pytest.fixture
 def digit_model(tmp_path):
-    """KNN on scikit-learn's 8x8 digits brought to MNIST's format, as the pipeline's model would be."""
+    """KNN on scikit-learn's 8x8 digits brought to MNIST's format, and the digits it was not fitted on."""
     images, labels = load_digits(return_X_y=True)
-    mnist_like = np.stack([to_mnist_format(image.reshape(8, 8) * 16) for image in images])
-    path = tmp_path / "knn.npz"
-    KNNClassifier(3, "distance").fit(mnist_like[:1500], labels[:1500]).save(path)
-    return path, images[1500:], labels[1500:]
+    return save_digit_model(tmp_path / "knn.npz"), images[1500:], labels[1500:]
 
 
 def test_to_mnist_format_fits_the_ink_in_20x20_and_centres_its_mass():
@@ -90,10 +86,7 @@ def test_a_missing_model_says_how_to_build_it(tmp_path, capsys):
 
 def test_titanic_predicts_each_passenger_of_a_csv(tmp_path, capsys):
     table = make_passengers(300)
-    features = dict.fromkeys(survival.ENGINEERED, True)
-    model = survival.survival_model(features, "logistic_regression", 0)
-    model.fit(table.drop(columns=["survived"]), table["survived"].to_numpy())
-    io.save_model(tmp_path / "titanic.joblib", model)
+    save_titanic_model(tmp_path / "titanic.joblib", table)
     csv = tmp_path / "passengers.csv"
     table.drop(columns=["survived", "boat", "body", "home.dest"]).head(5).to_csv(csv, index=False)
     assert main(["titanic", str(csv), "--model", str(tmp_path / "titanic.joblib"), "--json"]) == 0
@@ -105,16 +98,7 @@ def test_titanic_predicts_each_passenger_of_a_csv(tmp_path, capsys):
 
 
 def test_classify_email(tmp_path, capsys):
-    from homl import spam_filter, text
-
-    messages = [
-        b"Subject: win\n\nfree money offer click now",
-        b"Subject: patch\n\nkernel patch review meeting",
-    ] * 10
-    words = text.EmailToWords().transform([text.parse_email(m) for m in messages])
-    labels = np.array([True, False] * 10)
-    fitted = spam_filter.vector_model("logistic_regression", 100, True, False, 0).fit(words, labels)
-    io.save_model(tmp_path / "spam.joblib", spam_filter.spam_model({}, fitted, 0.0))
+    save_spam_model(tmp_path / "spam.joblib")
     eml = tmp_path / "new.eml"
     eml.write_bytes(
         b"From: x@example.org\nSubject: offer\nContent-Type: text/html\n\n<p>Free <b>money</b>!</p>"

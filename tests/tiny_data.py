@@ -68,3 +68,35 @@ def make_passengers(n: int = 400, seed: int = 0) -> pd.DataFrame:
     table.loc[rng.random(n) < 0.02, "embarked"] = None
     table.loc[rng.random(n) < 0.01, "fare"] = np.nan
     return titanic.normalize(table)
+
+
+def save_digit_model(path: Path) -> Path:
+    """A KNN digit model like `models/knn.npz`, fitted on scikit-learn's digits in MNIST's format."""
+    from homl.images import to_mnist_format
+    from homl.neighbors import KNNClassifier
+
+    images, labels = load_digits(return_X_y=True)
+    mnist_like = np.stack([to_mnist_format(image.reshape(8, 8) * 16) for image in images[:1500]])
+    KNNClassifier(3, "distance").fit(mnist_like, labels[:1500]).save(path)
+    return path
+
+
+def save_spam_model(path: Path) -> Path:
+    """A spam model like `models/spam.joblib`, fitted on twenty one-line messages."""
+    from homl import spam_filter, text
+
+    messages = [b"Subject: win\n\nfree money offer click now", b"Subject: patch\n\nkernel patch review"] * 10
+    words = text.EmailToWords().transform([text.parse_email(m) for m in messages])
+    fitted = spam_filter.vector_model("logistic_regression", 100, True, False, 0).fit(words, [1, 0] * 10)
+    io.save_model(path, spam_filter.spam_model({}, fitted, 0.0))
+    return path
+
+
+def save_titanic_model(path: Path, passengers: pd.DataFrame) -> Path:
+    """A survival model like `models/titanic.joblib`, fitted on `passengers`."""
+    from homl import survival
+
+    model = survival.survival_model(dict.fromkeys(survival.ENGINEERED, True), "logistic_regression", 0)
+    model.fit(passengers.drop(columns=["survived"]), passengers["survived"].to_numpy())
+    io.save_model(path, model)
+    return path
