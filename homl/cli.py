@@ -149,6 +149,7 @@ def read_passengers(path: str) -> pd.DataFrame:
     """A CSV of passengers: UTF-8, every model column present, numbers where numbers belong."""
     from io import StringIO
 
+    from homl.data import titanic
     from homl.survival import INPUT_COLUMNS, NUMERIC_COLUMNS
 
     try:
@@ -166,15 +167,11 @@ def read_passengers(path: str) -> pd.DataFrame:
         raise BadInput(f"{path}: missing columns {', '.join(missing)}")
     if passengers.empty or len(passengers) > limits.MAX_TABLE_ROWS:
         raise BadInput(f"{path}: {len(passengers)} passengers; a table holds 1 to {limits.MAX_TABLE_ROWS:,}")
-    for column in NUMERIC_COLUMNS:
-        numbers = pd.to_numeric(passengers[column].str.strip(), errors="coerce")
-        wrong = (passengers[column].notna() & numbers.isna()) | np.isinf(numbers)
-        if wrong.any():
-            row = int(np.flatnonzero(wrong)[0])
-            raise BadInput(
-                f"{path}: row {row + 1}, {column} {passengers[column].iloc[row]!r} is not a finite number"
-            )
-        passengers[column] = numbers.astype(float)
+    try:
+        for column in NUMERIC_COLUMNS:
+            passengers[column] = titanic.parse_numbers(passengers[column].str.strip(), column)
+    except errors.DataError as error:
+        raise BadInput(f"{path}: {error}") from error
     return passengers
 
 

@@ -24,6 +24,8 @@ from tiny_data import digits_as_mnist, make_passengers, save_digit_model, save_s
 
 from homl import io, limits, text
 from homl.cli import main
+from homl.data import titanic
+from homl.errors import DataError
 from homl.images import add_noise
 
 FUZZ = settings(
@@ -325,9 +327,9 @@ def passenger_csv(tmp_path, **changes) -> Path:
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        ({"age": "old"}, "row 1, age 'old' is not a finite number"),
-        ({"fare": "12,50"}, "row 1, fare '12,50' is not a finite number"),
-        ({"pclass": "inf"}, "row 1, pclass 'inf' is not a finite number"),
+        ({"age": "old"}, "row 1: age 'old' is not a finite number"),
+        ({"fare": "12,50"}, "row 1: fare '12,50' is not a finite number"),
+        ({"pclass": "inf"}, "row 1: pclass 'inf' is not a finite number"),
     ],
 )
 def test_a_word_in_a_number_column_is_named(models, tmp_path, capsys, change, message):
@@ -356,6 +358,41 @@ def test_values_outside_the_training_data_are_warned_per_passenger_or_refused(mo
     assert capsys.readouterr().err.startswith(
         f"error: {path}: 1 passengers outside the training data; first: "
     )
+
+
+# --- the fetch_titanic stage's ARFF reader: attributes, row lengths, quoting and every column's type ---
+
+
+@st.composite
+def arff_documents(draw) -> str:
+    names = list(titanic.SCHEMA)
+    if draw(st.booleans()):
+        names.remove(draw(st.sampled_from(names)))
+    header = "".join(f"@attribute '{name}' string\n" for name in names)
+    rows = []
+    for _ in range(draw(st.integers(0, 5))):
+        width = draw(st.one_of(st.just(len(names)), st.integers(0, len(names) + 2)))
+        cells = draw(
+            st.lists(
+                st.one_of(st.sampled_from([*CELLS, "?", "1", "2.5", "'a, b'"]), st.text(max_size=6)),
+                min_size=width,
+                max_size=width,
+            )
+        )
+        rows.append(",".join(cells))
+    data = "@data\n" if draw(st.integers(0, 9)) else ""
+    return "@relation titanic\n" + header + data + "\n".join(rows)
+
+
+@FUZZ
+@given(arff_documents())
+def test_the_titanic_reader_returns_a_typed_table_or_names_the_problem(document):
+    try:
+        table = titanic.normalize(titanic.read_arff(document))
+    except DataError as error:
+        assert str(error) and "\n" not in str(error)
+    else:
+        assert list(table.columns) == list(titanic.SCHEMA)
 
 
 # --- bounds: the largest hostile inputs within the limits, in time and memory ---

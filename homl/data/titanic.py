@@ -55,13 +55,31 @@ def read_arff(text: str) -> pd.DataFrame:
     else:
         raise DataError("ARFF document has no @data section")
     rows = []
-    for row in csv.reader(
+    data = csv.reader(
         (line for line in lines if line.strip() and not line.startswith("%")), skipinitialspace=True
-    ):
-        if len(row) != len(names):
-            raise DataError(f"ARFF row {len(rows) + 1} has {len(row)} values, expected {len(names)}")
-        rows.append([None if value == "?" else value for value in row])
+    )
+    try:
+        for row in data:
+            if len(row) != len(names):
+                raise DataError(f"ARFF row {len(rows) + 1} has {len(row)} values, expected {len(names)}")
+            rows.append([None if value == "?" else value for value in row])
+    except csv.Error as error:
+        raise DataError(f"ARFF row {len(rows) + 1}: {error}") from error
     return pd.DataFrame(rows, columns=names)
+
+
+def parse_numbers(values: pd.Series, column: str, whole: bool = False) -> np.ndarray:
+    """`values` (text or numbers, None or NaN for missing) as finite floats; `DataError` names the first
+    value that is not a finite number (or, when `whole`, a missing or fractional one) by row and column."""
+    numbers = pd.to_numeric(values, errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+    wrong = values.notna().to_numpy() & ~np.isfinite(numbers)
+    if whole:
+        wrong |= ~np.isfinite(numbers) | (np.nan_to_num(numbers) % 1 != 0)
+    if wrong.any():
+        row = int(np.flatnonzero(wrong)[0])
+        kind = "whole number" if whole else "finite number"
+        raise DataError(f"row {row + 1}: {column} {values.iloc[row]!r} is not a {kind}")
+    return numbers
 
 
 def normalize(table: pd.DataFrame) -> pd.DataFrame:
@@ -75,8 +93,8 @@ def normalize(table: pd.DataFrame) -> pd.DataFrame:
         if dtype == "string":
             columns[column] = pd.array([None if v is None else str(v) for v in values], dtype="string")
         else:
-            numbers = pd.to_numeric(values, errors="raise").astype("float64")
-            columns[column] = numbers.astype(dtype).to_numpy() if dtype == "int64" else numbers.to_numpy()
+            numbers = parse_numbers(values, column, whole=dtype == "int64")
+            columns[column] = numbers.astype(dtype) if dtype == "int64" else numbers
     return pd.DataFrame(columns)
 
 
