@@ -62,6 +62,11 @@ def answer(command: str, data: bytes, models, tmp_path, capsys, *options: str) -
     return status, json.loads(out)
 
 
+def maybe_truncated(draw, data: bytes) -> bytes:
+    """`data`, or `data` cut at a drawn length (a download or a copy that stopped short)."""
+    return data[: draw(st.integers(0, len(data)))] if draw(st.booleans()) else data
+
+
 # --- emails: nesting, part counts, charsets, transfer encodings, NUL bytes, truncation ---
 
 CHARSETS = ["utf-8", "latin-1", "utf-16", "utf-7", "iso-2022-jp", "x-unknown", "", '"', "utf-8\x00"]
@@ -90,8 +95,7 @@ def emails(draw) -> bytes:
             level,
         )
     message = draw(st.sampled_from([b"Subject: =?x-bad?Q?hi?=\n", b"From: a@b\nSubject: hi\n", b""])) + body
-    if draw(st.booleans()):
-        message = message[: draw(st.integers(0, len(message)))]
+    message = maybe_truncated(draw, message)
     if draw(st.booleans()):
         at = draw(st.integers(0, len(message)))
         message = message[:at] + b"\x00" + message[at:]
@@ -241,10 +245,7 @@ def npz_files(draw) -> bytes:
         np.savez(buffer, **{name: np.array([{"a": 1}], dtype=object)})
     else:
         np.savez(buffer, **{name: np.zeros(shape, dtype=dtype)})
-    data = buffer.getvalue()
-    if draw(st.booleans()):
-        data = data[: draw(st.integers(0, len(data)))]
-    return data
+    return maybe_truncated(draw, buffer.getvalue())
 
 
 @settings(FUZZ, max_examples=100)
@@ -300,10 +301,7 @@ def passenger_tables(draw) -> bytes:
         table["extra"] = 1
     csv = "" if shape == "empty" else table.to_csv(index=False)
     encoding = draw(st.sampled_from(["utf-8", "utf-8-sig", "utf-16", "latin-1", "cp1252"]))
-    data = csv.encode(encoding, errors="replace")
-    if draw(st.booleans()):
-        data = data[: draw(st.integers(0, len(data)))]
-    return data
+    return maybe_truncated(draw, csv.encode(encoding, errors="replace"))
 
 
 @FUZZ
