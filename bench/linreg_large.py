@@ -10,6 +10,7 @@ import resource
 import time
 from pathlib import Path
 
+import numpy as np
 from sklearn.linear_model import LinearRegression, SGDRegressor
 
 from homl import io
@@ -28,8 +29,7 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=10_000_000)
     parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args()
-    rows = args.rows
-    X, y, _ = large_synthetic_data(rows, FEATURES, SEED)
+    X, y, _ = large_synthetic_data(args.rows, FEATURES, SEED)
     models = {
         "normal_equation": NormalEquation(),
         "minibatch_gd": MiniBatchGD(BATCH_SIZE, N_EPOCHS, T0, T1, SEED),
@@ -37,7 +37,7 @@ def main() -> None:
         "sklearn_sgd_regressor": SGDRegressor(max_iter=N_EPOCHS, tol=None, penalty=None, random_state=SEED),
     }
     report = {
-        "rows": rows,
+        "rows": args.rows,
         "features": FEATURES,
         "data_mb": (X.nbytes + y.nbytes) / 2**20,
         "cores": os.cpu_count(),
@@ -51,7 +51,7 @@ def main() -> None:
         print(f"{name}: {report[name]['seconds']:.1f} s, peak memory {peak_memory_mb():.0f} MB")
     closed_form = models["normal_equation"].theta_
     for name, model in models.items():
-        report[name]["distance_to_closed_form"] = float(((theta_of(model) - closed_form) ** 2).sum() ** 0.5)
+        report[name]["distance_to_closed_form"] = float(np.linalg.norm(theta_of(model) - closed_form))
     io.write_json(args.out, report)
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from homl import io, params
+from homl import io, params, survival
 
 # What the book prints for its own loops on its own data (3rd edition, chapter 4's notebook):
 # the figures `linreg_fit` must reproduce.
@@ -205,8 +205,7 @@ def denoise(root: Path) -> list[list[object]]:
 @table
 def titanic_classifiers(root: Path) -> list[list[object]]:
     reports = sorted(
-        (io.read_json(path) for path in (root / "metrics/titanic_cv").glob("*.json")),
-        key=lambda report: -report["cv_accuracy"],
+        survival.read_reports(root / "metrics/titanic_cv").values(), key=lambda report: -report["cv_accuracy"]
     )
     return [["classifier", "best hyperparameters", "CV accuracy"]] + [
         [
