@@ -19,3 +19,7 @@ class DivergenceError(HomlError, ArithmeticError):
 
 class CorruptModelError(HomlError, ValueError):
     """A model file whose bytes do not match the checksum written with them."""
+
+
+class ClusterError(HomlError, ConnectionError):
+    """The Dask scheduler named to run the heavy loops cannot be reached."""

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from joblib import Parallel, delayed
 from sklearn.model_selection import StratifiedKFold
 from tqdm import tqdm
 
@@ -76,46 +77,50 @@ def kneighbors(
     refs32 = references.astype(np.float32)
     ref_norms32 = np.einsum("ij,ij->i", refs32, refs32)
     ref_norms64 = np.einsum("ij,ij->i", references, references, dtype=np.float64)
-    max_ref_norm = float(ref_norms64.max())
     rows = max(1, chunk_bytes // (4 * len(references)))
-    distances = np.empty((len(queries), k))
-    indices = np.empty((len(queries), k), dtype=np.int64)
     starts = range(0, len(queries), rows)
-    for start in tqdm(starts, desc=progress, disable=progress is None, unit="chunk"):
-        chunk = queries[start : start + rows]
-        approx = chunk.astype(np.float32) @ refs32.T
-        approx *= -2
-        approx += ref_norms32  # |r|^2 - 2 q.r: the squared distance less |q|^2
-        nearest = _candidates(approx, count, BLOCK)
-        q64 = chunk.astype(np.float64)
-        q_norms = np.einsum("ij,ij->i", q64, q64)
-        exact = _exact_squared(references, nearest, q64, q_norms, ref_norms64)
-        # A reference left out may be as near as the k-th only if its float32 value, which is at
-        # least the candidates' largest, is within rounding error of the k-th exact distance.
-        error = (
-            3
-            * references.shape[1]
-            * np.finfo(np.float32).eps
-            * (np.sqrt(q_norms * max_ref_norm) + max_ref_norm)
+    search = Parallel(return_as="generator")(
+        delayed(_chunk_kneighbors)(
+            queries[start : start + rows], references, refs32, ref_norms32, ref_norms64, k, count
         )
-        kth = np.partition(exact, k - 1, axis=1)[:, k - 1]
-        bound = kth - q_norms + error
-        unsure = np.take_along_axis(approx, nearest, axis=1).max(axis=1) <= bound
-        if count == len(references):
-            unsure[:] = False
-        for row in np.flatnonzero(unsure):
-            wide = np.flatnonzero(approx[row] <= bound[row])
-            wide_exact = _exact_squared(
-                references, wide[None], q64[row : row + 1], q_norms[row : row + 1], ref_norms64
-            )[0]
-            keep = np.lexsort((wide, wide_exact))[:k]
-            nearest[row, :k], exact[row, :k] = wide[keep], wide_exact[keep]
-            exact[row, k:] = np.inf
-        order = np.lexsort((nearest, exact), axis=1)[:, :k]
-        stop = start + len(chunk)
-        indices[start:stop] = np.take_along_axis(nearest, order, axis=1)
-        distances[start:stop] = np.sqrt(np.take_along_axis(exact, order, axis=1))
-    return distances, indices
+        for start in starts
+    )
+    chunks = list(tqdm(search, total=len(starts), desc=progress, disable=progress is None, unit="chunk"))
+    if not chunks:
+        return np.empty((0, k)), np.empty((0, k), dtype=np.int64)
+    return np.vstack([d for d, _ in chunks]), np.vstack([i for _, i in chunks])
+
+
+def _chunk_kneighbors(chunk, references, refs32, ref_norms32, ref_norms64, k, count):
+    """`kneighbors` for one chunk of queries: one float32 matrix product, then exact re-ranking."""
+    approx = chunk.astype(np.float32) @ refs32.T
+    approx *= -2
+    approx += ref_norms32  # |r|^2 - 2 q.r: the squared distance less |q|^2
+    nearest = _candidates(approx, count, BLOCK)
+    q64 = chunk.astype(np.float64)
+    q_norms = np.einsum("ij,ij->i", q64, q64)
+    exact = _exact_squared(references, nearest, q64, q_norms, ref_norms64)
+    # A reference left out may be as near as the k-th only if its float32 value, which is at
+    # least the candidates' largest, is within rounding error of the k-th exact distance.
+    max_ref_norm = float(ref_norms64.max())
+    error = (
+        3 * references.shape[1] * np.finfo(np.float32).eps * (np.sqrt(q_norms * max_ref_norm) + max_ref_norm)
+    )
+    kth = np.partition(exact, k - 1, axis=1)[:, k - 1]
+    bound = kth - q_norms + error
+    unsure = np.take_along_axis(approx, nearest, axis=1).max(axis=1) <= bound
+    if count == len(references):
+        unsure[:] = False
+    for row in np.flatnonzero(unsure):
+        wide = np.flatnonzero(approx[row] <= bound[row])
+        wide_exact = _exact_squared(
+            references, wide[None], q64[row : row + 1], q_norms[row : row + 1], ref_norms64
+        )[0]
+        keep = np.lexsort((wide, wide_exact))[:k]
+        nearest[row, :k], exact[row, :k] = wide[keep], wide_exact[keep]
+        exact[row, k:] = np.inf
+    order = np.lexsort((nearest, exact), axis=1)[:, :k]
+    return np.sqrt(np.take_along_axis(exact, order, axis=1)), np.take_along_axis(nearest, order, axis=1)
 
 
 def vote(neighbor_labels: np.ndarray, distances: np.ndarray, weights: str, n_classes: int) -> np.ndarray:

@@ -7,6 +7,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from homl import cluster
 from homl.errors import HomlError
 
 EXPECTED_ERRORS = (HomlError, FileNotFoundError)
@@ -25,8 +26,10 @@ def paths(doc: str, *names: str) -> argparse.Namespace:
 
 
 def run(main: Callable[[], None]) -> None:
-    """Run a stage's `main`; an expected failure prints one line and exits with status 1."""
+    """Run a stage's `main` (its heavy loops on the Dask cluster that HOML_DASK_SCHEDULER names, if any);
+    an expected failure prints one line and exits with status 1."""
     try:
-        main()
+        with cluster.workers():
+            main()
     except EXPECTED_ERRORS as error:
         sys.exit(f"error: {error}")
