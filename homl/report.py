@@ -1,6 +1,8 @@
 """The report: an offline `dvc plots show` page, and the README's tables made from the files behind them.
 
 python -m homl.report page [OUT_DIR]     every plot of dvc.yaml in OUT_DIR/index.html (default dvc_plots)
+python -m homl.report page --experiments  the same, HEAD's experiments side by side: their changed params and
+                                         metrics in a table, their plots overlaid
 python -m homl.report readme [README]    rewrite every generated table of the README (homl/readme.py)
 """
 
@@ -9,11 +11,15 @@ from __future__ import annotations
 import argparse
 import subprocess
 import sys
+from io import StringIO
 from pathlib import Path
+
+import pandas as pd
 
 from homl import io, readme
 
 REPORT_DIR = Path(__file__).resolve().parent.parent / "report"
+EXPERIMENT_BOOKKEEPING = "Created|State|Executor|typ"
 SCRIPTS = ("vega/build/vega.min.js", "vega-lite/build/vega-lite.min.js", "vega-embed/build/vega-embed.min.js")
 
 PAGE = """<!DOCTYPE html>
@@ -26,6 +32,7 @@ PAGE = """<!DOCTYPE html>
 </head>
 <body>
 <h1>homl: every plot of the pipeline</h1>
+{experiments}
 {{plot_divs}}
 <script>
 // Read by the browser test: how many images the browser could decode.
@@ -40,7 +47,7 @@ window.addEventListener("load", () => {{
 """
 
 
-def offline_template(node_modules: Path = REPORT_DIR / "node_modules") -> str:
+def offline_template(node_modules: Path = REPORT_DIR / "node_modules", experiments: str = "") -> str:
     """DVC's page template with Vega, Vega-Lite and Vega-Embed inlined, so the page needs no network."""
     missing = [script for script in SCRIPTS if not (node_modules / script).is_file()]
     if missing:
@@ -50,16 +57,39 @@ def offline_template(node_modules: Path = REPORT_DIR / "node_modules") -> str:
     scripts = "\n".join(
         f"<script>\n{(node_modules / script).read_text(encoding='utf-8')}\n</script>" for script in SCRIPTS
     )
-    return PAGE.format(inline_scripts=scripts)
+    return PAGE.format(inline_scripts=scripts, experiments=experiments)
 
 
-def build_page(out_dir: Path, revisions: list[str] | None = None, repo: Path = Path(".")) -> Path:
-    """Render every plot with `dvc plots show` (or `dvc plots diff` between `revisions`) into out_dir."""
+DVC = (sys.executable, "-m", "dvc")
+
+
+def dvc_output(repo: Path, *arguments: str) -> str:
+    return subprocess.run([*DVC, *arguments], cwd=repo, check=True, capture_output=True, text=True).stdout
+
+
+def experiments_table(repo: Path) -> str:
+    """HEAD and its experiments as an HTML table: every param and metric that differs between them."""
+    shown = dvc_output(repo, "exp", "show", "--csv", "--only-changed", "--drop", EXPERIMENT_BOOKKEEPING)
+    table = pd.read_csv(StringIO(shown), dtype=str, keep_default_na=False)  # figures as DVC prints them
+    return "<h2>Experiments</h2>\n" + table.to_html(index=False, border=0)
+
+
+def build_page(
+    out_dir: Path, revisions: list[str] | None = None, repo: Path = Path("."), experiments: bool = False
+) -> Path:
+    """Render every plot with `dvc plots show` (or `dvc plots diff` between `revisions`) into out_dir.
+
+    With `experiments`, the revisions are HEAD and its experiments, whose table heads the page.
+    """
     out_dir = Path(out_dir).resolve()
     out_dir.mkdir(parents=True, exist_ok=True)
+    table = ""
+    if experiments:
+        revisions = ["HEAD", *dvc_output(repo, "exp", "ls", "--name-only").split()]
+        table = experiments_table(repo)
     template = out_dir / "template.html"
-    template.write_text(offline_template(), encoding="utf-8")
-    command = ["dvc", "plots", "diff", *revisions] if revisions else ["dvc", "plots", "show"]
+    template.write_text(offline_template(experiments=table), encoding="utf-8")
+    command = [*DVC, "plots", "diff", *revisions] if revisions else [*DVC, "plots", "show"]
     subprocess.run([*command, "-o", str(out_dir), "--html-template", str(template)], cwd=repo, check=True)
     return out_dir / "index.html"
 
@@ -74,11 +104,12 @@ def main(argv: list[str] | None = None) -> int:
     page = commands.add_parser("page")
     page.add_argument("out_dir", nargs="?", default="dvc_plots", type=Path)
     page.add_argument("--diff", nargs="*", metavar="REV", help="compare revisions with `dvc plots diff`")
+    page.add_argument("--experiments", action="store_true", help="HEAD's experiments side by side")
     rewrite = commands.add_parser("readme")
     rewrite.add_argument("path", nargs="?", default="README.md", type=Path)
     args = parser.parse_args(argv)
     if args.command == "page":
-        print(build_page(args.out_dir, args.diff))
+        print(build_page(args.out_dir, args.diff, experiments=args.experiments))
     else:
         io.write_bytes(args.path, readme.with_tables(args.path.read_text(), args.path.parent).encode())
     return 0

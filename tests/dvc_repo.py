@@ -31,3 +31,55 @@ def new_repo(path: Path) -> Path:
     run(path, DVC, "init", "-q")
     run(path, DVC, "config", "core.analytics", "false")
     return path
+
+
+# A one-stage pipeline like ours: a parameter, a cached model, a metric, a plot, and a log (outside the
+# repository) of when each run started and ended.
+TINY_STAGE = """\
+import json, sys, time, yaml
+model = yaml.safe_load(open("params.yaml"))["model"]
+started = time.time()
+time.sleep(model["seconds"])
+open(sys.argv[2], "w").write(f"strength {model['strength']}\\n")
+score = round(1 - 1 / (1 + model["strength"]), 6)
+json.dump({"score": score}, open(sys.argv[1], "w"), sort_keys=True)
+open("curve.csv", "w").write(f"step,score\\n0,0\\n1,{score}\\n")
+with open(sys.argv[3], "a") as log:
+    log.write(f"{started} {time.time()}\\n")
+"""
+TINY_PIPELINE = """\
+stages:
+  train:
+    cmd: python train.py metrics.json model.txt {log}
+    deps: [train.py]
+    params: [model]
+    outs: [model.txt]
+    metrics:
+      - metrics.json:
+          cache: false
+    plots:
+      - curve.csv:
+          cache: false
+          x: step
+          y: score
+"""
+
+
+def tiny_pipeline(path: Path, log: Path, seconds: float = 0) -> Path:
+    """A committed repository holding the tiny pipeline, reproduced once (strength 1)."""
+    path.mkdir(parents=True, exist_ok=True)
+    new_repo(path)
+    (path / "train.py").write_text(TINY_STAGE)
+    (path / "dvc.yaml").write_text(TINY_PIPELINE.format(log=log))
+    (path / "params.yaml").write_text(f"model:\n  strength: 1\n  seconds: {seconds}\n")
+    run(path, DVC, "repro", "-q")
+    run(path, "git", "add", "-A")
+    run(path, "git", "commit", "-qm", "baseline")
+    return path
+
+
+def runs(log: Path) -> list[tuple[float, float]]:
+    """The (start, end) times of every run the log recorded."""
+    if not log.exists():
+        return []
+    return [tuple(map(float, line.split())) for line in log.read_text().splitlines()]

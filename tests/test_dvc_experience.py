@@ -3,43 +3,19 @@
 import json
 
 import pytest
-from dvc_repo import DVC, new_repo, run
+from dvc_repo import DVC, run, tiny_pipeline
 
 pytestmark = pytest.mark.skipif(DVC is None, reason="needs dvc and git")
-
-STAGE = """\
-import json, sys, yaml
-cfg = yaml.safe_load(open("params.yaml"))["model"]
-json.dump({"score": round(1 - 1 / (1 + cfg["strength"]), 6)}, open(sys.argv[1], "w"), sort_keys=True)
-"""
-
-PIPELINE = """\
-stages:
-  train:
-    cmd: python train.py metrics.json
-    deps: [train.py]
-    params: [model.strength]
-    metrics:
-      - metrics.json:
-          cache: false
-"""
 
 
 @pytest.fixture
 def repo(tmp_path):
-    new_repo(tmp_path)
-    (tmp_path / "train.py").write_text(STAGE)
-    (tmp_path / "dvc.yaml").write_text(PIPELINE)
-    (tmp_path / "params.yaml").write_text("model:\n  strength: 1\n")
-    run(tmp_path, DVC, "repro", "-q")
-    run(tmp_path, "git", "add", "-A")
-    run(tmp_path, "git", "commit", "-qm", "baseline")
-    return tmp_path
+    return tiny_pipeline(tmp_path / "repo", tmp_path / "runs.log")
 
 
 def test_metrics_diff_between_two_branches(repo):
     run(repo, "git", "checkout", "-q", "-b", "stronger")
-    (repo / "params.yaml").write_text("model:\n  strength: 3\n")
+    (repo / "params.yaml").write_text("model:\n  strength: 3\n  seconds: 0\n")
     run(repo, DVC, "repro", "-q")
     run(repo, "git", "add", "-A")
     run(repo, "git", "commit", "-qm", "stronger")
