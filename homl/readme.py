@@ -159,6 +159,20 @@ def knn_bench(root: Path) -> list[list[object]]:
 
 
 @table
+def dask_cluster(root: Path) -> list[list[object]]:
+    bench = _json(root, "bench/results/dask_cluster.json")
+    return [
+        [f"10,000 x 60,000 MNIST digits, k={bench['k']}, on {bench['cores']} cores", "time", "neighbours"],
+        ["in this process (BLAS on every core)", f"{bench['in_process_seconds']:.1f} s", "the reference"],
+        [
+            f"`distributed.LocalCluster`, {bench['workers']} single-threaded workers",
+            f"{bench['cluster_seconds']:.1f} s ({bench['cluster_over_in_process']:.2f}x)",
+            "identical" if bench["identical_neighbours"] else "**different**",
+        ],
+    ]
+
+
+@table
 def augmentation(root: Path) -> list[list[object]]:
     plain, shifted = _json(root, "metrics/knn_test.json"), _json(root, "metrics/knn_augmented.json")
     best = _json(root, "metrics/knn_best.json")
