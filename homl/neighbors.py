@@ -18,7 +18,10 @@ from tqdm import tqdm
 
 from homl import io
 
-RERANK_MARGIN = 8
+RERANK_MARGIN = 32
+SUBSPACE_DIMS = 48
+BASIS_ROWS = 20_000
+EMBED_ROWS = 8192
 CHUNK_BYTES = 256 << 20
 BLOCK = 64
 WEIGHTS = ("uniform", "distance")
@@ -64,25 +67,23 @@ def kneighbors(
     k: int,
     chunk_bytes: int = CHUNK_BYTES,
     progress: str | None = None,
+    subspace_dims: int = SUBSPACE_DIMS,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Distances and indices of the `k` nearest references of every query, nearest first.
 
     Rows may be images of any shape; they are flattened. Memory is bounded by `chunk_bytes` for the
-    distance block, whatever the number of queries.
+    distance block, whatever the number of queries. `subspace_dims` sets the speed, never the result.
     """
     queries, references = _as_rows(queries), _as_rows(references)
     if not 1 <= k <= len(references):
         raise ValueError(f"k={k} must be between 1 and the number of references ({len(references)})")
     count = min(k + RERANK_MARGIN, len(references))
-    refs32 = references.astype(np.float32)
-    ref_norms32 = np.einsum("ij,ij->i", refs32, refs32)
+    space = LowerBoundSpace(references, subspace_dims)
     ref_norms64 = np.einsum("ij,ij->i", references, references, dtype=np.float64)
     rows = max(1, chunk_bytes // (4 * len(references)))
     starts = range(0, len(queries), rows)
     search = Parallel(return_as="generator")(
-        delayed(_chunk_kneighbors)(
-            queries[start : start + rows], references, refs32, ref_norms32, ref_norms64, k, count
-        )
+        delayed(_chunk_kneighbors)(queries[start : start + rows], references, ref_norms64, space, k, count)
         for start in starts
     )
     chunks = list(tqdm(search, total=len(starts), desc=progress, disable=progress is None, unit="chunk"))
@@ -91,28 +92,70 @@ def kneighbors(
     return np.vstack([d for d, _ in chunks]), np.vstack([i for _, i in chunks])
 
 
-def _chunk_kneighbors(chunk, references, refs32, ref_norms32, ref_norms64, k, count):
-    """`kneighbors` for one chunk of queries: one float32 matrix product, then exact re-ranking."""
-    approx = chunk.astype(np.float32) @ refs32.T
-    approx *= -2
-    approx += ref_norms32  # |r|^2 - 2 q.r: the squared distance less |q|^2
-    nearest = _candidates(approx, count, BLOCK)
+class LowerBoundSpace:
+    """A few dimensions in which every distance is a lower bound of the full distance.
+
+    A row x is embedded as (its projection on the references' top principal directions, the length of
+    what the projection leaves out). Projecting never lengthens a vector, and the left-out parts of two
+    rows differ by at least the difference of their lengths, so the embedded distance never exceeds
+    the full one. The search ranks references in this space (a matrix product SUBSPACE_DIMS wide, not
+    784) and computes full distances only where a bound cannot rule a reference out.
+    """
+
+    def __init__(self, references: np.ndarray, dims: int = SUBSPACE_DIMS):
+        sample = references[:: max(1, len(references) // BASIS_ROWS)].astype(np.float64)
+        self.mean = sample.mean(axis=0)
+        if dims >= references.shape[1]:
+            self.basis = np.eye(references.shape[1])
+        else:
+            centered = sample - self.mean
+            _, vectors = np.linalg.eigh(centered.T @ centered)
+            self.basis = np.ascontiguousarray(vectors[:, ::-1][:, :dims])
+        embedded = self.embed(references)
+        self.norms = np.einsum("ij,ij->i", embedded, embedded)
+        # [-2 r, |r|^2]: one float32 product with [q, 1] gives |r|^2 - 2 q.r, the bound less |q|^2.
+        self.references32 = np.hstack([-2 * embedded, self.norms[:, None]]).astype(np.float32)
+        self.max_norm = float(np.sqrt(self.norms.max()))
+
+    def embed(self, X: np.ndarray) -> np.ndarray:
+        parts = []
+        for start in range(0, len(X), EMBED_ROWS):
+            centered = X[start : start + EMBED_ROWS].astype(np.float64) - self.mean
+            projected = centered @ self.basis
+            left_out = centered - projected @ self.basis.T
+            parts.append(np.hstack([projected, np.linalg.norm(left_out, axis=1, keepdims=True)]))
+        return np.vstack(parts) if parts else np.empty((0, self.basis.shape[1] + 1))
+
+    def lower_bounds(self, queries: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Bounds less |q|^2 (float32, queries x references), and |q|^2 in the space."""
+        embedded = self.embed(queries)
+        augmented = np.hstack([embedded, np.ones((len(embedded), 1))]).astype(np.float32)
+        return augmented @ self.references32.T, np.einsum("ij,ij->i", embedded, embedded)
+
+    def rounding(self, query_norms: np.ndarray) -> np.ndarray:
+        """How far float32 rounding may take a computed bound above the true one."""
+        width = self.references32.shape[1]
+        return 3 * width * np.finfo(np.float32).eps * (np.sqrt(query_norms) + self.max_norm) ** 2
+
+
+def _chunk_kneighbors(chunk, references, ref_norms64, space, k, count):
+    """`kneighbors` for one chunk of queries: bounds in the low-dimensional space, then exact distances."""
+    bounds, bound_norms = space.lower_bounds(chunk)
+    nearest = _candidates(bounds, count, BLOCK)
     q64 = chunk.astype(np.float64)
     q_norms = np.einsum("ij,ij->i", q64, q64)
     exact = _exact_squared(references, nearest, q64, q_norms, ref_norms64)
-    # A reference left out may be as near as the k-th only if its float32 value, which is at
-    # least the candidates' largest, is within rounding error of the k-th exact distance.
-    max_ref_norm = float(ref_norms64.max())
-    error = (
-        3 * references.shape[1] * np.finfo(np.float32).eps * (np.sqrt(q_norms * max_ref_norm) + max_ref_norm)
-    )
+    # A reference left out may be as near as the k-th only if its bound, at least the candidates'
+    # largest, is within rounding error of the k-th exact distance (itself rounded in float64).
+    exact_rounding = 16 * references.shape[1] * np.finfo(np.float64).eps
+    exact_rounding *= (np.sqrt(q_norms) + np.sqrt(ref_norms64.max())) ** 2
     kth = np.partition(exact, k - 1, axis=1)[:, k - 1]
-    bound = kth - q_norms + error
-    unsure = np.take_along_axis(approx, nearest, axis=1).max(axis=1) <= bound
+    limit = kth - bound_norms + space.rounding(bound_norms) + exact_rounding
+    unsure = np.take_along_axis(bounds, nearest, axis=1).max(axis=1) <= limit
     if count == len(references):
         unsure[:] = False
     for row in np.flatnonzero(unsure):
-        wide = np.flatnonzero(approx[row] <= bound[row])
+        wide = np.flatnonzero(bounds[row] <= limit[row])
         wide_exact = _exact_squared(
             references, wide[None], q64[row : row + 1], q_norms[row : row + 1], ref_norms64
         )[0]

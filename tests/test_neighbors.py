@@ -142,3 +142,42 @@ def test_the_posterior_cleans_better_than_the_neighbours_mean():
         for method in ("mean", "posterior")
     }
     assert errors["posterior"] < 0.8 * errors["mean"]
+
+
+def exact_by_definition(queries, references, k):
+    """The float64 squared-distance formula for every pair, ordered by (distance, index)."""
+    q, r = queries.astype(np.float64), references.astype(np.float64)
+    squared = np.maximum((r * r).sum(1) - 2 * q @ r.T + (q * q).sum(1)[:, None], 0)
+    order = np.lexsort((np.broadcast_to(np.arange(len(r)), squared.shape), squared), axis=1)[:, :k]
+    return np.sqrt(np.take_along_axis(squared, order, axis=1)), order
+
+
+def tie_heavy_data():
+    """Binary rows of a low-rank pattern plus flips: many equal distances, duplicate references, and
+    queries that are references."""
+    rng = np.random.default_rng(7)
+    patterns = rng.integers(0, 2, (6, 120))
+    references = patterns[rng.integers(0, 6, 700)] ^ (rng.random((700, 120)) < 0.05)
+    references[350:400] = references[:50]  # duplicates
+    queries = np.vstack([references[:30], patterns, rng.integers(0, 2, (40, 120))])
+    return queries.astype(np.uint8), references.astype(np.uint8)
+
+
+@pytest.mark.parametrize("subspace_dims", [1, 3, 16, 48, 500])
+def test_the_pruned_search_is_exact_with_ties_duplicates_and_queries_equal_to_references(subspace_dims):
+    queries, references = tie_heavy_data()
+    expected_d, expected_i = exact_by_definition(queries, references, 9)
+    distances, indices = kneighbors(
+        queries, references, 9, chunk_bytes=4 * 700 * 8, subspace_dims=subspace_dims
+    )
+    np.testing.assert_array_equal(indices, expected_i)
+    np.testing.assert_array_equal(distances, expected_d)
+    assert (distances[:30, 0] == 0).all()
+
+
+def test_the_pruned_search_is_exact_on_real_digits():
+    X = load_digits().data  # 64 dimensions, integer pixels
+    expected_d, expected_i = exact_by_definition(X[:300], X[300:], 10)
+    distances, indices = kneighbors(X[:300], X[300:], 10, subspace_dims=8)
+    np.testing.assert_array_equal(indices, expected_i)
+    np.testing.assert_allclose(distances, expected_d, rtol=1e-12)

@@ -1,0 +1,95 @@
+"""Benchmark: `dvc repro --force` of the whole pipeline, with each stage's wall time and peak memory.
+
+A stage runs from its "Running stage" line to the next one (DVC's hashing and lock writing included).
+Its peak memory is the sum of the peak resident sizes (VmHWM) of the processes it started, read from
+/proc every POLL_SECONDS: an upper bound when a stage's worker processes peak at different times.
+
+Writes bench/results/pipeline_timing.json (never the metrics, which must not change from run to run).
+Run with the data already downloaded:  python bench/pipeline_timing.py
+"""
+
+import os
+import re
+import subprocess
+import threading
+import time
+from pathlib import Path
+
+from homl import io
+
+RESULTS = Path(__file__).parent / "results" / "pipeline_timing.json"
+POLL_SECONDS = 0.1
+STAGE_LINE = re.compile(r"^Running stage '([^']+)'")
+
+
+def descendants(root: int) -> list[int]:
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(parent, []).append(int(entry.name))
+    found, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        found.append(pid)
+        todo.extend(children.get(pid, []))
+    return found[1:]
+
+
+def peak_kb(pid: int) -> int:
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return 0
+    match = re.search(r"^VmHWM:\s+(\d+) kB", status, re.M)
+    return int(match.group(1)) if match else 0
+
+
+def main() -> None:
+    started = time.perf_counter()
+    dvc = subprocess.Popen(
+        ["dvc", "repro", "--force"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
+    starts: list[tuple[str, float]] = []
+
+    def read_output() -> None:
+        for line in dvc.stdout:
+            if match := STAGE_LINE.match(line):
+                starts.append((match.group(1), time.perf_counter()))
+                print(line, end="", flush=True)
+
+    reader = threading.Thread(target=read_output)
+    reader.start()
+    owner: dict[int, str] = {}
+    peaks: dict[int, int] = {}
+    while dvc.poll() is None:
+        if starts:
+            stage = starts[-1][0]
+            for pid in descendants(dvc.pid):
+                owner.setdefault(pid, stage)
+                peaks[pid] = max(peaks.get(pid, 0), peak_kb(pid))
+        time.sleep(POLL_SECONDS)
+    reader.join()
+    finished = time.perf_counter()
+    if dvc.returncode:
+        raise SystemExit(f"dvc repro --force failed with status {dvc.returncode}")
+    ends = [at for _, at in starts[1:]] + [finished]
+    stages = [
+        {
+            "stage": name,
+            "seconds": end - start,
+            "peak_mb": sum(kb for pid, kb in peaks.items() if owner[pid] == name) / 1024,
+        }
+        for (name, start), end in zip(starts, ends, strict=True)
+    ]
+    io.write_json(
+        RESULTS, {"cores": os.cpu_count(), "total_seconds": finished - started, "stages": stages}
+    )
+    print(f"dvc repro --force: {finished - started:.0f} s on {os.cpu_count()} cores")
+
+
+if __name__ == "__main__":
+    main()
