@@ -70,7 +70,9 @@ def main() -> None:
         f"10,000 x 60,000, k={K}: homl {homl_s:.1f} s, faiss IndexFlatL2 {faiss_s:.1f} s "
         f"({faiss_s / homl_s:.2f}x), scikit-learn brute force {sklearn_s:.1f} s ({sklearn_s / homl_s:.2f}x)"
     )
-    print(f"same neighbour sets: faiss {results['faiss_agreement']}, scikit-learn {results['sklearn_agreement']}")
+    print(
+        f"same neighbour sets: faiss {results['faiss_agreement']}, scikit-learn {results['sklearn_agreement']}"
+    )
 
 
 if __name__ == "__main__":

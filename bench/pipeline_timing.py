@@ -85,9 +85,7 @@ def main() -> None:
         }
         for (name, start), end in zip(starts, ends, strict=True)
     ]
-    io.write_json(
-        RESULTS, {"cores": os.cpu_count(), "total_seconds": finished - started, "stages": stages}
-    )
+    io.write_json(RESULTS, {"cores": os.cpu_count(), "total_seconds": finished - started, "stages": stages})
     print(f"dvc repro --force: {finished - started:.0f} s on {os.cpu_count()} cores")
 
 
