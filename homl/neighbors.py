@@ -1,8 +1,9 @@
-"""Exact k-nearest-neighbour search in chunks of float32 matrix products, shared by every KNN stage.
+"""Exact k-nearest-neighbour search, shared by every KNN stage.
 
-Squared distances |q|^2 - 2 q.r + |r|^2 are computed by BLAS in float32, a chunk of queries at a
-time so memory stays bounded. The best `k + RERANK_MARGIN` candidates of each query are then
-re-ranked with exact float64 distances, ties going to the lower reference index as in scikit-learn.
+faiss finds each query's `k + RERANK_MARGIN` nearest references in a principal subspace, where
+distances are lower bounds of the full ones (`LowerBoundSpace`); those candidates get exact float64
+distances, and a query is done when no other reference's bound can beat its k-th. Ties go to the
+lower reference index, as in scikit-learn.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+import faiss
 import numpy as np
 import pandas as pd
 from joblib import Parallel, delayed
@@ -18,61 +20,46 @@ from tqdm import tqdm
 
 from homl import io
 
-RERANK_MARGIN = 32
-SUBSPACE_DIMS = 48
-BASIS_ROWS = 20_000
-EMBED_ROWS = 8192
-CHUNK_BYTES = 256 << 20
-BLOCK = 64
+RERANK_MARGIN = 118
+SUBSPACE_DIMS = 128
+BASIS_ROWS = 5000
+EMBED_ROWS = 1024
+CHUNK_ROWS = 2500
+EXACT_ROWS = 4
 WEIGHTS = ("uniform", "distance")
+EPS64 = np.finfo(np.float64).eps
 
 
 def _as_rows(X: np.ndarray) -> np.ndarray:
     return np.asarray(X).reshape(len(X), -1)
 
 
-def _candidates(approx: np.ndarray, count: int, block: int) -> np.ndarray:
-    """Indices of the `count` smallest entries of each row (in no order).
-
-    The `count` smallest entries of a row all lie in the `count` blocks with the smallest minima, so
-    only those blocks are partitioned: far cheaper than partitioning the whole row.
-    """
-    n_rows, n_cols = approx.shape
-    n_blocks = n_cols // block
-    if n_blocks <= count:
-        return np.argpartition(approx, count - 1, axis=1)[:, :count]
-    blocked = approx[:, : n_blocks * block].reshape(n_rows, n_blocks, block)
-    minima = blocked.min(axis=2)
-    if n_blocks * block < n_cols:  # the ragged tail is one more block
-        minima = np.hstack([minima, approx[:, n_blocks * block :].min(axis=1, keepdims=True)])
-    best_blocks = np.argpartition(minima, count - 1, axis=1)[:, :count]
-    columns = (best_blocks[:, :, None] * block + np.arange(block)).reshape(n_rows, -1)
-    outside = columns >= n_cols  # past the end of the ragged tail block
-    columns[outside] = n_cols - 1
-    values = np.take_along_axis(approx, columns, axis=1)
-    values[outside] = np.inf
-    picked = np.argpartition(values, count - 1, axis=1)[:, :count]
-    return np.take_along_axis(columns, picked, axis=1)
-
-
 def _exact_squared(references, columns, queries64, query_norms, ref_norms64) -> np.ndarray:
-    """Float64 squared distances from each query to its `columns` of `references`."""
-    dots = np.matmul(references[columns].astype(np.float64), queries64[:, :, None])[..., 0]
-    return np.maximum(ref_norms64[columns] - 2 * dots + query_norms[:, None], 0)
+    """Float64 squared distances from each query to its `columns` of `references`.
+
+    A few queries at a time, gathering references in their own type: the float64 copies stay in cache.
+    """
+    squared = np.empty(columns.shape)
+    for start in range(0, len(columns), EXACT_ROWS):
+        rows = slice(start, start + EXACT_ROWS)
+        gathered = references[columns[rows]].astype(np.float64)
+        dots = np.matmul(gathered, queries64[rows, :, None])[..., 0]
+        squared[rows] = ref_norms64[columns[rows]] - 2 * dots + query_norms[rows, None]
+    return np.maximum(squared, 0)
 
 
 def kneighbors(
     queries: np.ndarray,
     references: np.ndarray,
     k: int,
-    chunk_bytes: int = CHUNK_BYTES,
+    chunk_rows: int = CHUNK_ROWS,
     progress: str | None = None,
     subspace_dims: int = SUBSPACE_DIMS,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Distances and indices of the `k` nearest references of every query, nearest first.
 
-    Rows may be images of any shape; they are flattened. Memory is bounded by `chunk_bytes` for the
-    distance block, whatever the number of queries. `subspace_dims` sets the speed, never the result.
+    Rows may be images of any shape; they are flattened. Queries are searched `chunk_rows` at a time
+    (the unit of progress and of work sent to a cluster). `subspace_dims` sets the speed, never the result.
     """
     queries, references = _as_rows(queries), _as_rows(references)
     if not 1 <= k <= len(references):
@@ -80,10 +67,11 @@ def kneighbors(
     count = min(k + RERANK_MARGIN, len(references))
     space = LowerBoundSpace(references, subspace_dims)
     ref_norms64 = np.einsum("ij,ij->i", references, references, dtype=np.float64)
-    rows = max(1, chunk_bytes // (4 * len(references)))
-    starts = range(0, len(queries), rows)
+    starts = range(0, len(queries), chunk_rows)
     search = Parallel(return_as="generator")(
-        delayed(_chunk_kneighbors)(queries[start : start + rows], references, ref_norms64, space, k, count)
+        delayed(_chunk_kneighbors)(
+            queries[start : start + chunk_rows], references, ref_norms64, space, k, count
+        )
         for start in starts
     )
     chunks = list(tqdm(search, total=len(starts), desc=progress, disable=progress is None, unit="chunk"))
@@ -98,72 +86,87 @@ class LowerBoundSpace:
     A row x is embedded as (its projection on the references' top principal directions, the length of
     what the projection leaves out). Projecting never lengthens a vector, and the left-out parts of two
     rows differ by at least the difference of their lengths, so the embedded distance never exceeds
-    the full one. The search ranks references in this space (a matrix product SUBSPACE_DIMS wide, not
-    784) and computes full distances only where a bound cannot rule a reference out.
+    the full one. faiss ranks the references in this space (vectors SUBSPACE_DIMS + 1 wide, not 784);
+    full distances are computed only where a bound cannot rule a reference out.
     """
 
     def __init__(self, references: np.ndarray, dims: int = SUBSPACE_DIMS):
-        sample = references[:: max(1, len(references) // BASIS_ROWS)].astype(np.float64)
-        self.mean = sample.mean(axis=0)
+        sample = references[:: max(1, len(references) // BASIS_ROWS)].astype(np.float32)
+        self.mean = sample.mean(axis=0, dtype=np.float64)
         if dims >= references.shape[1]:
             self.basis = np.eye(references.shape[1])
-        else:
-            centered = sample - self.mean
-            _, vectors = np.linalg.eigh(centered.T @ centered)
+        else:  # any orthonormal basis keeps the bounds true; a good one keeps them tight
+            centered = sample - self.mean.astype(np.float32)
+            _, vectors = np.linalg.eigh((centered.T @ centered).astype(np.float64))
             self.basis = np.ascontiguousarray(vectors[:, ::-1][:, :dims])
-        embedded = self.embed(references)
-        self.norms = np.einsum("ij,ij->i", embedded, embedded)
-        # [-2 r, |r|^2]: one float32 product with [q, 1] gives |r|^2 - 2 q.r, the bound less |q|^2.
-        self.references32 = np.hstack([-2 * embedded, self.norms[:, None]]).astype(np.float32)
-        self.max_norm = float(np.sqrt(self.norms.max()))
+        self.references, reference_error = self.embed(references)
+        self.max_norm = float(np.sqrt(np.einsum("ij,ij->i", self.references, self.references).max()))
+        self.max_error = float(reference_error.max())
+        self._index = None
 
-    def embed(self, X: np.ndarray) -> np.ndarray:
-        parts = []
+    def __getstate__(self) -> dict:  # a faiss index does not pickle: each process builds its own
+        return {**self.__dict__, "_index": None}
+
+    def embed(self, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Float32 rows of (projection, length left out), and how far rounding may move that length.
+
+        The length left out is sqrt(|x|^2 - |projection|^2) in float64, whose rounding error is at most
+        EMBED_EPS |x| (|sqrt(a) - sqrt(b)| <= sqrt(|a - b|)).
+        """
+        embedded = np.empty((len(X), self.basis.shape[1] + 1), dtype=np.float32)
+        error = np.empty(len(X))
         for start in range(0, len(X), EMBED_ROWS):
             centered = X[start : start + EMBED_ROWS].astype(np.float64) - self.mean
             projected = centered @ self.basis
-            left_out = centered - projected @ self.basis.T
-            parts.append(np.hstack([projected, np.linalg.norm(left_out, axis=1, keepdims=True)]))
-        return np.vstack(parts) if parts else np.empty((0, self.basis.shape[1] + 1))
+            squared = np.einsum("ij,ij->i", centered, centered)
+            left_out = np.sqrt(np.maximum(squared - np.einsum("ij,ij->i", projected, projected), 0))
+            rows = slice(start, start + len(centered))
+            embedded[rows] = np.column_stack([projected, left_out])
+            error[rows] = np.sqrt(2 * (centered.shape[1] + projected.shape[1]) * EPS64 * squared)
+        return embedded, error
 
-    def lower_bounds(self, queries: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Bounds less |q|^2 (float32, queries x references), and |q|^2 in the space."""
-        embedded = self.embed(queries)
-        augmented = np.hstack([embedded, np.ones((len(embedded), 1))]).astype(np.float32)
-        return augmented @ self.references32.T, np.einsum("ij,ij->i", embedded, embedded)
+    def nearest(self, embedded: np.ndarray, count: int) -> tuple[np.ndarray, np.ndarray]:
+        """The `count` smallest squared bounds of each embedded query (float32, ascending), and their
+        references."""
+        if self._index is None:
+            self._index = faiss.IndexFlatL2(self.references.shape[1])
+            self._index.add(self.references)
+        return self._index.search(embedded, count)
 
-    def rounding(self, query_norms: np.ndarray) -> np.ndarray:
-        """How far float32 rounding may take a computed bound above the true one."""
-        width = self.references32.shape[1]
-        return 3 * width * np.finfo(np.float32).eps * (np.sqrt(query_norms) + self.max_norm) ** 2
+    def rounding(self, embedded: np.ndarray, error: np.ndarray) -> np.ndarray:
+        """How far rounding may take each query's computed bounds above the true ones: float32 in faiss,
+        and the lengths left out."""
+        norms = np.sqrt(np.einsum("ij,ij->i", embedded, embedded, dtype=np.float64)) + self.max_norm
+        width = self.references.shape[1] + 2
+        lengths = error + self.max_error
+        return 3 * width * np.finfo(np.float32).eps * norms**2 + lengths * (2 * norms + lengths)
 
 
 def _chunk_kneighbors(chunk, references, ref_norms64, space, k, count):
-    """`kneighbors` for one chunk of queries: bounds in the low-dimensional space, then exact distances."""
-    bounds, bound_norms = space.lower_bounds(chunk)
-    nearest = _candidates(bounds, count, BLOCK)
+    """`kneighbors` for one chunk of queries: bounds in the low-dimensional space, then exact distances.
+
+    Each query takes the `count` references with the smallest bounds and their exact distances. It is
+    done when every other reference's bound exceeds its k-th exact distance by more than rounding
+    error; the queries left try again with four times as many candidates.
+    """
     q64 = chunk.astype(np.float64)
     q_norms = np.einsum("ij,ij->i", q64, q64)
-    exact = _exact_squared(references, nearest, q64, q_norms, ref_norms64)
-    # A reference left out may be as near as the k-th only if its bound, at least the candidates'
-    # largest, is within rounding error of the k-th exact distance (itself rounded in float64).
-    exact_rounding = 16 * references.shape[1] * np.finfo(np.float64).eps
+    exact_rounding = 16 * references.shape[1] * EPS64
     exact_rounding *= (np.sqrt(q_norms) + np.sqrt(ref_norms64.max())) ** 2
-    kth = np.partition(exact, k - 1, axis=1)[:, k - 1]
-    limit = kth - bound_norms + space.rounding(bound_norms) + exact_rounding
-    unsure = np.take_along_axis(bounds, nearest, axis=1).max(axis=1) <= limit
-    if count == len(references):
-        unsure[:] = False
-    for row in np.flatnonzero(unsure):
-        wide = np.flatnonzero(bounds[row] <= limit[row])
-        wide_exact = _exact_squared(
-            references, wide[None], q64[row : row + 1], q_norms[row : row + 1], ref_norms64
-        )[0]
-        keep = np.lexsort((wide, wide_exact))[:k]
-        nearest[row, :k], exact[row, :k] = wide[keep], wide_exact[keep]
-        exact[row, k:] = np.inf
-    order = np.lexsort((nearest, exact), axis=1)[:, :k]
-    return np.sqrt(np.take_along_axis(exact, order, axis=1)), np.take_along_axis(nearest, order, axis=1)
+    embedded, embedding_error = space.embed(chunk)
+    slack = space.rounding(embedded, embedding_error) + exact_rounding
+    distances, indices = np.empty((len(chunk), k)), np.empty((len(chunk), k), dtype=np.int64)
+    todo = np.arange(len(chunk))
+    while len(todo):
+        count = min(count, len(references))
+        bounds, candidates = space.nearest(embedded[todo], count)
+        exact = _exact_squared(references, candidates, q64[todo], q_norms[todo], ref_norms64)
+        order = np.lexsort((candidates, exact), axis=1)[:, :k]
+        top, top_exact = np.take_along_axis(candidates, order, 1), np.take_along_axis(exact, order, 1)
+        done = (bounds[:, -1] > top_exact[:, -1] + slack[todo]) | (count == len(references))
+        indices[todo[done]], distances[todo[done]] = top[done], np.sqrt(top_exact[done])
+        todo, count = todo[~done], count * 4
+    return distances, indices
 
 
 def vote(neighbor_labels: np.ndarray, distances: np.ndarray, weights: str, n_classes: int) -> np.ndarray:
@@ -200,7 +203,7 @@ def search_knn(
     weights: Sequence[str],
     folds: int,
     seed: int,
-    chunk_bytes: int = CHUNK_BYTES,
+    chunk_rows: int = CHUNK_ROWS,
 ) -> pd.DataFrame:
     """Cross-validated accuracy of every candidate; one neighbour search per fold, for the largest k.
 
@@ -214,7 +217,7 @@ def search_knn(
     scores = []
     for fold, (train, valid) in enumerate(splitter.split(np.zeros(len(y)), y_index), start=1):
         distances, indices = kneighbors(
-            X[valid], X[train], k_max, chunk_bytes, progress=f"fold {fold}/{folds}"
+            X[valid], X[train], k_max, chunk_rows, progress=f"fold {fold}/{folds}"
         )
         scores.append(grid_scores(y_index[train][indices], distances, y_index[valid], grid, len(classes)))
     scores = np.array(scores)
@@ -245,10 +248,10 @@ class KNNClassifier:
     Parameters: `n_neighbors` (default 5) and `weights`, `"uniform"` (default) or `"distance"`.
     """
 
-    def __init__(self, n_neighbors: int = 5, weights: str = "uniform", chunk_bytes: int = CHUNK_BYTES):
+    def __init__(self, n_neighbors: int = 5, weights: str = "uniform", chunk_rows: int = CHUNK_ROWS):
         self.n_neighbors = n_neighbors
         self.weights = weights
-        self.chunk_bytes = chunk_bytes
+        self.chunk_rows = chunk_rows
 
     def fit(self, X: np.ndarray, y: np.ndarray) -> KNNClassifier:
         if self.weights not in WEIGHTS:
@@ -260,7 +263,7 @@ class KNNClassifier:
         return self
 
     def predict_proba(self, X: np.ndarray, progress: str | None = None) -> np.ndarray:
-        distances, indices = kneighbors(X, self.X_, self.n_neighbors, self.chunk_bytes, progress)
+        distances, indices = kneighbors(X, self.X_, self.n_neighbors, self.chunk_rows, progress)
         return vote(self.y_index_[indices], distances, self.weights, len(self.classes_))
 
     def predict(self, X: np.ndarray, progress: str | None = None) -> np.ndarray:

@@ -33,7 +33,7 @@ def test_neighbour_search_on_the_cluster_equals_the_search_here(scheduler):
     queries = np.vstack([references[:5], rng.integers(0, 4, (95, 20))])
 
     def search():
-        return neighbors.kneighbors(queries, references, 7, chunk_bytes=4 * 300 * 16)
+        return neighbors.kneighbors(queries, references, 7, chunk_rows=16)
 
     here = search()
     there, tasks = tasks_run_by(scheduler, search)

@@ -11,7 +11,7 @@ def test_chunked_search_matches_scikit_learn_exactly():
     rng = np.random.default_rng(0)
     refs, queries = rng.normal(size=(300, 20)), rng.normal(size=(57, 20))
     expected_d, expected_i = NearestNeighbors(n_neighbors=7, algorithm="brute").fit(refs).kneighbors(queries)
-    distances, indices = kneighbors(queries, refs, 7, chunk_bytes=4 * 300 * 10)  # 10-row chunks
+    distances, indices = kneighbors(queries, refs, 7, chunk_rows=10)
     np.testing.assert_array_equal(indices, expected_i)
     np.testing.assert_allclose(distances, expected_d, rtol=1e-12)
 
@@ -167,9 +167,7 @@ def tie_heavy_data():
 def test_the_pruned_search_is_exact_with_ties_duplicates_and_queries_equal_to_references(subspace_dims):
     queries, references = tie_heavy_data()
     expected_d, expected_i = exact_by_definition(queries, references, 9)
-    distances, indices = kneighbors(
-        queries, references, 9, chunk_bytes=4 * 700 * 8, subspace_dims=subspace_dims
-    )
+    distances, indices = kneighbors(queries, references, 9, chunk_rows=8, subspace_dims=subspace_dims)
     np.testing.assert_array_equal(indices, expected_i)
     np.testing.assert_array_equal(distances, expected_d)
     assert (distances[:30, 0] == 0).all()
@@ -181,3 +179,29 @@ def test_the_pruned_search_is_exact_on_real_digits():
     distances, indices = kneighbors(X[:300], X[300:], 10, subspace_dims=8)
     np.testing.assert_array_equal(indices, expected_i)
     np.testing.assert_allclose(distances, expected_d, rtol=1e-12)
+
+
+def test_more_equal_references_than_candidates_still_give_the_lowest_indices():
+    rng = np.random.default_rng(11)
+    references = rng.integers(0, 8, (1500, 50)).astype(np.float64)
+    copies = np.sort(rng.choice(1500, 400, replace=False))  # more copies than the first candidates
+    references[copies] = references[copies[0]]
+    queries = np.vstack([references[copies[0]], references[copies[0]] + 0.5])
+    for subspace_dims in (2, 10, 50):
+        distances, indices = kneighbors(queries, references, 5, subspace_dims=subspace_dims)
+        expected_d, expected_i = exact_by_definition(queries, references, 5)
+        np.testing.assert_array_equal(indices, expected_i)
+        np.testing.assert_array_equal(distances, expected_d)
+    assert indices[0].tolist() == copies[:5].tolist()
+
+
+def test_bounds_that_float32_cannot_resolve_fall_back_to_exact_distances():
+    # Two clusters far from the origin: float32 bounds of neighbours within a cluster are all rounding.
+    rng = np.random.default_rng(12)
+    offsets = np.where(rng.random((800, 1)) < 0.5, 3e4, -3e4)
+    references = offsets + rng.integers(0, 3, (800, 30))
+    queries = np.vstack([references[:20] + rng.integers(0, 2, (20, 30)), references[20:30]])
+    distances, indices = kneighbors(queries, references, 6, subspace_dims=4)
+    expected_d, expected_i = exact_by_definition(queries, references, 6)
+    np.testing.assert_array_equal(indices, expected_i)
+    np.testing.assert_array_equal(distances, expected_d)
