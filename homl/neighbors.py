@@ -28,10 +28,71 @@ CHUNK_ROWS = 2500
 EXACT_ROWS = 4
 WEIGHTS = ("uniform", "distance")
 EPS64 = np.finfo(np.float64).eps
+EPS32 = np.finfo(np.float32).eps
+GROUP = 64
+BRUTE_FORCE_MARGIN = 8
+BRUTE_FORCE_ROWS = 1000
+BOUND_ROUNDS = 4
 
 
 def _as_rows(X: np.ndarray) -> np.ndarray:
     return np.asarray(X).reshape(len(X), -1)
+
+
+def _candidates(values: np.ndarray, count: int, group: int = GROUP) -> np.ndarray:
+    """Indices of the `count` smallest entries of each row (in no order).
+
+    The columns are dealt into groups of `group` (column j into group j mod n_groups); the `count`
+    smallest entries of a row all lie in the `count` groups with the smallest minima, so only those
+    groups are partitioned. Minima of such strided groups are elementwise minima of whole rows.
+    """
+    n_rows, n_cols = values.shape
+    n_groups = n_cols // group
+    if n_groups <= count:
+        return np.argpartition(values, count - 1, axis=1)[:, :count]
+    minima = values[:, : n_groups * group].reshape(n_rows, group, n_groups).min(axis=1)
+    if n_groups * group < n_cols:  # the columns left over form one more, smaller group
+        minima = np.hstack([minima, values[:, n_groups * group :].min(axis=1, keepdims=True)])
+    best = np.argpartition(minima, count - 1, axis=1)[:, :count, None]
+    members = np.arange(group)
+    columns = np.where(best < n_groups, best + n_groups * members, n_groups * group + members)
+    columns = columns.reshape(n_rows, -1)
+    outside = columns >= n_cols  # past the end of the smaller group
+    columns[outside] = n_cols - 1
+    picked_values = np.take_along_axis(values, columns, axis=1)
+    picked_values[outside] = np.inf
+    picked = np.argpartition(picked_values, count - 1, axis=1)[:, :count]
+    return np.take_along_axis(columns, picked, axis=1)
+
+
+def _brute_force(q64, q_norms, references, refs32, ref_norms32, ref_norms64, k):
+    """Exact neighbours by float32 distances to every reference, the nearest re-ranked in float64.
+
+    For the queries whose bounds could not settle them (on noisy images, most): a reference left out
+    may be as near as the k-th only if its float32 value, at least the candidates' largest, is within
+    rounding error of the k-th exact distance; such queries are searched again in full.
+    """
+    count = min(k + BRUTE_FORCE_MARGIN, len(references))
+    approx = q64.astype(np.float32) @ refs32.T
+    approx *= -2
+    approx += ref_norms32  # |r|^2 - 2 q.r: the squared distance less |q|^2
+    nearest = _candidates(approx, count)
+    exact = _exact_squared(references, nearest, q64, q_norms, ref_norms64)
+    max_ref_norm = float(ref_norms64.max())
+    error = 3 * references.shape[1] * EPS32 * (np.sqrt(q_norms * max_ref_norm) + max_ref_norm)
+    bound = np.partition(exact, k - 1, axis=1)[:, k - 1] - q_norms + error
+    unsure = np.take_along_axis(approx, nearest, axis=1).max(axis=1) <= bound
+    unsure &= count < len(references)
+    for row in np.flatnonzero(unsure):
+        wide = np.flatnonzero(approx[row] <= bound[row])
+        wide_exact = _exact_squared(
+            references, wide[None], q64[row : row + 1], q_norms[row : row + 1], ref_norms64
+        )[0]
+        keep = np.lexsort((wide, wide_exact))[:k]
+        nearest[row, :k], exact[row, :k] = wide[keep], wide_exact[keep]
+        exact[row, k:] = np.inf
+    order = np.lexsort((nearest, exact), axis=1)[:, :k]
+    return np.sqrt(np.take_along_axis(exact, order, axis=1)), np.take_along_axis(nearest, order, axis=1)
 
 
 def _exact_squared(references, columns, queries64, query_norms, ref_norms64) -> np.ndarray:
@@ -102,10 +163,17 @@ class LowerBoundSpace:
         self.references, reference_error = self.embed(references)
         self.max_norm = float(np.sqrt(np.einsum("ij,ij->i", self.references, self.references).max()))
         self.max_error = float(reference_error.max())
-        self._index = None
+        self._index = self._float32 = None
 
     def __getstate__(self) -> dict:  # a faiss index does not pickle: each process builds its own
-        return {**self.__dict__, "_index": None}
+        return {**self.__dict__, "_index": None, "_float32": None}
+
+    def float32(self, references: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The references in float32 and their squared norms, for brute force: made once, when needed."""
+        if self._float32 is None:
+            refs32 = references.astype(np.float32)
+            self._float32 = refs32, np.einsum("ij,ij->i", refs32, refs32)
+        return self._float32
 
     def embed(self, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Float32 rows of (projection, length left out), and how far rounding may move that length.
@@ -147,7 +215,8 @@ def _chunk_kneighbors(chunk, references, ref_norms64, space, k, count):
 
     Each query takes the `count` references with the smallest bounds and their exact distances. It is
     done when every other reference's bound exceeds its k-th exact distance by more than rounding
-    error; the queries left try again with four times as many candidates.
+    error; the queries left try once more with four times as many candidates, then by brute force
+    (at once when the bounds settled fewer than half of them).
     """
     q64 = chunk.astype(np.float64)
     q_norms = np.einsum("ij,ij->i", q64, q64)
@@ -157,7 +226,7 @@ def _chunk_kneighbors(chunk, references, ref_norms64, space, k, count):
     slack = space.rounding(embedded, embedding_error) + exact_rounding
     distances, indices = np.empty((len(chunk), k)), np.empty((len(chunk), k), dtype=np.int64)
     todo = np.arange(len(chunk))
-    while len(todo):
+    for _ in range(BOUND_ROUNDS):
         count = min(count, len(references))
         bounds, candidates = space.nearest(embedded[todo], count)
         exact = _exact_squared(references, candidates, q64[todo], q_norms[todo], ref_norms64)
@@ -166,6 +235,13 @@ def _chunk_kneighbors(chunk, references, ref_norms64, space, k, count):
         done = (bounds[:, -1] > top_exact[:, -1] + slack[todo]) | (count == len(references))
         indices[todo[done]], distances[todo[done]] = top[done], np.sqrt(top_exact[done])
         todo, count = todo[~done], count * 4
+        if not len(todo) or done.mean() < 0.5:  # bounds too loose to pay (noisy images): brute force
+            break
+    for start in range(0, len(todo), BRUTE_FORCE_ROWS):
+        rows = todo[start : start + BRUTE_FORCE_ROWS]
+        distances[rows], indices[rows] = _brute_force(
+            q64[rows], q_norms[rows], references, *space.float32(references), ref_norms64, k
+        )
     return distances, indices
 
 

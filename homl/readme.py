@@ -173,6 +173,57 @@ def dask_cluster(root: Path) -> list[list[object]]:
 
 
 @table
+def exact_search(root: Path) -> list[list[object]]:
+    bench = _json(root, "bench/results/exact_search.json")
+
+    def agreement(side: str) -> str:
+        found = bench[f"{side}_agreement"]
+        return f"{found['same_sets']:.2%} same sets, {found['same_order']:.2%} same order"
+
+    return [
+        [
+            f"{bench['queries']:,} x {bench['references']:,} MNIST digits, k={bench['k']}",
+            "time",
+            "homl is",
+            "neighbours",
+        ],
+        [
+            f"homl `kneighbors` (bounds in {bench['subspace_dims']} dimensions, then exact)",
+            f"{bench['homl_seconds']:.1f} s",
+            "",
+            "exact (float64)",
+        ],
+        [
+            "faiss `IndexFlatL2` (float32 brute force)",
+            f"{bench['faiss_seconds']:.1f} s",
+            f"**{bench['faiss_over_homl']:.2f}x** faster",
+            agreement("faiss"),
+        ],
+        [
+            "scikit-learn `NearestNeighbors` (float64 brute force)",
+            f"{bench['sklearn_seconds']:.1f} s",
+            f"{bench['sklearn_over_homl']:.1f}x faster",
+            agreement("sklearn"),
+        ],
+    ]
+
+
+@table
+def pipeline_timing(root: Path) -> list[list[object]]:
+    bench = _json(root, "bench/results/pipeline_timing.json")
+    stages = sorted(bench["stages"], key=lambda stage: -stage["seconds"])
+    return [
+        ["stage", "wall time", "peak memory"],
+        *[[f"`{s['stage']}`", f"{s['seconds']:.0f} s", f"{s['peak_mb']:,.0f} MB"] for s in stages],
+        [
+            f"**`dvc repro --force`, {bench['cores']} cores**",
+            f"**{bench['total_seconds'] / 60:.1f} min**",
+            "",
+        ],
+    ]
+
+
+@table
 def augmentation(root: Path) -> list[list[object]]:
     plain, shifted = _json(root, "metrics/knn_test.json"), _json(root, "metrics/knn_augmented.json")
     best = _json(root, "metrics/knn_best.json")
