@@ -8,10 +8,11 @@ lower reference index, as in scikit-learn.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-import faiss
 import numpy as np
 import pandas as pd
 from joblib import Parallel, delayed
@@ -98,14 +99,26 @@ def _brute_force(q64, q_norms, references, refs32, ref_norms32, ref_norms64, k):
 def _exact_squared(references, columns, queries64, query_norms, ref_norms64) -> np.ndarray:
     """Float64 squared distances from each query to its `columns` of `references`.
 
-    A few queries at a time, gathering references in their own type: the float64 copies stay in cache.
+    A few queries at a time, gathering references in their own type so the float64 copies stay in
+    cache; large batches are shared between threads (numpy releases the GIL while it gathers and
+    multiplies).
     """
     squared = np.empty(columns.shape)
-    for start in range(0, len(columns), EXACT_ROWS):
-        rows = slice(start, start + EXACT_ROWS)
-        gathered = references[columns[rows]].astype(np.float64)
-        dots = np.matmul(gathered, queries64[rows, :, None])[..., 0]
-        squared[rows] = ref_norms64[columns[rows]] - 2 * dots + query_norms[rows, None]
+
+    def fill(rows: range) -> None:
+        for start in rows:
+            block = slice(start, start + EXACT_ROWS)
+            gathered = references[columns[block]].astype(np.float64)
+            dots = np.matmul(gathered, queries64[block, :, None])[..., 0]
+            squared[block] = ref_norms64[columns[block]] - 2 * dots + query_norms[block, None]
+
+    starts = range(0, len(columns), EXACT_ROWS)
+    threads = min(os.cpu_count() or 1, len(starts) // 16 + 1)
+    if threads == 1:
+        fill(starts)
+    else:
+        with ThreadPoolExecutor(threads) as pool:
+            list(pool.map(fill, [starts[i::threads] for i in range(threads)]))
     return np.maximum(squared, 0)
 
 
@@ -197,6 +210,8 @@ class LowerBoundSpace:
         """The `count` smallest squared bounds of each embedded query (float32, ascending), and their
         references."""
         if self._index is None:
+            import faiss  # on first use: loaded, its OpenMP slows scikit-learn's in the same process
+
             self._index = faiss.IndexFlatL2(self.references.shape[1])
             self._index.add(self.references)
         return self._index.search(embedded, count)
