@@ -10,24 +10,17 @@ Writes bench/results/dask_cluster.json. Run after `dvc repro` has fetched MNIST:
 """
 
 import os
-import time
-from pathlib import Path
 
 import numpy as np
 from distributed import LocalCluster
+from timing import RESULTS_DIR, timed
 
 from homl import cluster, io
 from homl.data import mnist
 from homl.neighbors import kneighbors
 
-RESULTS = Path(__file__).parent / "results" / "dask_cluster.json"
+RESULTS = RESULTS_DIR / "dask_cluster.json"
 K = 10
-
-
-def timed(function):
-    started = time.perf_counter()
-    result = function()
-    return result, time.perf_counter() - started
 
 
 def main() -> None:

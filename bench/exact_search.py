@@ -9,24 +9,17 @@ Writes bench/results/exact_search.json. Run after `dvc repro` has fetched MNIST:
 """
 
 import os
-import time
-from pathlib import Path
 
 import numpy as np
 from sklearn.neighbors import NearestNeighbors
+from timing import RESULTS_DIR, timed
 
 from homl import io
 from homl.data import mnist
 from homl.neighbors import SUBSPACE_DIMS, kneighbors
 
-RESULTS = Path(__file__).parent / "results" / "exact_search.json"
+RESULTS = RESULTS_DIR / "exact_search.json"
 K = 10
-
-
-def timed(function):
-    started = time.perf_counter()
-    result = function()
-    return result, time.perf_counter() - started
 
 
 def agreement(ours: np.ndarray, theirs: np.ndarray) -> dict:

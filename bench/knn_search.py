@@ -10,24 +10,17 @@ Writes bench/results/knn_search.json. Run after `dvc repro` has fetched MNIST:  
 
 import os
 import sys
-import time
-from pathlib import Path
 
 import numpy as np
 from sklearn.model_selection import GridSearchCV, StratifiedKFold
 from sklearn.neighbors import KNeighborsClassifier
+from timing import RESULTS_DIR, timed
 
 from homl import io
 from homl.data import mnist
 from homl.neighbors import KNNClassifier, search_knn
 
-RESULTS = Path(__file__).parent / "results" / "knn_search.json"
-
-
-def timed(function):
-    started = time.perf_counter()
-    result = function()
-    return result, time.perf_counter() - started
+RESULTS = RESULTS_DIR / "knn_search.json"
 
 
 def main() -> None:
