@@ -192,7 +192,7 @@ class LowerBoundSpace:
         """Float32 rows of (projection, length left out), and how far rounding may move that length.
 
         The length left out is sqrt(|x|^2 - |projection|^2) in float64, whose rounding error is at most
-        EMBED_EPS |x| (|sqrt(a) - sqrt(b)| <= sqrt(|a - b|)).
+        sqrt(2 (width + dims) eps) |x|, since |sqrt(a) - sqrt(b)| <= sqrt(|a - b|).
         """
         embedded = np.empty((len(X), self.basis.shape[1] + 1), dtype=np.float32)
         error = np.empty(len(X))
@@ -222,7 +222,7 @@ class LowerBoundSpace:
         norms = np.sqrt(np.einsum("ij,ij->i", embedded, embedded, dtype=np.float64)) + self.max_norm
         width = self.references.shape[1] + 2
         lengths = error + self.max_error
-        return 3 * width * np.finfo(np.float32).eps * norms**2 + lengths * (2 * norms + lengths)
+        return 3 * width * EPS32 * norms**2 + lengths * (2 * norms + lengths)
 
 
 def _chunk_kneighbors(chunk, references, ref_norms64, space, k, count):
@@ -230,8 +230,8 @@ def _chunk_kneighbors(chunk, references, ref_norms64, space, k, count):
 
     Each query takes the `count` references with the smallest bounds and their exact distances. It is
     done when every other reference's bound exceeds its k-th exact distance by more than rounding
-    error; the queries left try once more with four times as many candidates, then by brute force
-    (at once when the bounds settled fewer than half of them).
+    error; the queries left try again with four times as many candidates (BOUND_ROUNDS rounds in all),
+    then by brute force (at once when a round settled fewer than half of them).
     """
     q64 = chunk.astype(np.float64)
     q_norms = np.einsum("ij,ij->i", q64, q64)
