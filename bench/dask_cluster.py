@@ -4,7 +4,7 @@ The 10,000 MNIST test digits against the 60,000 training digits, k = 10, once in
 every core) and once through `homl.cluster.workers` on a `distributed.LocalCluster` of one single-threaded
 worker per core on this machine. The neighbours must be identical. The ratio shows what dispatching costs
 when the cluster adds no machine: a real cluster pays off only when its workers bring more cores than the
-cost of sending them the training set (376 MB as float64) and the results back.
+cost of sending them the training set and its embedding (about 80 MB for MNIST) and the results back.
 
 Writes bench/results/dask_cluster.json. Run after `dvc repro` has fetched MNIST:  python bench/dask_cluster.py
 """

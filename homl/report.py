@@ -19,6 +19,7 @@ import pandas as pd
 from homl import io, readme
 
 REPORT_DIR = Path(__file__).resolve().parent.parent / "report"
+DVC = (sys.executable, "-m", "dvc")
 EXPERIMENT_BOOKKEEPING = "Created|State|Executor|typ"
 SCRIPTS = ("vega/build/vega.min.js", "vega-lite/build/vega-lite.min.js", "vega-embed/build/vega-embed.min.js")
 
@@ -58,9 +59,6 @@ def offline_template(node_modules: Path = REPORT_DIR / "node_modules", experimen
         f"<script>\n{(node_modules / script).read_text(encoding='utf-8')}\n</script>" for script in SCRIPTS
     )
     return PAGE.format(inline_scripts=scripts, experiments=experiments)
-
-
-DVC = (sys.executable, "-m", "dvc")
 
 
 def dvc_output(repo: Path, *arguments: str) -> str:
