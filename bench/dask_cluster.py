@@ -15,7 +15,7 @@ import numpy as np
 from distributed import LocalCluster
 from timing import RESULTS_DIR, timed
 
-from homl import cluster, io
+from homl import cluster, io, pipeline
 from homl.data import mnist
 from homl.neighbors import kneighbors
 
@@ -24,7 +24,7 @@ K = 10
 
 
 def main() -> None:
-    data = mnist.load("data/raw/mnist.npz")
+    data = mnist.load(pipeline.output("fetch_mnist"))
     train, test = data.train_images.reshape(60_000, -1), data.test_images.reshape(10_000, -1)
 
     def search():

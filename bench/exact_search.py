@@ -14,7 +14,7 @@ import numpy as np
 from sklearn.neighbors import NearestNeighbors
 from timing import RESULTS_DIR, timed
 
-from homl import io
+from homl import io, pipeline
 from homl.data import mnist
 from homl.neighbors import SUBSPACE_DIMS, kneighbors
 
@@ -28,7 +28,7 @@ def agreement(ours: np.ndarray, theirs: np.ndarray) -> dict:
 
 
 def main() -> None:
-    data = mnist.load("data/raw/mnist.npz")
+    data = mnist.load(pipeline.output("fetch_mnist"))
     train, test = data.train_images.reshape(60_000, -1), data.test_images.reshape(10_000, -1)
 
     # scikit-learn first: once faiss is loaded, its OpenMP runtime halves scikit-learn's speed.

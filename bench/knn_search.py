@@ -1,6 +1,6 @@
 """Benchmark: the shared-neighbour KNN grid search against scikit-learn, in one process on the same data.
 
-1. The 20-candidate, 5-fold grid search on the first N training images: `homl.neighbors.search_knn`
+1. The 20-candidate, 5-fold grid search on the first N training images: `homl.knn.search_knn`
    against `GridSearchCV(KNeighborsClassifier(algorithm="brute"))`; the scores must agree.
 2. The 10,000 test images against all 60,000 training images: `homl.neighbors.kneighbors` against
    `KNeighborsClassifier(algorithm="brute").predict`.
@@ -16,16 +16,16 @@ from sklearn.model_selection import GridSearchCV, StratifiedKFold
 from sklearn.neighbors import KNeighborsClassifier
 from timing import RESULTS_DIR, timed
 
-from homl import io
+from homl import io, pipeline
 from homl.data import mnist
-from homl.neighbors import KNNClassifier, search_knn
+from homl.knn import KNNClassifier, search_knn
 
 RESULTS = RESULTS_DIR / "knn_search.json"
 
 
 def main() -> None:
     n_train = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
-    data = mnist.load("data/raw/mnist.npz")
+    data = mnist.load(pipeline.output("fetch_mnist"))
     X, y = data.train_images[:n_train].reshape(n_train, -1), data.train_labels[:n_train]
     grid = {"n_neighbors": list(range(1, 11)), "weights": ["uniform", "distance"]}
     folds = StratifiedKFold(n_splits=5, shuffle=True, random_state=42)

@@ -9,7 +9,7 @@ import sys
 import numpy as np
 import pandas as pd
 
-from homl import errors, io, limits, params
+from homl import denoising, errors, io, limits, params, pipeline, selection
 
 EXIT_BAD_INPUT = 2
 
@@ -32,10 +32,9 @@ def read_input(path: str) -> bytes:
 
 def predict_digit(args: argparse.Namespace) -> dict:
     from homl.images import to_mnist_format
-    from homl.neighbors import KNNClassifier
 
     pixels = _grayscale(args.image)
-    model = KNNClassifier.load(args.model)
+    model = io.load_model(args.model)
     proba = model.predict_proba(to_mnist_format(pixels)[None])[0]
     best = int(proba.argmax())
     return {
@@ -77,17 +76,19 @@ def denoise(args: argparse.Namespace) -> dict:
 
     from PIL import Image
 
-    from homl.images import uniform_noise_moments
-    from homl.neighbors import KNNDenoiser
+    from homl.images import NoiseParams, uniform_noise_moments
 
     pixels = _grayscale(args.image)
     if pixels.shape != (28, 28):  # noise covers the whole frame, so the frame is resized as it is
         pixels = np.asarray(Image.fromarray(pixels).resize((28, 28), Image.LANCZOS))
-    cfg, noise = params.load("denoise"), params.load("noisy")
-    denoiser = KNNDenoiser(
-        **dataclasses.asdict(getattr(cfg, args.method)),
+    methods, noise = params.load("denoise", denoising.Params), params.load("noisy", NoiseParams)
+    if args.method not in methods:
+        raise errors.ParamsError(f"denoise.{args.method}: not in params.yaml; there: {', '.join(methods)}")
+    denoiser = denoising.KNNDenoiser(
+        **dataclasses.asdict(methods[args.method]),
         method=args.method,
         noise=uniform_noise_moments(noise.low, noise.high),
+        output_dtype="uint8",
     )
     noisy, clean = _training_digits(args.noisy), _training_digits(args.mnist)
     if len(noisy) != len(clean):
@@ -122,7 +123,6 @@ def _training_digits(path: str) -> np.ndarray:
 
 
 def classify_email(args: argparse.Namespace) -> dict:
-    from homl.spam_filter import spam_scores
     from homl.text import parse_email
 
     raw = read_input(args.message)
@@ -135,7 +135,7 @@ def classify_email(args: argparse.Namespace) -> dict:
     if parsed[0].beyond_limits:
         raise BadInput(f"{args.message}: {parsed[0].beyond_limits} (a bound of homl/limits.py)")
     is_spam = bool(model.predict(parsed)[0])
-    score = float(spam_scores(model.estimator, parsed)[0])
+    score = float(selection.positive_scores(model.estimator, parsed)[0])
     verdict = "spam" if is_spam else "ham"
     return {
         "spam": is_spam,
@@ -176,7 +176,7 @@ def read_passengers(path: str) -> pd.DataFrame:
 
 
 def titanic(args: argparse.Namespace) -> dict:
-    from homl.survival import domain_of, outside_domain, survival_scores
+    from homl.survival import domain_of, outside_domain
 
     passengers = read_passengers(args.passengers)
     passengers["ticket"] = passengers["ticket"].fillna("")
@@ -189,7 +189,7 @@ def titanic(args: argparse.Namespace) -> dict:
     for line in unseen:
         print(f"warning: {args.passengers}: {line}", file=sys.stderr)
     survives = model.predict(passengers).astype(bool)
-    scores = survival_scores(model, passengers)
+    scores = selection.positive_scores(model, passengers)
     rows = [
         {"name": str(name), "survives": bool(s), "score": float(score)}
         for name, s, score in zip(passengers["name"], survives, scores, strict=True)
@@ -206,22 +206,22 @@ def parser() -> argparse.ArgumentParser:
     add = lambda name, help: commands.add_parser(name, help=help, parents=[common])  # noqa: E731
     digit = add("predict-digit", "recognize a handwritten digit in an image of any size")
     digit.add_argument("image")
-    digit.add_argument("--model", default="models/knn.npz")
+    digit.add_argument("--model", default=pipeline.artifact("digit-classifier"))
     digit.set_defaults(run=predict_digit)
     clean = add("denoise", "clean a noisy 28x28 digit with the multi-output KNN of the denoise stage")
     clean.add_argument("image")
     clean.add_argument("-o", "--output", required=True)
-    clean.add_argument("--method", choices=["vote", "mean", "posterior"], default="posterior")
-    clean.add_argument("--noisy", default="data/interim/mnist_noisy.npz", help="the noisy training digits")
-    clean.add_argument("--mnist", default="data/raw/mnist.npz", help="the clean training digits")
+    clean.add_argument("--method", choices=denoising.METHODS, default="posterior")
+    clean.add_argument("--noisy", default=pipeline.output("noisy_mnist"), help="the noisy training digits")
+    clean.add_argument("--mnist", default=pipeline.output("fetch_mnist"), help="the clean training digits")
     clean.set_defaults(run=denoise)
     email = add("classify-email", "say whether a raw email (.eml) is spam")
     email.add_argument("message")
-    email.add_argument("--model", default="models/spam.joblib")
+    email.add_argument("--model", default=pipeline.artifact("spam-filter"))
     email.set_defaults(run=classify_email)
     passengers = add("titanic", "predict survival for passengers in a CSV")
     passengers.add_argument("passengers")
-    passengers.add_argument("--model", default="models/titanic.joblib")
+    passengers.add_argument("--model", default=pipeline.artifact("titanic-survival"))
     passengers.add_argument(
         "--strict", action="store_true", help="refuse passengers with values never seen in training"
     )

@@ -3,11 +3,45 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Annotated, Literal
 
 import numpy as np
 from scipy import ndimage
 
+from homl.errors import ParamsError
+from homl.params import Range
+
 DIRECTIONS = {"up": (-1, 0), "down": (1, 0), "left": (0, -1), "right": (0, 1)}
+
+
+@dataclass(frozen=True)
+class ShiftParams:
+    """params.yaml's `augment`: one shifted copy of every image per direction."""
+
+    directions: tuple[Literal[tuple(DIRECTIONS)], ...]
+    distance: Annotated[int, Range(1, 27)]
+
+
+@dataclass(frozen=True)
+class VariantParams:
+    """params.yaml's `knn_variants`: the preprocessing choices scored by CV."""
+
+    deskew: tuple[bool, ...]
+    blur_sigma: tuple[Annotated[float, Range(0, 5)], ...]
+    folds: Annotated[int, Range(2, None)]
+
+
+@dataclass(frozen=True)
+class NoiseParams:
+    """params.yaml's `noisy`: an integer from [low, high) added to every pixel."""
+
+    low: Annotated[int, Range(-255, 255)]
+    high: Annotated[int, Range(-254, 256)]
+
+    def __post_init__(self):
+        if self.high <= self.low:
+            raise ParamsError(f"noisy.high: {self.high} must exceed noisy.low ({self.low})")
 
 
 def shift_images(images: np.ndarray, dy: int, dx: int) -> np.ndarray:

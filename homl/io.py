@@ -69,6 +69,11 @@ def write_json(path: str | os.PathLike, data: Mapping) -> None:
     write_bytes(path, text.encode())
 
 
+def write_choice(path: str | os.PathLike, data: Mapping) -> None:
+    """Write what a search chose, unrounded (later stages read it; `metrics/` only reports)."""
+    write_bytes(path, (json.dumps(data, indent=2, sort_keys=True) + "\n").encode())
+
+
 def read_json(path: str | os.PathLike) -> dict:
     """Read a JSON file written by `write_json`."""
     return json.loads(Path(path).read_text())

@@ -8,12 +8,74 @@ returning NaN when the learning rate is too large.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Annotated
+
 import numpy as np
 from sklearn.base import BaseEstimator, RegressorMixin
+from sklearn.utils.validation import check_is_fitted, validate_data
 
 from homl.errors import DivergenceError
+from homl.params import Range
 
 MAX_PATH_POINTS = 2_000
+Positive = Annotated[float, Range(1e-12, None)]
+Count = Annotated[int, Range(1, None)]
+
+
+@dataclass(frozen=True)
+class SyntheticParams:
+    rows: Annotated[int, Range(2, None)]
+    intercept: float
+    coefficients: tuple[float, ...]
+    x_max: Annotated[float, Range(0, None)]
+    noise_std: Annotated[float, Range(0, None)]
+
+
+@dataclass(frozen=True)
+class BatchGDParams:
+    eta: Positive
+    n_iterations: Count
+    tolerance: Annotated[float, Range(0, None)]
+
+
+@dataclass(frozen=True)
+class ScheduleGDParams:
+    n_epochs: Count
+    t0: Positive
+    t1: Positive
+
+
+@dataclass(frozen=True)
+class MiniBatchGDParams(ScheduleGDParams):
+    batch_size: Count = 20
+
+
+@dataclass(frozen=True)
+class SklearnSGDParams:
+    max_iter: Count
+    tol: Annotated[float, Range(0, None)]
+    eta0: Positive
+    n_iter_no_change: Count
+
+
+@dataclass(frozen=True)
+class BookLoopParams:
+    stochastic_gd: ScheduleGDParams
+    minibatch_gd: MiniBatchGDParams
+
+
+@dataclass(frozen=True)
+class Params:
+    """params.yaml's `linreg`."""
+
+    synthetic: SyntheticParams
+    batch_gd: BatchGDParams
+    stochastic_gd: ScheduleGDParams
+    minibatch_gd: MiniBatchGDParams
+    sklearn_sgd: SklearnSGDParams
+    book: BookLoopParams
+    spread_seeds: Count
 
 
 def synthetic_data(
@@ -78,7 +140,12 @@ def gram_chunked(X: np.ndarray, y: np.ndarray, chunk_rows: int = 1_000_000) -> t
 
 class _LinearModel(RegressorMixin, BaseEstimator):
     def predict(self, X: np.ndarray) -> np.ndarray:
-        return np.asarray(X, dtype=np.float64).reshape(len(X), -1) @ self.coef_ + self.intercept_
+        check_is_fitted(self)
+        X = validate_data(self, X, dtype=np.float64, reset=False)
+        return X @ self.coef_ + self.intercept_
+
+    def _validated(self, X, y) -> tuple[np.ndarray, np.ndarray]:
+        return validate_data(self, X, y, dtype="numeric", y_numeric=True, ensure_min_samples=2)
 
     def _set_theta(self, theta: np.ndarray) -> None:
         self.theta_ = theta
@@ -89,7 +156,8 @@ class NormalEquation(_LinearModel):
     """theta = (X^T X)^-1 X^T y, solved as a linear system, the normal matrix built in chunks."""
 
     def fit(self, X: np.ndarray, y: np.ndarray) -> NormalEquation:
-        gram, moment = gram_chunked(np.asarray(X).reshape(len(X), -1), np.asarray(y, dtype=np.float64))
+        X, y = self._validated(X, y)
+        gram, moment = gram_chunked(X, np.asarray(y, dtype=np.float64))
         self._set_theta(np.linalg.solve(gram, moment))
         return self
 
@@ -98,6 +166,7 @@ class PseudoInverse(_LinearModel):
     """theta = X^+ y through the SVD (`np.linalg.lstsq`): also defined when X^T X is singular."""
 
     def fit(self, X: np.ndarray, y: np.ndarray) -> PseudoInverse:
+        X, y = self._validated(X, y)
         theta, *_ = np.linalg.lstsq(with_bias(X), np.asarray(y, dtype=np.float64), rcond=None)
         self._set_theta(theta)
         return self
@@ -130,6 +199,7 @@ class BatchGD(_LinearModel):
     def fit(self, X: np.ndarray, y: np.ndarray) -> BatchGD:
         if self.eta <= 0:
             raise ValueError(f"eta must be positive, got {self.eta}")
+        X, y = self._validated(X, y)
         Xb, y = with_bias(X), np.asarray(y, dtype=np.float64)
         theta = np.zeros(Xb.shape[1])
         path, losses = [theta.copy()], []
@@ -168,6 +238,7 @@ class StochasticGD(_LinearModel):
         self.seed = seed
 
     def fit(self, X: np.ndarray, y: np.ndarray) -> StochasticGD:
+        X, y = self._validated(X, y)
         Xb, y = with_bias(X), np.asarray(y, dtype=np.float64)
         rng = np.random.default_rng(self.seed)
         m = len(y)
@@ -207,8 +278,7 @@ class MiniBatchGD(_LinearModel):
         self.seed = seed
 
     def fit(self, X: np.ndarray, y: np.ndarray) -> MiniBatchGD:
-        X = np.asarray(X).reshape(len(X), -1)
-        y = np.asarray(y)
+        X, y = self._validated(X, y)
         rng = np.random.default_rng(self.seed)
         m = len(y)
         theta = np.zeros(X.shape[1] + 1)

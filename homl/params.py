@@ -1,8 +1,10 @@
-"""Load `params.yaml` once and validate each section before any work starts.
+"""Load a section of `params.yaml` and validate it against a schema before any work starts.
 
-Each section is a frozen dataclass below. Types come from the annotations; `Literal[...]` lists the
-allowed values and `Annotated[..., Range(lo, hi)]` bounds a number. Unknown keys, missing keys, wrong
-types and out-of-range values raise `ParamsError` naming the dotted key.
+A schema is a type: usually a frozen dataclass kept next to the code that uses the section (for
+example `homl.knn.SearchParams`). Types come from the annotations; `Literal[...]` lists the allowed
+values (read from the code that owns them), `Annotated[..., Range(lo, hi)]` bounds a number,
+`dict[Literal[...], ...]` is a mapping with known keys. Unknown keys, missing keys, wrong types and
+out-of-range values raise `ParamsError` naming the dotted key.
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import yaml
+from sklearn.base import clone
+from sklearn.utils._param_validation import InvalidParameterError
 
 from homl.errors import ParamsError
 
@@ -27,262 +31,6 @@ class Range:
 
     low: float | None = None
     high: float | None = None
-
-
-Source = Literal["mirror", "openml"]
-Weights = Literal["uniform", "distance"]
-
-
-@dataclass(frozen=True)
-class MnistData:
-    source: Source
-
-
-@dataclass(frozen=True)
-class TitanicData:
-    source: Source
-
-
-@dataclass(frozen=True)
-class SpamData:
-    source: Literal["mirror", "apache"]
-
-
-@dataclass(frozen=True)
-class Data:
-    mnist: MnistData
-    titanic: TitanicData
-    spam: SpamData
-
-
-@dataclass(frozen=True)
-class Knn:
-    n_neighbors: tuple[Annotated[int, Range(1, None)], ...]
-    weights: tuple[Weights, ...]
-    folds: Annotated[int, Range(2, None)]
-    seed: int
-
-
-@dataclass(frozen=True)
-class Augment:
-    directions: tuple[Literal["up", "down", "left", "right"], ...]
-    distance: Annotated[int, Range(1, 27)]
-
-
-@dataclass(frozen=True)
-class KnnVariants:
-    deskew: tuple[bool, ...]
-    blur_sigma: tuple[Annotated[float, Range(0, 5)], ...]
-    folds: Annotated[int, Range(2, None)]
-    seed: int
-
-
-@dataclass(frozen=True)
-class Noisy:
-    low: Annotated[int, Range(-255, 255)]
-    high: Annotated[int, Range(-254, 256)]
-    seed: int
-
-    def __post_init__(self):
-        if self.high <= self.low:
-            raise ParamsError(f"noisy.high: {self.high} must exceed noisy.low ({self.low})")
-
-
-@dataclass(frozen=True)
-class DenoiserParams:
-    n_neighbors: Annotated[int, Range(1, 100)]
-    weights: Weights
-
-
-@dataclass(frozen=True)
-class Denoise:
-    methods: tuple[Literal["vote", "mean", "posterior"], ...]
-    vote: DenoiserParams
-    mean: DenoiserParams
-    posterior: DenoiserParams
-
-
-@dataclass(frozen=True)
-class Split:
-    test_size: Annotated[float, Range(0.05, 0.5)]
-    seed: int
-
-
-@dataclass(frozen=True)
-class TitanicFeatures:
-    title: bool
-    family_size: bool
-    alone: bool
-    deck: bool
-    ticket_group_size: bool
-    fare_per_person: bool
-    group_survival: bool
-
-
-@dataclass(frozen=True)
-class CrossValidation:
-    folds: Annotated[int, Range(2, None)]
-    seed: int
-
-
-Positive = Annotated[float, Range(1e-12, None)]
-
-
-@dataclass(frozen=True)
-class LogisticRegressionGrid:
-    C: tuple[Positive, ...]
-
-
-@dataclass(frozen=True)
-class SVCGrid:
-    C: tuple[Positive, ...]
-    gamma: tuple[Literal["scale", "auto"] | Positive, ...]
-    kernel: tuple[Literal["rbf", "linear", "poly"], ...]
-
-
-@dataclass(frozen=True)
-class RandomForestGrid:
-    n_estimators: tuple[Annotated[int, Range(1, None)], ...]
-    max_depth: tuple[Annotated[int, Range(1, None)] | None, ...]
-    min_samples_leaf: tuple[Annotated[int, Range(1, None)], ...]
-    max_features: tuple[Literal["sqrt", "log2"] | Annotated[float, Range(1e-12, 1)], ...]
-
-
-@dataclass(frozen=True)
-class GradientBoostingGrid:
-    n_estimators: tuple[Annotated[int, Range(1, None)], ...]
-    learning_rate: tuple[Positive, ...]
-    max_depth: tuple[Annotated[int, Range(1, None)], ...]
-    subsample: tuple[Annotated[float, Range(1e-12, 1)], ...]
-
-
-@dataclass(frozen=True)
-class TitanicClassifiers:
-    logistic_regression: LogisticRegressionGrid
-    svc: SVCGrid
-    random_forest: RandomForestGrid
-    gradient_boosting: GradientBoostingGrid
-
-
-@dataclass(frozen=True)
-class Titanic:
-    split: Split
-    features: TitanicFeatures
-    cv: CrossValidation
-    classifiers: TitanicClassifiers
-
-
-@dataclass(frozen=True)
-class SpamPreprocessing:
-    strip_headers: bool
-    lowercase: bool
-    remove_punctuation: bool
-    replace_urls: bool
-    replace_numbers: bool
-    stemming: bool
-
-
-@dataclass(frozen=True)
-class SpamVectorizer:
-    vocabulary_size: Annotated[int, Range(1, None)]
-    binary: bool
-    tfidf: bool
-
-
-@dataclass(frozen=True)
-class NaiveBayesGrid:
-    alpha: tuple[Positive, ...]
-
-
-@dataclass(frozen=True)
-class LinearSVMGrid:
-    C: tuple[Positive, ...]
-
-
-@dataclass(frozen=True)
-class SpamClassifiers:
-    naive_bayes: NaiveBayesGrid
-    logistic_regression: LogisticRegressionGrid
-    linear_svm: LinearSVMGrid
-
-
-@dataclass(frozen=True)
-class Spam:
-    split: Split
-    preprocessing: SpamPreprocessing
-    vectorizer: SpamVectorizer
-    cv: CrossValidation
-    classifiers: SpamClassifiers
-    target_precision: Annotated[float, Range(0.5, 1)]
-
-
-@dataclass(frozen=True)
-class Synthetic:
-    rows: Annotated[int, Range(2, None)]
-    intercept: float
-    coefficients: tuple[float, ...]
-    x_max: Annotated[float, Range(0, None)]
-    noise_std: Annotated[float, Range(0, None)]
-    seed: int
-
-
-@dataclass(frozen=True)
-class BatchGDParams:
-    eta: Annotated[float, Range(1e-12, None)]
-    n_iterations: Annotated[int, Range(1, None)]
-    tolerance: Annotated[float, Range(0, None)]
-
-
-@dataclass(frozen=True)
-class ScheduleGDParams:
-    n_epochs: Annotated[int, Range(1, None)]
-    t0: Annotated[float, Range(1e-12, None)]
-    t1: Annotated[float, Range(1e-12, None)]
-    seed: int
-
-
-@dataclass(frozen=True)
-class MiniBatchGDParams(ScheduleGDParams):
-    batch_size: Annotated[int, Range(1, None)] = 20
-
-
-@dataclass(frozen=True)
-class SklearnSGDParams:
-    max_iter: Annotated[int, Range(1, None)]
-    tol: Annotated[float, Range(0, None)]
-    eta0: Annotated[float, Range(1e-12, None)]
-    n_iter_no_change: Annotated[int, Range(1, None)]
-    seed: int
-
-
-@dataclass(frozen=True)
-class BookLoops:
-    stochastic_gd: ScheduleGDParams
-    minibatch_gd: MiniBatchGDParams
-
-
-@dataclass(frozen=True)
-class Linreg:
-    synthetic: Synthetic
-    batch_gd: BatchGDParams
-    stochastic_gd: ScheduleGDParams
-    minibatch_gd: MiniBatchGDParams
-    sklearn_sgd: SklearnSGDParams
-    book: BookLoops
-    spread_seeds: Annotated[int, Range(1, None)]
-
-
-SECTIONS: dict[str, type] = {
-    "data": Data,
-    "knn": Knn,
-    "augment": Augment,
-    "knn_variants": KnnVariants,
-    "noisy": Noisy,
-    "titanic": Titanic,
-    "spam": Spam,
-    "denoise": Denoise,
-    "linreg": Linreg,
-}
 
 
 def _check(value: Any, hint: Any, key: str) -> Any:
@@ -303,6 +51,13 @@ def _check(value: Any, hint: Any, key: str) -> Any:
         if value not in allowed:
             raise ParamsError(f"{key}: {value!r} is not allowed; allowed: {', '.join(map(repr, allowed))}")
         return value
+    if origin is dict:
+        key_hint, value_hint = typing.get_args(hint)
+        if not isinstance(value, dict):
+            raise ParamsError(f"{key}: expected a mapping, got {value!r}")
+        for name in value:
+            _check(name, key_hint, f"{key}.{name}")
+        return {name: _check(item, value_hint, f"{key}.{name}") for name, item in value.items()}
     if origin in (list, tuple):
         (item,) = typing.get_args(hint)[:1]
         if not isinstance(value, list):
@@ -351,28 +106,40 @@ def _build(cls: type, raw: Any, key: str):
     return cls(**values)
 
 
-def parse(section: str, raw: dict) -> Any:
-    """Validate `raw[section]` (the parsed params.yaml) and return its dataclass."""
-    if section not in SECTIONS:
-        raise ParamsError(f"{section}: unknown section; known: {', '.join(SECTIONS)}")
-    if section not in raw:
-        raise ParamsError(f"{section}: missing from params.yaml")
-    return _build(SECTIONS[section], raw[section], section)
+def parse(key: str, schema: Any, raw: dict) -> Any:
+    """Validate the value at the dotted `key` of `raw` (the parsed params.yaml) against `schema`."""
+    value = raw
+    for depth, part in enumerate(key.split(".")):
+        if not isinstance(value, dict) or part not in value:
+            raise ParamsError(f"{'.'.join(key.split('.')[: depth + 1])}: missing from params.yaml")
+        value = value[part]
+    return _check(value, schema, key)
 
 
-def load(section: str, path: str | Path = PARAMS_FILE) -> Any:
-    """Read `path` and return the validated section `section`."""
+def load(key: str, schema: Any, path: str | Path = PARAMS_FILE) -> Any:
+    """Read `path` and return the value at the dotted `key`, validated against `schema`."""
     with open(path) as file:
         raw = yaml.safe_load(file) or {}
-    return parse(section, raw)
+    return parse(key, schema, raw)
 
 
-def validate_all(path: str | Path = PARAMS_FILE) -> None:
-    """Validate every section of `path`; raise on the first bad value."""
-    with open(path) as file:
-        raw = yaml.safe_load(file) or {}
-    unknown = sorted(set(raw) - set(SECTIONS))
-    if unknown:
-        raise ParamsError(f"{unknown[0]}: unknown section; known: {', '.join(SECTIONS)}")
-    for section in SECTIONS:
-        parse(section, raw)
+def check_settings(key: str, estimator: Any, settings: dict[str, Any]) -> None:
+    """Check each setting with the estimator's own parameter constraints (scikit-learn's)."""
+    for parameter, value in settings.items():
+        try:
+            clone(estimator).set_params(**{parameter: value})._validate_params()
+        except InvalidParameterError as error:
+            raise ParamsError(f"{key}.{parameter}: {error}") from None
+        except ValueError:
+            allowed = ", ".join(sorted(estimator.get_params(deep=False)))
+            raise ParamsError(f"{key}.{parameter}: unknown; allowed: {allowed}") from None
+
+
+def check_grids(key: str, estimators: dict[str, Any], grids: dict[str, dict[str, list]]) -> None:
+    """Check every value of every grid with its estimator's own parameter constraints."""
+    for name, grid in grids.items():
+        for parameter, values in grid.items():
+            if not isinstance(values, list | tuple) or not values:
+                raise ParamsError(f"{key}.{name}.{parameter}: expected a non-empty list, got {values!r}")
+            for value in values:
+                check_settings(f"{key}.{name}", estimators[name], {parameter: value})

@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from homl import io, params, survival
+from homl import denoising, io, params, pipeline
+from homl.knn import SearchParams as KnnSearchParams
 
 # What the book prints for its own loops on its own data (3rd edition, chapter 4's notebook):
 # the figures `linreg_fit` must reproduce.
@@ -42,8 +43,14 @@ def _json(root: Path, name: str) -> dict:
     return io.read_json(root / name)
 
 
-def _csv(root: Path, name: str) -> pd.DataFrame:
-    return pd.read_csv(root / name)
+def _metrics(root: Path, stage: str) -> dict:
+    """The metrics file a stage writes, found in dvc.yaml."""
+    return io.read_json(root / pipeline.output(stage, "metrics", root / "dvc.yaml"))
+
+
+def _table(root: Path, stage: str) -> pd.DataFrame:
+    """The table (CSV) a stage writes, found in dvc.yaml."""
+    return pd.read_csv(root / pipeline.output(stage, "outs", root / "dvc.yaml", suffix=".csv"))
 
 
 def _settings(hyperparameters: dict) -> str:
@@ -59,12 +66,12 @@ def _theta(values: list[float], digits: int = 4) -> str:
 
 @table
 def results(root: Path) -> list[list[object]]:
-    knn, augmented = _json(root, "metrics/knn_test.json"), _json(root, "metrics/knn_augmented.json")
-    best, denoise = _json(root, "metrics/knn_best.json"), _json(root, "metrics/denoise.json")
-    titanic, spam = _json(root, "metrics/titanic_test.json"), _json(root, "metrics/spam_test.json")
+    knn, augmented = _metrics(root, "knn_evaluate"), _metrics(root, "knn_augmented")
+    best, denoise = _metrics(root, "knn_best"), _metrics(root, "denoise")
+    titanic, spam = _metrics(root, "titanic_evaluate"), _metrics(root, "spam_evaluate")
     headers, linreg = (
-        _json(root, "metrics/spam_headers.json"),
-        _json(root, "metrics/linreg.json")["synthetic"],
+        _metrics(root, "spam_headers"),
+        _metrics(root, "linreg_fit")["synthetic"],
     )
     return [
         ["exercise", "result", "figure"],
@@ -117,12 +124,12 @@ def results(root: Path) -> list[list[object]]:
 
 @table
 def knn(root: Path) -> list[list[object]]:
-    test = _json(root, "metrics/knn_test.json")
+    test = _metrics(root, "knn_evaluate")
     weakest = sorted(test["class_accuracy"].items(), key=lambda item: item[1])[:2]
     return [
         ["", "value"],
         [
-            f"best candidate ({params.load('knn', root / 'params.yaml').folds}-fold CV)",
+            f"best candidate ({params.load('knn', KnnSearchParams, root / 'params.yaml').folds}-fold CV)",
             f"`n_neighbors={test['n_neighbors']}`, `weights={test['weights']}`, "
             f"CV accuracy {test['cv_accuracy']:.4f} ± {test['cv_std']:.4f}",
         ],
@@ -225,8 +232,8 @@ def pipeline_timing(root: Path) -> list[list[object]]:
 
 @table
 def augmentation(root: Path) -> list[list[object]]:
-    plain, shifted = _json(root, "metrics/knn_test.json"), _json(root, "metrics/knn_augmented.json")
-    best = _json(root, "metrics/knn_best.json")
+    plain, shifted = _metrics(root, "knn_evaluate"), _metrics(root, "knn_augmented")
+    best = _metrics(root, "knn_best")
     return [
         [f"model (k={plain['n_neighbors']}, {plain['weights']} weights)", "training images", "test accuracy"],
         ["plain (`knn_evaluate`)", f"{plain['train_images']:,}", f"{plain['accuracy']:.4f}"],
@@ -245,7 +252,7 @@ def augmentation(root: Path) -> list[list[object]]:
 
 @table
 def knn_variants(root: Path) -> list[list[object]]:
-    variants = _csv(root, "plots/knn_variants.csv").sort_values("cv_accuracy", ascending=False)
+    variants = _table(root, "knn_variant_search").sort_values("cv_accuracy", ascending=False)
     return [["deskew", "blur sigma", "CV accuracy"]] + [
         [row.deskew, row.blur_sigma, f"{row.cv_accuracy:.4f} ± {row.cv_std:.4f}"]
         for row in variants.itertuples()
@@ -254,12 +261,14 @@ def knn_variants(root: Path) -> list[list[object]]:
 
 @table
 def denoise(root: Path) -> list[list[object]]:
-    scores, cfg = _json(root, "metrics/denoise.json"), params.load("denoise", root / "params.yaml")
-    rows = [["images (test digits)", "PSNR", "MSE", "KNN digit accuracy (`models/knn.npz`)"]]
-    for name in ("noisy", *cfg.methods):
-        label = (
-            "noisy inputs" if name == "noisy" else f"`{name}`, {getattr(cfg, name).n_neighbors} neighbours"
-        )
+    scores, methods = (
+        _metrics(root, "denoise"),
+        params.load("denoise", denoising.Params, root / "params.yaml"),
+    )
+    model = pipeline.artifact("digit-classifier", root / "dvc.yaml")
+    rows = [["images (test digits)", "PSNR", "MSE", f"KNN digit accuracy (`{model}`)"]]
+    for name in ("noisy", *methods):
+        label = "noisy inputs" if name == "noisy" else f"`{name}`, {methods[name].n_neighbors} neighbours"
         score = scores[name]
         rows.append(
             [label, f"{score['psnr_db']:.2f} dB", f"{score['mse']:,.0f}", f"{score['knn_accuracy']:.4f}"]
@@ -269,9 +278,8 @@ def denoise(root: Path) -> list[list[object]]:
 
 @table
 def titanic_classifiers(root: Path) -> list[list[object]]:
-    reports = sorted(
-        survival.read_reports(root / "metrics/titanic_cv").values(), key=lambda report: -report["cv_accuracy"]
-    )
+    directory = root / pipeline.output("titanic_train", "metrics", root / "dvc.yaml").parent
+    reports = sorted(map(io.read_json, directory.glob("*.json")), key=lambda report: -report["cv_accuracy"])
     return [["classifier", "best hyperparameters", "CV accuracy"]] + [
         [
             report["classifier"],
@@ -284,7 +292,7 @@ def titanic_classifiers(root: Path) -> list[list[object]]:
 
 @table
 def titanic_test(root: Path) -> list[list[object]]:
-    test = _json(root, "metrics/titanic_test.json")
+    test = _metrics(root, "titanic_evaluate")
     return [
         ["classifier", "accuracy", "precision", "recall", "ROC AUC"],
         [
@@ -299,7 +307,7 @@ def titanic_test(root: Path) -> list[list[object]]:
 
 @table
 def titanic_feature_gains(root: Path) -> list[list[object]]:
-    gains = _csv(root, "plots/titanic_feature_gains.csv").sort_values("gain", ascending=False)
+    gains = _table(root, "titanic_feature_gains").sort_values("gain", ascending=False)
     return [["feature", "CV accuracy with it minus without it"]] + [
         [f"`{row.feature}`" if " " not in row.feature else row.feature, f"{row.gain:+.3f}"]
         for row in gains.itertuples()
@@ -308,8 +316,8 @@ def titanic_feature_gains(root: Path) -> list[list[object]]:
 
 @table
 def spam_classifiers(root: Path) -> list[list[object]]:
-    chosen = _json(root, "metrics/spam_train.json")
-    scores = _csv(root, "plots/spam_classifiers.csv").sort_values("cv_average_precision", ascending=False)
+    chosen = _metrics(root, "spam_train")
+    scores = _table(root, "spam_train").sort_values("cv_average_precision", ascending=False)
     rows = [["classifier", "CV average precision", "CV precision", "CV recall"]]
     for row in scores.itertuples():
         label = row.classifier
@@ -323,8 +331,8 @@ def spam_classifiers(root: Path) -> list[list[object]]:
 
 @table
 def spam_test(root: Path) -> list[list[object]]:
-    stripped, train = _json(root, "metrics/spam_test.json"), _json(root, "metrics/spam_train.json")
-    kept = _json(root, "metrics/spam_headers.json")
+    stripped, train = _metrics(root, "spam_evaluate"), _metrics(root, "spam_train")
+    kept = _metrics(root, "spam_headers")
     rows = [
         ["", "CV precision / recall (training)", "test precision", "test recall", "test F1", "test ROC AUC"]
     ]
@@ -358,7 +366,7 @@ LINREG_SOLVERS = {
 
 @table
 def linreg_synthetic(root: Path) -> list[list[object]]:
-    synthetic = _json(root, "metrics/linreg.json")["synthetic"]
+    synthetic = _metrics(root, "linreg_fit")["synthetic"]
     return [["solver", "theta", "distance to the normal equation", "epochs"]] + [
         [
             label,
@@ -372,7 +380,7 @@ def linreg_synthetic(root: Path) -> list[list[object]]:
 
 @table
 def linreg_book(root: Path) -> list[list[object]]:
-    loops = _json(root, "metrics/linreg.json")["synthetic_book_loops"]
+    loops = _metrics(root, "linreg_fit")["synthetic_book_loops"]
     return [["the book's code", "the book prints", "homl (`synthetic_book_loops`)"]] + [
         [LINREG_SOLVERS[name], _theta(printed, 8), _theta(loops[name]["theta"], 8)]
         for name, printed in BOOK_THETAS.items()
@@ -381,7 +389,7 @@ def linreg_book(root: Path) -> list[list[object]]:
 
 @table
 def linreg_spread(root: Path) -> list[list[object]]:
-    spread = _json(root, "metrics/linreg.json")["synthetic_seed_spread"]
+    spread = _metrics(root, "linreg_fit")["synthetic_seed_spread"]
     return [["solver", "seeds", "closest to the normal equation", "farthest"]] + [
         [LINREG_SOLVERS[name], runs["seeds"], f"{runs['min_distance']:.4f}", f"{runs['max_distance']:.4f}"]
         for name, runs in spread.items()
@@ -390,7 +398,7 @@ def linreg_spread(root: Path) -> list[list[object]]:
 
 @table
 def linreg_diabetes(root: Path) -> list[list[object]]:
-    diabetes = _json(root, "metrics/linreg.json")["diabetes"]
+    diabetes = _metrics(root, "linreg_fit")["diabetes"]
     best_rmse = diabetes["normal_equation"]["train_rmse"]
     return [["solver", "distance to the normal equation", "training RMSE (vs. the optimum)", "epochs"]] + [
         [

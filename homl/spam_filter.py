@@ -3,26 +3,51 @@
 from __future__ import annotations
 
 import dataclasses
-from collections import Counter
-from typing import Any
+from typing import Annotated, Any, Literal
 
 import numpy as np
 import pandas as pd
 from sklearn.feature_extraction.text import TfidfTransformer
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import precision_recall_curve
-from sklearn.model_selection import FixedThresholdClassifier, GridSearchCV, StratifiedKFold, cross_val_predict
+from sklearn.model_selection import FixedThresholdClassifier
 from sklearn.naive_bayes import MultinomialNB
 from sklearn.pipeline import Pipeline
 from sklearn.svm import LinearSVC
 
-from homl import evaluation, params, text
+from homl import evaluation, params, selection, text
+from homl.params import Range
 
 CLASSIFIERS = {
     "naive_bayes": lambda seed: MultinomialNB(),
     "logistic_regression": lambda seed: LogisticRegression(max_iter=5000),
     "linear_svm": lambda seed: LinearSVC(random_state=seed, max_iter=10000),
 }
+METRICS = ("average_precision", "precision", "recall")  # the first chooses
+
+
+@dataclasses.dataclass(frozen=True)
+class VectorizerParams:
+    vocabulary_size: Annotated[int, Range(1, None)]
+    binary: bool
+    tfidf: bool
+
+
+@dataclasses.dataclass(frozen=True)
+class Params:
+    """params.yaml's `spam`: split, preprocessing (`text.EmailToWords`), vectorizer, CV, each classifier's grid."""
+
+    split: selection.SplitParams
+    preprocessing: dict[str, Any]
+    vectorizer: VectorizerParams
+    cv: selection.CVParams
+    classifiers: dict[Literal[tuple(CLASSIFIERS)], dict[str, list]]
+    target_precision: Annotated[float, Range(0.5, 1)]
+
+    def __post_init__(self):
+        params.check_settings("spam.preprocessing", text.EmailToWords(), self.preprocessing)
+        estimators = {name: CLASSIFIERS[name](0) for name in self.classifiers}
+        params.check_grids("spam.classifiers", estimators, self.classifiers)
 
 
 def vector_model(
@@ -34,39 +59,9 @@ def vector_model(
         [
             ("vector", text.WordsToVector(vocabulary_size, binary)),
             *weighting,
-            (evaluation.CLASSIFIER_STEP, CLASSIFIERS[classifier](seed).set_params(**hyperparameters)),
+            (selection.CLASSIFIER_STEP, CLASSIFIERS[classifier](seed).set_params(**hyperparameters)),
         ]
     )
-
-
-def grid_search(
-    words: list[Counter], is_spam: np.ndarray, classifier: str, grid: dict[str, list], vectorizer: dict, cv
-) -> GridSearchCV:
-    """Grid-search one classifier by CV average precision, on messages already turned into words.
-
-    Tokenizing is stateless, so it is done once for every candidate and fold; only the vocabulary and the
-    classifier are fitted per fold.
-    """
-    search = GridSearchCV(
-        vector_model(classifier, seed=cv.random_state, **vectorizer),
-        evaluation.classifier_grid(grid),
-        cv=cv,
-        scoring={"average_precision": "average_precision", "precision": "precision", "recall": "recall"},
-        refit="average_precision",
-        n_jobs=-1,
-        error_score="raise",
-    )
-    return search.fit(words, is_spam)
-
-
-def _response_method(model: Any) -> str:
-    return "decision_function" if hasattr(model, "decision_function") else "predict_proba"
-
-
-def spam_scores(model: Any, X: Any) -> np.ndarray:
-    """A score that grows with spamminess: the decision function, or the probability of spam."""
-    scores = getattr(model, _response_method(model))(X)
-    return scores if scores.ndim == 1 else scores[:, 1]
 
 
 def threshold_for_precision(is_spam: np.ndarray, scores: np.ndarray, target_precision: float) -> float:
@@ -78,71 +73,50 @@ def threshold_for_precision(is_spam: np.ndarray, scores: np.ndarray, target_prec
     return float(thresholds[reaching[0]])
 
 
-def cross_validated_scores(model: Pipeline, words: list[Counter], is_spam: np.ndarray, cv) -> np.ndarray:
-    """Each training message's score from the fold in which it was held out."""
-    scores = cross_val_predict(model, words, is_spam, cv=cv, method=_response_method(model), n_jobs=-1)
-    return scores if scores.ndim == 1 else scores[:, 1]
-
-
 def spam_model(preprocessing: dict, fitted: Pipeline, threshold: float) -> FixedThresholdClassifier:
     """The whole model, from parsed emails to 1 for spam: words, then the fitted vector model at `threshold`."""
     whole = Pipeline([("words", text.EmailToWords(**preprocessing)), *fitted.steps])
-    return FixedThresholdClassifier(whole, threshold=threshold, response_method=_response_method(fitted))
+    return FixedThresholdClassifier(
+        whole, threshold=threshold, response_method=selection.response_method(fitted)
+    )
 
 
 def train(
-    messages: pd.DataFrame,
-    preprocessing: dict,
-    vectorizer: dict,
-    grids: dict[str, dict],
-    cv: StratifiedKFold,
-    target_precision: float,
+    messages: pd.DataFrame, cfg: Params, seed: int
 ) -> tuple[FixedThresholdClassifier, dict, pd.DataFrame]:
-    """Grid-search every classifier, keep the best by CV average precision, set its threshold by CV.
+    """Grid-search every classifier by CV on words tokenized once, keep the best by CV average precision,
+    and set its threshold for the target precision on cross-validated scores.
 
-    Returns the whole model, a report (choice, threshold, CV figures) and the comparison table.
+    Returns the whole model, its choice (classifier, hyperparameters, threshold, CV figures) and the
+    comparison table (each classifier's best candidate).
     """
     is_spam = messages["is_spam"].to_numpy()
-    words = text.EmailToWords(**preprocessing).transform(parsed_emails(messages))
-    searches = {name: grid_search(words, is_spam, name, grid, vectorizer, cv) for name, grid in grids.items()}
-    comparison = pd.DataFrame(
-        [
-            {
-                "classifier": name,
-                **{
-                    f"cv_{metric}": search.cv_results_[f"mean_test_{metric}"][search.best_index_]
-                    for metric in ("average_precision", "precision", "recall")
-                },
-            }
-            for name, search in sorted(searches.items())
-        ]
-    )
-    chosen = comparison.sort_values(["cv_average_precision", "classifier"], ascending=[False, True]).iloc[0]
-    search = searches[chosen["classifier"]]
-    scores = cross_validated_scores(search.best_estimator_, words, is_spam, cv)
-    threshold = threshold_for_precision(is_spam, scores, target_precision)
-    report = {
-        "classifier": chosen["classifier"],
-        "hyperparameters": evaluation.best_hyperparameters(search),
+    words = text.EmailToWords(**cfg.preprocessing).transform(parsed_emails(messages))
+    cv = selection.folds(cfg.cv.folds, seed)
+    vectorizer = dataclasses.asdict(cfg.vectorizer)
+    choices, comparison, fitted = [], [], {}
+    for name, grid in cfg.classifiers.items():
+        search = selection.grid_search(
+            vector_model(name, seed=seed, **vectorizer), grid, cv, METRICS, words, is_spam
+        )
+        candidates = selection.candidates(search)
+        choices.append(selection.choice(candidates, METRICS[0], classifier=name))
+        comparison.append(
+            {"classifier": name, **{f"cv_{m}": candidates[f"mean_{m}"][search.best_index_] for m in METRICS}}
+        )
+        fitted[name] = search.best_estimator_
+    comparison = pd.DataFrame(comparison)
+    chosen = choices[selection.best(comparison[f"cv_{METRICS[0]}"])]
+    model = fitted[chosen["classifier"]]
+    scores = selection.cross_validated_scores(model, words, is_spam, cv)
+    threshold = threshold_for_precision(is_spam, scores, cfg.target_precision)
+    choice = {
+        **chosen,
         "threshold": threshold,
         "cv_precision_at_threshold": float(is_spam[scores >= threshold].mean()),
         "cv_recall_at_threshold": float((scores[is_spam] >= threshold).mean()),
     }
-    return spam_model(preprocessing, search.best_estimator_, threshold), report, comparison
-
-
-def train_as_configured(
-    messages: pd.DataFrame, cfg: params.Spam
-) -> tuple[FixedThresholdClassifier, dict, pd.DataFrame]:
-    """`train` with every setting taken from the `spam` section of params.yaml."""
-    return train(
-        messages,
-        dataclasses.asdict(cfg.preprocessing),
-        dataclasses.asdict(cfg.vectorizer),
-        {name: dataclasses.asdict(grid) for name, grid in vars(cfg.classifiers).items()},
-        evaluation.stratified_folds(cfg.cv.folds, cfg.cv.seed),
-        cfg.target_precision,
-    )
+    return spam_model(cfg.preprocessing, model, threshold), choice, comparison
 
 
 def evaluate(
@@ -151,7 +125,7 @@ def evaluate(
     """Test metrics at the model's threshold, the precision-recall curve of its scores, and its predictions."""
     is_spam = messages["is_spam"].to_numpy()
     parsed = parsed_emails(messages)
-    predicted, scores = model.predict(parsed), spam_scores(model.estimator, parsed)
+    predicted, scores = model.predict(parsed), selection.positive_scores(model.estimator, parsed)
     precision, recall, _ = precision_recall_curve(is_spam, scores)
     metrics = {"threshold": model.threshold, **evaluation.binary_metrics(is_spam, predicted, scores)}
     return metrics, pd.DataFrame({"recall": recall, "precision": precision}), predicted

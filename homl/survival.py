@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -17,19 +18,10 @@ from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
 from sklearn.svm import SVC
 
-from homl import evaluation, io
+from homl import io, params, selection
 
 # The passenger's columns a model may see; boat, body and home.dest are known only after the disaster.
 INPUT_COLUMNS = ("pclass", "name", "sex", "age", "sibsp", "parch", "ticket", "fare", "cabin", "embarked")
-ENGINEERED = (
-    "title",
-    "family_size",
-    "alone",
-    "deck",
-    "ticket_group_size",
-    "fare_per_person",
-    "group_survival",
-)
 NUMERIC_COLUMNS = ("pclass", "age", "sibsp", "parch", "fare")
 CATEGORY_COLUMNS = ("sex", "embarked")
 TITLES = {
@@ -67,59 +59,72 @@ def woman_or_boy(passengers: pd.DataFrame) -> np.ndarray:
     return ((passengers["sex"] == "female") | (title_of(passengers["name"]) == "Master")).to_numpy()
 
 
-class PassengerFeatures(TransformerMixin, BaseEstimator):
-    """Keep the passenger columns of `INPUT_COLUMNS` and add the engineered features switched on.
+def _family_size(passengers: pd.DataFrame) -> pd.Series:
+    return passengers["sibsp"] + passengers["parch"] + 1
 
-    Parameters (each default True): `title` (honorific from the name), `family_size` (sibsp + parch + 1),
-    `alone` (family size 1), `deck` (cabin's letter, "U" when unknown), `ticket_group_size` (passengers
-    sharing the ticket: the larger of the count seen in `fit` and in the batch) and `fare_per_person`
-    (fare / ticket group size), `group_survival` (the survival rate of the other women and boys of the
-    passenger's `travel_group` among the training passengers; 0.5 when there are none: learned from the
-    labels in `fit`, leaving each training passenger's own label out). `name`, `ticket` and `cabin`
-    themselves never reach the model.
+
+def _deck(passengers: pd.DataFrame) -> pd.Series:
+    return passengers["cabin"].astype(object).str[0].fillna("U").replace({"T": "U"})
+
+
+# Each engineered feature's column, from the passengers, the fitted PassengerFeatures (`learned`) and,
+# when the passengers are its training passengers, their labels (else None).
+FEATURES = {
+    "title": lambda passengers, learned, labels: title_of(passengers["name"]).astype(object),
+    "family_size": lambda passengers, learned, labels: _family_size(passengers).astype(float),
+    "alone": lambda passengers, learned, labels: (_family_size(passengers) == 1).astype(float),
+    "deck": lambda passengers, learned, labels: _deck(passengers),
+    "ticket_group_size": lambda passengers, learned, labels: learned.ticket_group_size(passengers, labels),
+    "fare_per_person": lambda passengers, learned, labels: (
+        passengers["fare"].astype(float) / learned.ticket_group_size(passengers, labels)
+    ),
+    "group_survival": lambda passengers, learned, labels: learned.group_survival(passengers, labels),
+}
+
+
+class PassengerFeatures(TransformerMixin, BaseEstimator):
+    """Keep the passenger columns of `INPUT_COLUMNS` and add the engineered `features` (names of `FEATURES`).
+
+    Every statistic is learned in `fit` from the training passengers, so a passenger's features never
+    depend on who else is in the table transformed: `ticket_group_size` is the passenger plus the
+    training passengers sharing the ticket, `fare_per_person` the fare over it, `group_survival` the
+    survival rate of the other women and boys of the passenger's `travel_group` among the training
+    passengers (0.5 when there are none; learned from the labels). In `fit_transform` each training
+    passenger is one of those counted and is left out of its own statistics. `name`, `ticket` and
+    `cabin` themselves never reach the model.
     """
 
-    def __init__(
-        self,
-        title: bool = True,
-        family_size: bool = True,
-        alone: bool = True,
-        deck: bool = True,
-        ticket_group_size: bool = True,
-        fare_per_person: bool = True,
-        group_survival: bool = True,
-    ):
-        self.title = title
-        self.family_size = family_size
-        self.alone = alone
-        self.deck = deck
-        self.ticket_group_size = ticket_group_size
-        self.fare_per_person = fare_per_person
-        self.group_survival = group_survival
+    def __init__(self, features: tuple[str, ...] = tuple(FEATURES)):
+        self.features = features
 
     def fit(self, X: pd.DataFrame, y: Any = None) -> PassengerFeatures:
+        unknown = [name for name in self.features if name not in FEATURES]
+        if unknown:
+            raise ValueError(f"unknown feature {unknown[0]!r}; allowed: {', '.join(FEATURES)}")
         missing = [column for column in INPUT_COLUMNS if column not in X.columns]
         if missing:
             raise ValueError(f"passengers lack columns: {', '.join(missing)}")
-        if self.group_survival and y is None:
+        if "group_survival" in self.features and y is None:
             raise ValueError("the group_survival feature is learned from the labels: pass y to fit")
         self.ticket_counts_ = X["ticket"].value_counts()
         self.domain_ = training_domain(X)
-        if self.group_survival:
+        if "group_survival" in self.features:
             counted = woman_or_boy(X)
             labels = pd.Series(np.asarray(y, dtype=float)[counted], index=travel_group(X)[counted].to_numpy())
             self.group_stats_ = labels.groupby(level=0).agg(["sum", "count"])
         return self
 
     def fit_transform(self, X: pd.DataFrame, y: Any = None, **fit_params: Any) -> pd.DataFrame:
-        """Fit, then transform with each training passenger's own label left out of its group's rate."""
+        """Fit, then transform the training passengers, each left out of its own statistics."""
         self.fit(X, y)
-        return self._transform(X, training_labels=y)
+        return self._transform(
+            X, training_labels=np.zeros(len(X)) if y is None else np.asarray(y, dtype=float)
+        )
 
     def transform(self, X: pd.DataFrame) -> pd.DataFrame:
         return self._transform(X)
 
-    def _transform(self, X: pd.DataFrame, training_labels: Any = None) -> pd.DataFrame:
+    def _transform(self, X: pd.DataFrame, training_labels: np.ndarray | None = None) -> pd.DataFrame:
         passengers = X[list(INPUT_COLUMNS)]
         out = pd.DataFrame(index=X.index)
         out["pclass"] = passengers["pclass"].astype(float)
@@ -127,35 +132,27 @@ class PassengerFeatures(TransformerMixin, BaseEstimator):
         out["embarked"] = passengers["embarked"].astype(object).where(passengers["embarked"].notna(), np.nan)
         for column in ("age", "sibsp", "parch", "fare"):
             out[column] = passengers[column].astype(float)
-        family = passengers["sibsp"] + passengers["parch"] + 1
-        in_batch = passengers["ticket"].map(passengers["ticket"].value_counts())
-        seen_in_fit = passengers["ticket"].map(self.ticket_counts_).fillna(0)
-        group = np.maximum(in_batch, seen_in_fit).astype(float)
-        if self.title:
-            out["title"] = title_of(passengers["name"]).astype(object)
-        if self.family_size:
-            out["family_size"] = family.astype(float)
-        if self.alone:
-            out["alone"] = (family == 1).astype(float)
-        if self.deck:
-            out["deck"] = passengers["cabin"].astype(object).str[0].fillna("U").replace({"T": "U"})
-        if self.ticket_group_size:
-            out["ticket_group_size"] = group
-        if self.fare_per_person:
-            out["fare_per_person"] = passengers["fare"].astype(float) / group
-        if self.group_survival:
-            stats = self.group_stats_.reindex(travel_group(passengers).to_numpy()).fillna(0).to_numpy()
-            survived, count = stats[:, 0], stats[:, 1]
-            if training_labels is not None:
-                counted = woman_or_boy(passengers)
-                survived = survived - counted * np.asarray(training_labels, dtype=float)
-                count = count - counted
-            out["group_survival"] = np.where(count > 0, survived / np.maximum(count, 1), 0.5)
+        for name in self.features:
+            out[name] = FEATURES[name](passengers, self, training_labels)
         return out
+
+    def ticket_group_size(self, passengers: pd.DataFrame, training_labels: np.ndarray | None) -> pd.Series:
+        """The passenger plus the training passengers sharing the ticket."""
+        seen = passengers["ticket"].map(self.ticket_counts_).fillna(0).astype(float)
+        return seen if training_labels is not None else seen + 1
+
+    def group_survival(self, passengers: pd.DataFrame, training_labels: np.ndarray | None) -> np.ndarray:
+        """The survival rate of the other women and boys of the passenger's travel group in training."""
+        stats = self.group_stats_.reindex(travel_group(passengers).to_numpy()).fillna(0).to_numpy()
+        survived, count = stats[:, 0], stats[:, 1]
+        if training_labels is not None:
+            counted = woman_or_boy(passengers)
+            survived, count = survived - counted * training_labels, count - counted
+        return np.where(count > 0, survived / np.maximum(count, 1), 0.5)
 
     def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
         base = ["pclass", "sex", "embarked", "age", "sibsp", "parch", "fare"]
-        return np.array(base + [name for name in ENGINEERED if getattr(self, name)], dtype=object)
+        return np.array(base + list(self.features), dtype=object)
 
 
 def training_domain(passengers: pd.DataFrame) -> dict[str, list]:
@@ -193,7 +190,7 @@ def domain_of(model: Pipeline) -> dict[str, list]:
     return model.named_steps["preprocessing"].named_steps["features"].domain_
 
 
-def preprocessing(features: dict[str, bool]) -> Pipeline:
+def preprocessing(features: tuple[str, ...]) -> Pipeline:
     """Engineered features, then median imputation (with a missing flag) and scaling for numbers,
     most-frequent imputation and one-hot encoding for categories."""
     numbers = make_pipeline(SimpleImputer(strategy="median", add_indicator=True), StandardScaler())
@@ -206,7 +203,7 @@ def preprocessing(features: dict[str, bool]) -> Pipeline:
             ("categories", categories, make_column_selector(dtype_exclude="number")),
         ]
     )
-    return Pipeline([("features", PassengerFeatures(**features)), ("columns", columns)])
+    return Pipeline([("features", PassengerFeatures(tuple(features))), ("columns", columns)])
 
 
 CLASSIFIERS = {
@@ -216,58 +213,54 @@ CLASSIFIERS = {
     "gradient_boosting": lambda seed: GradientBoostingClassifier(random_state=seed),
 }
 
+FeatureSwitches = dataclasses.make_dataclass(
+    "FeatureSwitches", [(name, bool) for name in FEATURES], frozen=True
+)
 
-def survival_model(features: dict[str, bool], classifier: str, seed: int, **hyperparameters: Any) -> Pipeline:
+
+@dataclasses.dataclass(frozen=True)
+class Params:
+    """params.yaml's `titanic`: the split, the features switched on, the CV folds and each classifier's grid."""
+
+    split: selection.SplitParams
+    features: FeatureSwitches
+    cv: selection.CVParams
+    classifiers: dict[Literal[tuple(CLASSIFIERS)], dict[str, list]]
+
+    def __post_init__(self):
+        estimators = {name: CLASSIFIERS[name](0) for name in self.classifiers}
+        params.check_grids("titanic.classifiers", estimators, self.classifiers)
+
+    @property
+    def switched_on(self) -> tuple[str, ...]:
+        """The engineered features switched on, in `FEATURES` order."""
+        return tuple(name for name in FEATURES if getattr(self.features, name))
+
+
+def survival_model(features: tuple[str, ...], classifier: str, seed: int, **hyperparameters: Any) -> Pipeline:
     """The whole model: preprocessing then the named classifier (one of `CLASSIFIERS`)."""
     model = CLASSIFIERS[classifier](seed).set_params(**hyperparameters)
-    return Pipeline([("preprocessing", preprocessing(features)), (evaluation.CLASSIFIER_STEP, model)])
+    return Pipeline([("preprocessing", preprocessing(features)), (selection.CLASSIFIER_STEP, model)])
 
 
 def grid_search(
     X: pd.DataFrame,
     y: np.ndarray,
-    features: dict[str, bool],
+    features: tuple[str, ...],
     classifier: str,
-    grid: dict[str, list],
+    grid: dict,
     n_folds: int,
     seed: int,
 ) -> GridSearchCV:
-    """Cross-validated grid search of one classifier's hyperparameters, refitted on all of X."""
-    search = GridSearchCV(
-        survival_model(features, classifier, seed),
-        evaluation.classifier_grid(grid),
-        cv=evaluation.stratified_folds(n_folds, seed),
-        scoring="accuracy",
-        n_jobs=-1,
-        error_score="raise",
-    )
-    return search.fit(X, y)
-
-
-def survival_scores(model: Pipeline, X: pd.DataFrame) -> np.ndarray:
-    """A score that grows with the chance of survival: the probability when the model has one."""
-    if hasattr(model, "predict_proba"):
-        return model.predict_proba(X)[:, 1]
-    return model.decision_function(X)
-
-
-def read_reports(directory: Path) -> dict[str, dict]:
-    """The CV reports written by the titanic_train stages, by classifier name."""
-    reports = {path.stem: io.read_json(path) for path in sorted(Path(directory).glob("*.json"))}
-    if not reports:
-        raise FileNotFoundError(f"no classifier reports in {directory}")
-    return reports
-
-
-def best_of(reports: dict[str, dict]) -> str:
-    """The classifier with the highest mean CV accuracy (ties: the smaller std, then the name)."""
-    return min(reports, key=lambda name: (-reports[name]["cv_accuracy"], reports[name]["cv_std"], name))
+    """Cross-validated grid search of one classifier's hyperparameters by accuracy, refitted on all of X."""
+    model = survival_model(features, classifier, seed)
+    return selection.grid_search(model, grid, selection.folds(n_folds, seed), ["accuracy"], X, y)
 
 
 def feature_gains(
     X: pd.DataFrame,
     y: np.ndarray,
-    features: dict[str, bool],
+    features: tuple[str, ...],
     classifier: str,
     hyperparameters: dict,
     n_folds: int,
@@ -275,22 +268,27 @@ def feature_gains(
 ) -> pd.DataFrame:
     """Each engineered feature's gain: CV accuracy with every switched-on feature minus that without it."""
 
-    def cv_accuracy(switches: dict[str, bool]) -> float:
-        model = survival_model(switches, classifier, seed, **hyperparameters)
-        return float(
-            cross_val_score(model, X, y, cv=evaluation.stratified_folds(n_folds, seed), n_jobs=-1).mean()
-        )
+    def cv_accuracy(switched_on: tuple[str, ...]) -> float:
+        model = survival_model(switched_on, classifier, seed, **hyperparameters)
+        return float(cross_val_score(model, X, y, cv=selection.folds(n_folds, seed), n_jobs=-1).mean())
 
     full = cv_accuracy(features)
     rows = [
         {
             "feature": name,
-            "cv_accuracy_without": (without := cv_accuracy({**features, name: False})),
+            "cv_accuracy_without": (without := cv_accuracy(tuple(f for f in features if f != name))),
             "gain": full - without,
         }
-        for name in ENGINEERED
-        if features[name]
+        for name in features
     ]
-    none = cv_accuracy(dict.fromkeys(features, False))
+    none = cv_accuracy(())
     rows.append({"feature": "all engineered", "cv_accuracy_without": none, "gain": full - none})
     return pd.DataFrame(rows)
+
+
+def read_choices(directory: Path) -> list[dict]:
+    """The choices written by the titanic_train stages (`<classifier>.json`), in `CLASSIFIERS` order."""
+    paths = {path.stem: path for path in Path(directory).glob("*.json")}
+    if not paths:
+        raise FileNotFoundError(f"no classifier choices in {directory}")
+    return [io.read_json(paths[name]) for name in CLASSIFIERS if name in paths]

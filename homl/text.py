@@ -177,6 +177,11 @@ class EmailToWords(TransformerMixin, BaseEstimator):
     English stemmer).
     """
 
+    _parameter_constraints = dict.fromkeys(
+        ["strip_headers", "lowercase", "remove_punctuation", "replace_urls", "replace_numbers", "stemming"],
+        ["boolean"],
+    )
+
     def __init__(
         self,
         strip_headers: bool = True,

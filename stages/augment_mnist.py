@@ -2,12 +2,12 @@
 
 from homl import io, params, stage
 from homl.data import mnist
-from homl.images import augment_with_shifts
+from homl.images import ShiftParams, augment_with_shifts
 
 
 def main() -> None:
     args = stage.paths(__doc__, "mnist", "out")
-    cfg = params.load("augment")
+    cfg = params.load("augment", ShiftParams)
     data = mnist.load(args.mnist)
     images, labels = augment_with_shifts(data.train_images, data.train_labels, cfg.directions, cfg.distance)
     io.save_arrays(args.out, images=images, labels=labels)

@@ -6,38 +6,34 @@ import time
 import numpy as np
 import pandas as pd
 
-from homl import figures, io, params, stage
+from homl import denoising, figures, io, params, stage
 from homl.data import mnist
-from homl.images import mse, psnr, uniform_noise_moments
-from homl.neighbors import KNNClassifier, KNNDenoiser
+from homl.images import NoiseParams, mse, psnr, uniform_noise_moments
+from homl.neighbors import kneighbors
 
 N_SHOWN = 10
 
 
 def main() -> None:
     args = stage.paths(__doc__, "mnist", "noisy", "classifier", "metrics", "table", "png")
-    cfg, noise = params.load("denoise"), params.load("noisy")
+    methods, noise = params.load("denoise", denoising.Params), params.load("noisy", NoiseParams)
     data, noisy = mnist.load(args.mnist), io.load_arrays(args.noisy)
-    classifier = KNNClassifier.load(args.classifier)
-    denoisers = {
-        method: KNNDenoiser(
-            **dataclasses.asdict(getattr(cfg, method)),
+    classifier = io.load_model(args.classifier)
+    started = time.perf_counter()
+    k_max = max(settings.n_neighbors for settings in methods.values())
+    neighbors = kneighbors(noisy["test_images"], noisy["train_images"], k_max, progress="noisy test set")
+    outputs = {"noisy": noisy["test_images"]}
+    for method, settings in methods.items():
+        denoiser = denoising.KNNDenoiser(
+            **dataclasses.asdict(settings),
             method=method,
             noise=uniform_noise_moments(noise.low, noise.high),
+            output_dtype=data.train_images.dtype.name,
         )
-        for method in cfg.methods
-    }
-    started = time.perf_counter()
-    search = KNNDenoiser(max(d.n_neighbors for d in denoisers.values()))
-    search.fit(noisy["train_images"], data.train_images)
-    neighbors = search.kneighbors(noisy["test_images"], progress="noisy test set")
-
-    outputs = {"noisy": noisy["test_images"]}
-    for method, denoiser in denoisers.items():
         denoiser.fit(noisy["train_images"], data.train_images)
         outputs[method] = denoiser.predict(noisy["test_images"], neighbors)
     print(
-        f"cleaned {len(data.test_images)} test images with {', '.join(denoisers)} in {time.perf_counter() - started:.1f} s"
+        f"cleaned {len(data.test_images)} test images with {', '.join(methods)} in {time.perf_counter() - started:.1f} s"
     )
 
     scores = {}

@@ -6,7 +6,7 @@ from homl.data import mnist
 
 def main() -> None:
     args = stage.paths(__doc__, "out")
-    mnist.fetch(params.load("data").mnist.source, args.out)
+    mnist.fetch(params.load("data.mnist.source", mnist.Source), args.out)
 
 
 if __name__ == "__main__":

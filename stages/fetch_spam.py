@@ -6,7 +6,7 @@ from homl.data import spam
 
 def main() -> None:
     args = stage.paths(__doc__, "out", "counts")
-    counts = spam.fetch(params.load("data").spam.source, args.out)
+    counts = spam.fetch(params.load("data.spam.source", spam.Source), args.out)
     io.write_json(args.counts, counts)
 
 

@@ -6,7 +6,7 @@ from homl.data import titanic
 
 def main() -> None:
     args = stage.paths(__doc__, "out")
-    titanic.fetch(params.load("data").titanic.source, args.out)
+    titanic.fetch(params.load("data.titanic.source", titanic.Source), args.out)
 
 
 if __name__ == "__main__":

@@ -1,23 +1,28 @@
-"""The best preprocessing variant plus shift augmentation, fitted on the training set, evaluated on the test set."""
+"""The chosen preprocessing variant plus shift augmentation, fitted on the training set, evaluated on the test set."""
 
-from homl import evaluation, io, params, stage
+from homl import evaluation, io, params, selection, stage
 from homl.data import mnist
-from homl.images import augment_with_shifts, preprocess
-from homl.neighbors import KNNClassifier
+from homl.images import ShiftParams, augment_with_shifts, preprocess
+from homl.knn import KNNClassifier
 
 
 def main() -> None:
-    args = stage.paths(__doc__, "mnist", "best", "metrics")
-    shifts = params.load("augment")
+    args = stage.paths(__doc__, "mnist", "choice", "metrics")
+    shifts = params.load("augment", ShiftParams)
     data = mnist.load(args.mnist)
-    best = io.read_json(args.best)
-    train = preprocess(data.train_images, best["deskew"], best["blur_sigma"])
-    test = preprocess(data.test_images, best["deskew"], best["blur_sigma"])
+    choice = io.read_json(args.choice)
+    chosen = dict(choice["hyperparameters"])
+    deskewed, sigma = chosen.pop("deskew"), chosen.pop("blur_sigma")
+    train = preprocess(data.train_images, deskewed, sigma)
+    test = preprocess(data.test_images, deskewed, sigma)
     train, labels = augment_with_shifts(train, data.train_labels, shifts.directions, shifts.distance)
-    model = KNNClassifier(best["n_neighbors"], best["weights"]).fit(train, labels)
+    model = KNNClassifier(**chosen).fit(train, labels)
     predicted = model.predict(test, progress="test set")
     metrics = evaluation.classification_metrics(data.test_labels, predicted)
-    io.write_json(args.metrics, {**best, "train_images": len(labels), **metrics})
+    io.write_json(
+        args.metrics,
+        {**selection.flat(choice), "train_images": len(labels), **metrics},
+    )
 
 
 if __name__ == "__main__":

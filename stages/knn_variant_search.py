@@ -1,35 +1,41 @@
-"""Score every preprocessing variant (deskew, blur) by CV on the training images only; keep the best."""
+"""Score every preprocessing variant (deskew, blur) by CV on the training images only; choose the best."""
 
 import itertools
 
 import pandas as pd
 
-from homl import io, params, stage
+from homl import io, knn, params, selection, stage
 from homl.data import mnist
-from homl.images import preprocess
-from homl.neighbors import best_candidate, search_knn
+from homl.images import VariantParams, preprocess
 
 
 def main() -> None:
-    args = stage.paths(__doc__, "mnist", "table", "best")
-    grid, cfg = params.load("knn"), params.load("knn_variants")
+    args = stage.paths(__doc__, "mnist", "table", "choice", "metrics")
+    grid, cfg = params.load("knn", knn.SearchParams), params.load("knn_variants", VariantParams)
+    seed = params.load("seed", int)
     data = mnist.load(args.mnist)
     rows = []
     for deskewed, sigma in itertools.product(cfg.deskew, cfg.blur_sigma):
         print(f"variant deskew={deskewed} blur_sigma={sigma}")
         images = preprocess(data.train_images, deskewed, sigma)
-        table = search_knn(images, data.train_labels, grid.n_neighbors, grid.weights, cfg.folds, cfg.seed)
+        table = knn.search_knn(images, data.train_labels, grid.n_neighbors, grid.weights, cfg.folds, seed)
+        best = table.iloc[selection.best(table["mean_accuracy"])]
         rows.append(
             {
                 "variant": f"deskew={deskewed},blur={sigma}",
                 "deskew": deskewed,
                 "blur_sigma": sigma,
-                **best_candidate(table),
+                "n_neighbors": int(best["n_neighbors"]),
+                "weights": best["weights"],
+                "mean_accuracy": best["mean_accuracy"],
+                "std_accuracy": best["std_accuracy"],
             }
         )
     table = pd.DataFrame(rows)
-    io.write_csv(args.table, table)
-    io.write_json(args.best, table.loc[table["cv_accuracy"].idxmax()].drop("variant").to_dict())
+    io.write_csv(args.table, table.rename(columns={"mean_accuracy": "cv_accuracy", "std_accuracy": "cv_std"}))
+    choice = selection.choice(table.drop(columns="variant"), "accuracy")
+    io.write_choice(args.choice, choice)
+    io.write_json(args.metrics, selection.flat(choice))
 
 
 if __name__ == "__main__":

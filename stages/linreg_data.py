@@ -3,13 +3,13 @@
 from sklearn.datasets import load_diabetes
 
 from homl import io, params, stage
-from homl.linear import standardize, synthetic_data
+from homl.linear import SyntheticParams, standardize, synthetic_data
 
 
 def main() -> None:
     args = stage.paths(__doc__, "synthetic", "diabetes")
-    cfg = params.load("linreg").synthetic
-    X, y = synthetic_data(cfg.rows, cfg.intercept, cfg.coefficients, cfg.x_max, cfg.noise_std, cfg.seed)
+    cfg, seed = params.load("linreg.synthetic", SyntheticParams), params.load("seed", int)
+    X, y = synthetic_data(cfg.rows, cfg.intercept, cfg.coefficients, cfg.x_max, cfg.noise_std, seed)
     io.save_arrays(args.synthetic, X=X, y=y)
     X, y = load_diabetes(return_X_y=True)
     io.save_arrays(args.diabetes, X=standardize(X), y=y)

@@ -10,6 +10,7 @@ from homl.linear import (
     BatchGD,
     MiniBatchGD,
     NormalEquation,
+    Params,
     PseudoInverse,
     StochasticGD,
     book_minibatch_gd,
@@ -21,14 +22,14 @@ from homl.linear import (
 GD_SOLVERS = ("batch_gd", "stochastic_gd", "minibatch_gd")
 
 
-def solvers(cfg) -> dict:
+def solvers(cfg: Params, seed: int) -> dict:
     mb, sgd, sk = cfg.minibatch_gd, cfg.stochastic_gd, cfg.sklearn_sgd
     return {
         "normal_equation": NormalEquation(),
         "pseudo_inverse": PseudoInverse(),
         "batch_gd": BatchGD(cfg.batch_gd.eta, cfg.batch_gd.n_iterations, cfg.batch_gd.tolerance),
-        "stochastic_gd": StochasticGD(sgd.n_epochs, sgd.t0, sgd.t1, sgd.seed),
-        "minibatch_gd": MiniBatchGD(mb.batch_size, mb.n_epochs, mb.t0, mb.t1, mb.seed),
+        "stochastic_gd": StochasticGD(sgd.n_epochs, sgd.t0, sgd.t1, seed),
+        "minibatch_gd": MiniBatchGD(mb.batch_size, mb.n_epochs, mb.t0, mb.t1, seed),
         "sklearn_linear_regression": LinearRegression(),
         "sklearn_sgd_regressor": SGDRegressor(
             max_iter=sk.max_iter,
@@ -36,7 +37,7 @@ def solvers(cfg) -> dict:
             penalty=None,
             eta0=sk.eta0,
             n_iter_no_change=sk.n_iter_no_change,
-            random_state=sk.seed,
+            random_state=seed,
         ),
     }
 
@@ -45,13 +46,13 @@ def epochs(name: str, model) -> int:
     return len(model.loss_) if name in GD_SOLVERS else getattr(model, "n_iter_", 1)
 
 
-def book_loops(cfg, X, y, closed_form) -> dict:
+def book_loops(cfg: Params, seed: int, X, y, closed_form) -> dict:
     """The book's own SGD and mini-batch loops with its settings: the figures the book prints."""
     sgd, mb = cfg.book.stochastic_gd, cfg.book.minibatch_gd
     thetas = {
         "normal_equation": closed_form,
-        "stochastic_gd": book_stochastic_gd(X, y, sgd.n_epochs, sgd.t0, sgd.t1, sgd.seed),
-        "minibatch_gd": book_minibatch_gd(X, y, mb.batch_size, mb.n_epochs, mb.t0, mb.t1, mb.seed),
+        "stochastic_gd": book_stochastic_gd(X, y, sgd.n_epochs, sgd.t0, sgd.t1, seed),
+        "minibatch_gd": book_minibatch_gd(X, y, mb.batch_size, mb.n_epochs, mb.t0, mb.t1, seed),
     }
     return {
         name: {"theta": theta.tolist(), "distance_to_closed_form": float(np.linalg.norm(theta - closed_form))}
@@ -59,14 +60,14 @@ def book_loops(cfg, X, y, closed_form) -> dict:
     }
 
 
-def seed_spread(cfg, X, y, closed_form) -> dict:
+def seed_spread(cfg: Params, seed: int, X, y, closed_form) -> dict:
     """How far stochastic and mini-batch GD land from the closed form over `spread_seeds` seeds."""
     spread = {}
     for name in ("stochastic_gd", "minibatch_gd"):
-        model = solvers(cfg)[name]
+        model = solvers(cfg, seed)[name]
         distances = [
-            np.linalg.norm(theta_of(clone(model).set_params(seed=seed).fit(X, y)) - closed_form)
-            for seed in range(model.seed, model.seed + cfg.spread_seeds)
+            np.linalg.norm(theta_of(clone(model).set_params(seed=spread_seed).fit(X, y)) - closed_form)
+            for spread_seed in range(seed, seed + cfg.spread_seeds)
         ]
         spread[name] = {
             "seeds": cfg.spread_seeds,
@@ -78,11 +79,11 @@ def seed_spread(cfg, X, y, closed_form) -> dict:
 
 def main() -> None:
     args = stage.paths(__doc__, "synthetic", "diabetes", "metrics", "plots")
-    cfg = params.load("linreg")
+    cfg, seed = params.load("linreg", Params), params.load("seed", int)
     metrics, fitted = {}, {}
     arrays = {"synthetic": io.load_arrays(args.synthetic), "diabetes": io.load_arrays(args.diabetes)}
     for dataset, data in arrays.items():
-        models = {name: model.fit(data["X"], data["y"]) for name, model in solvers(cfg).items()}
+        models = {name: model.fit(data["X"], data["y"]) for name, model in solvers(cfg, seed).items()}
         closed_form = models["normal_equation"].theta_
         metrics[dataset] = {
             name: solver_report(model, data["X"], data["y"], closed_form, epochs(name, model))
@@ -96,8 +97,8 @@ def main() -> None:
         arrays["synthetic"]["y"],
         fitted["synthetic"]["normal_equation"].theta_,
     )
-    metrics["synthetic_book_loops"] = book_loops(cfg, X, y, closed_form)
-    metrics["synthetic_seed_spread"] = seed_spread(cfg, X, y, closed_form)
+    metrics["synthetic_book_loops"] = book_loops(cfg, seed, X, y, closed_form)
+    metrics["synthetic_seed_spread"] = seed_spread(cfg, seed, X, y, closed_form)
     io.write_json(args.metrics, metrics)
     for name in GD_SOLVERS:
         model = fitted["synthetic"][name]

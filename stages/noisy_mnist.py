@@ -4,14 +4,14 @@ import numpy as np
 
 from homl import io, params, stage
 from homl.data import mnist
-from homl.images import add_noise
+from homl.images import NoiseParams, add_noise
 
 
 def main() -> None:
     args = stage.paths(__doc__, "mnist", "out")
-    cfg = params.load("noisy")
+    cfg, seed = params.load("noisy", NoiseParams), params.load("seed", int)
     data = mnist.load(args.mnist)
-    rng = np.random.default_rng(cfg.seed)
+    rng = np.random.default_rng(seed)
     train = add_noise(data.train_images, cfg.low, cfg.high, rng)
     test = add_noise(data.test_images, cfg.low, cfg.high, rng)
     io.save_arrays(args.out, train_images=train, test_images=test)

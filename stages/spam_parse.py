@@ -2,19 +2,19 @@
 
 from sklearn.model_selection import train_test_split
 
-from homl import io, params, spam_filter, stage, text
+from homl import io, params, selection, spam_filter, stage, text
 from homl.data import spam
 
 
 def main() -> None:
     args = stage.paths(__doc__, "corpus", "train", "test", "metrics")
-    cfg = params.load("spam").split
+    cfg, seed = params.load("spam.split", selection.SplitParams), params.load("seed", int)
     corpus = spam.load(args.corpus)
     repeated = spam.duplicate_bodies(corpus).to_numpy()
     unique = corpus[~repeated]
     messages = spam_filter.messages_table([text.parse_email(raw) for raw in unique["raw"]], unique)
     train, test = train_test_split(
-        messages, test_size=cfg.test_size, stratify=messages["is_spam"], random_state=cfg.seed
+        messages, test_size=cfg.test_size, stratify=messages["is_spam"], random_state=seed
     )
     io.write_table(args.train, train.sort_index())
     io.write_table(args.test, test.sort_index())

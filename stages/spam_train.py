@@ -4,12 +4,12 @@ from homl import io, params, spam_filter, stage
 
 
 def main() -> None:
-    args = stage.paths(__doc__, "train", "model", "metrics", "comparison")
-    model, report, comparison = spam_filter.train_as_configured(
-        io.read_table(args.train), params.load("spam")
-    )
+    args = stage.paths(__doc__, "train", "model", "choice", "metrics", "comparison")
+    cfg, seed = params.load("spam", spam_filter.Params), params.load("seed", int)
+    model, choice, comparison = spam_filter.train(io.read_table(args.train), cfg, seed)
     io.save_model(args.model, model)
-    io.write_json(args.metrics, report)
+    io.write_choice(args.choice, choice)
+    io.write_json(args.metrics, choice)
     io.write_csv(args.comparison, comparison)
 
 

@@ -1,36 +1,24 @@
 """Grid-search one classifier of the Titanic survival pipeline by cross-validation on the training part."""
 
-import dataclasses
-
-from homl import errors, evaluation, io, params, stage, survival
+from homl import errors, io, params, selection, stage, survival
 from homl.data import titanic
 
 
 def main() -> None:
-    args = stage.paths(__doc__, "classifier", "train", "model", "report")
-    cfg = params.load("titanic")
+    args = stage.paths(__doc__, "classifier", "train", "model", "choice", "metrics")
+    cfg, seed = params.load("titanic", survival.Params), params.load("seed", int)
     classifier = str(args.classifier)
-    if classifier not in survival.CLASSIFIERS:
+    if classifier not in cfg.classifiers:
         raise errors.ParamsError(
-            f"unknown classifier {classifier!r}; known: {', '.join(survival.CLASSIFIERS)}"
+            f"titanic.classifiers.{classifier}: missing; listed: {', '.join(cfg.classifiers)}"
         )
     X, y = titanic.features_and_target(titanic.load(args.train))
-    grid = dataclasses.asdict(getattr(cfg.classifiers, classifier))
-    search = survival.grid_search(
-        X, y, dataclasses.asdict(cfg.features), classifier, grid, cfg.cv.folds, cfg.cv.seed
-    )
+    grid = cfg.classifiers[classifier]
+    search = survival.grid_search(X, y, cfg.switched_on, classifier, grid, cfg.cv.folds, seed)
+    choice = selection.choice(selection.candidates(search), "accuracy", classifier=classifier)
     io.save_model(args.model, search.best_estimator_)
-    best = search.best_index_
-    io.write_json(
-        args.report,
-        {
-            "classifier": classifier,
-            "cv_accuracy": search.cv_results_["mean_test_score"][best],
-            "cv_std": search.cv_results_["std_test_score"][best],
-            "candidates": len(search.cv_results_["params"]),
-            "hyperparameters": evaluation.best_hyperparameters(search),
-        },
-    )
+    io.write_choice(args.choice, choice)
+    io.write_json(args.metrics, {**choice, "candidates": len(search.cv_results_["params"])})
 
 
 if __name__ == "__main__":

@@ -4,10 +4,11 @@ import pytest
 from sklearn.model_selection import cross_val_score
 from tiny_data import make_passengers
 
-from homl import evaluation, survival
+from homl import selection, survival
 from homl.data import titanic
 
-ALL_FEATURES = dict.fromkeys(survival.ENGINEERED, True)
+ALL_FEATURES = tuple(survival.FEATURES)
+WITHOUT_GROUP_SURVIVAL = tuple(name for name in survival.FEATURES if name != "group_survival")
 
 
 def test_titles_come_from_the_name_and_rare_ones_are_grouped():
@@ -19,13 +20,13 @@ def test_titles_come_from_the_name_and_rare_ones_are_grouped():
 
 def test_engineered_features():
     passengers = titanic.features_and_target(make_passengers())[0]
-    features = survival.PassengerFeatures(group_survival=False).fit(passengers).transform(passengers)
-    assert list(features.columns) == list(
-        survival.PassengerFeatures(group_survival=False).get_feature_names_out()
-    )
+    fitted = survival.PassengerFeatures(WITHOUT_GROUP_SURVIVAL).fit(passengers)
+    features = fitted.transform(passengers)
+    assert list(features.columns) == list(fitted.get_feature_names_out())
     np.testing.assert_array_equal(features["family_size"], passengers["sibsp"] + passengers["parch"] + 1)
     np.testing.assert_array_equal(features["alone"], features["family_size"] == 1)
-    expected_group = passengers["ticket"].map(passengers["ticket"].value_counts())
+    # transform sees new passengers: each one plus the training passengers sharing the ticket
+    expected_group = passengers["ticket"].map(passengers["ticket"].value_counts()) + 1
     np.testing.assert_array_equal(features["ticket_group_size"], expected_group)
     np.testing.assert_allclose(features["fare_per_person"], passengers["fare"] / expected_group)
     assert set(features["deck"]) <= set("ABCDEFGU")
@@ -60,7 +61,7 @@ def test_the_leaking_columns_never_reach_a_model():
     # Even handed the leaking columns, which give the outcome away, the pipeline ignores them.
     with_leaks = table.drop(columns=[titanic.TARGET])
     model = survival.survival_model(ALL_FEATURES, "logistic_regression", 0)
-    cv = evaluation.stratified_folds(5, 0)
+    cv = selection.folds(5, 0)
     honest = cross_val_score(model, passengers, survived, cv=cv)
     leaked = cross_val_score(model, with_leaks, survived, cv=cv)
     np.testing.assert_array_equal(honest, leaked)
@@ -77,21 +78,29 @@ def test_every_classifier_learns_the_synthetic_passengers(classifier):
     passengers, survived = titanic.features_and_target(make_passengers(500))
     search = survival.grid_search(passengers.iloc[:400], survived[:400], ALL_FEATURES, classifier, {}, 3, 0)
     assert search.best_score_ > 0.7
-    assert survival.survival_scores(search.best_estimator_, passengers.iloc[400:]).shape == (100,)
+    assert selection.positive_scores(search.best_estimator_, passengers.iloc[400:]).shape == (100,)
 
 
-def test_the_best_classifier_has_the_highest_cv_accuracy_then_the_smallest_spread():
-    reports = {
-        "a": {"cv_accuracy": 0.80, "cv_std": 0.01},
-        "b": {"cv_accuracy": 0.82, "cv_std": 0.03},
-        "c": {"cv_accuracy": 0.82, "cv_std": 0.02},
-    }
-    assert survival.best_of(reports) == "c"
+def test_a_passenger_scores_the_same_alone_and_in_any_batch():
+    passengers, survived = titanic.features_and_target(make_passengers(500))
+    model = survival.survival_model(ALL_FEATURES, "logistic_regression", 0).fit(
+        passengers[:400], survived[:400]
+    )
+    new = passengers.iloc[400:]
+    in_batch = selection.positive_scores(model, new)
+    alone = np.array([selection.positive_scores(model, new.iloc[[i]])[0] for i in range(len(new))])
+    shuffled = new.sample(frac=1, random_state=1)
+    with_repeats = pd.concat([new, new.iloc[:30]])  # a ticket's holders appearing twice in the file
+    same = lambda scores, expected: np.testing.assert_allclose(scores, expected, rtol=0, atol=1e-12)  # noqa: E731
+    same(alone, in_batch)
+    same(selection.positive_scores(model, shuffled), in_batch[new.index.get_indexer(shuffled.index)])
+    same(selection.positive_scores(model, with_repeats)[: len(new)], in_batch)
+    assert len(set(new["ticket"])) < len(new)  # the file holds passengers sharing tickets
 
 
 def test_feature_gains_cover_every_switched_on_feature():
     passengers, survived = titanic.features_and_target(make_passengers(300))
-    features = {**ALL_FEATURES, "deck": False}
+    features = tuple(name for name in ALL_FEATURES if name != "deck")
     gains = survival.feature_gains(passengers, survived, features, "logistic_regression", {"C": 1.0}, 3, 0)
-    assert gains["feature"].tolist() == [n for n in survival.ENGINEERED if n != "deck"] + ["all engineered"]
+    assert gains["feature"].tolist() == [*features, "all engineered"]
     assert np.isfinite(gains["gain"]).all()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import zipfile
 from pathlib import Path
-from typing import NamedTuple
+from typing import Literal, NamedTuple
 
 import numpy as np
 
@@ -68,6 +68,7 @@ def fetch_mirror_mnist() -> Mnist:
 
 
 SOURCES = {"mirror": fetch_mirror_mnist, "openml": fetch_openml_mnist}
+Source = Literal[tuple(SOURCES)]  # params.yaml's data.mnist.source
 
 
 def verify(mnist: Mnist, expected: dict[str, str] = ARRAY_SHA256) -> None:

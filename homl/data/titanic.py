@@ -6,6 +6,7 @@ import csv
 import gzip
 import zlib
 from pathlib import Path
+from typing import Literal
 
 import numpy as np
 import pandas as pd
@@ -118,6 +119,7 @@ def fetch_openml_titanic() -> pd.DataFrame:
 
 
 SOURCES = {"mirror": fetch_mirror_titanic, "openml": fetch_openml_titanic}
+Source = Literal[tuple(SOURCES)]  # params.yaml's data.titanic.source
 
 
 def fetch(source: str, out: Path, n_rows: int = N_PASSENGERS) -> pd.DataFrame:

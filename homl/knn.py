@@ -1,0 +1,138 @@
+"""The KNN digit classifier and its cross-validated search, both over the exact neighbour search."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from numbers import Integral
+from typing import Annotated, Literal
+
+import numpy as np
+import pandas as pd
+from sklearn.base import BaseEstimator, ClassifierMixin, _fit_context
+from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import check_is_fitted, validate_data
+
+from homl import selection
+from homl.neighbors import CHUNK_ROWS, kneighbors
+from homl.params import Range
+
+WEIGHTS = ("uniform", "distance")
+
+
+@dataclass(frozen=True)
+class SearchParams:
+    """params.yaml's `knn`: the grid searched and the CV folds."""
+
+    n_neighbors: tuple[Annotated[int, Range(1, None)], ...]
+    weights: tuple[Literal[WEIGHTS], ...]
+    folds: Annotated[int, Range(2, None)]
+
+
+def as_rows(X):
+    """Images of any shape as one row each (other inputs untouched, for validation to judge)."""
+    return X.reshape(len(X), -1) if getattr(X, "ndim", 2) > 2 else X
+
+
+def neighbor_weights(distances: np.ndarray, weights: str) -> np.ndarray:
+    """Each neighbour's weight: 1, or 1 / distance (a neighbour at distance zero takes all the weight)."""
+    if weights == "uniform":
+        return np.ones_like(distances)
+    with np.errstate(divide="ignore"):
+        w = 1.0 / distances
+    exact_match = distances == 0
+    has_match = exact_match.any(axis=1)
+    w[has_match] = exact_match[has_match]
+    return w
+
+
+def vote(neighbor_labels: np.ndarray, distances: np.ndarray, weights: str, n_classes: int) -> np.ndarray:
+    """Class scores from the labels of each query's neighbours, as KNeighborsClassifier weighs them.
+
+    Returns an (n_queries, n_classes) array of normalized scores.
+    """
+    w = neighbor_weights(distances, weights)
+    scores = np.zeros((len(neighbor_labels), n_classes))
+    np.add.at(scores, (np.arange(len(neighbor_labels))[:, None], neighbor_labels), w)
+    return scores / scores.sum(axis=1, keepdims=True)
+
+
+class KNNClassifier(ClassifierMixin, BaseEstimator):
+    """Exact k-nearest-neighbour classifier; rows may be images of any shape.
+
+    Parameters: `n_neighbors` (default 5), `weights` (one of `WEIGHTS`, default "uniform"), and
+    `chunk_rows`, the queries searched at a time (speed and progress only).
+    """
+
+    _parameter_constraints = {
+        "n_neighbors": [Interval(Integral, 1, None, closed="left")],
+        "weights": [StrOptions(set(WEIGHTS))],
+        "chunk_rows": [Interval(Integral, 1, None, closed="left")],
+    }
+
+    def __init__(self, n_neighbors: int = 5, weights: str = "uniform", chunk_rows: int = CHUNK_ROWS):
+        self.n_neighbors = n_neighbors
+        self.weights = weights
+        self.chunk_rows = chunk_rows
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y) -> KNNClassifier:
+        X, y = validate_data(self, as_rows(X), y, dtype="numeric")
+        check_classification_targets(y)
+        self.X_ = X
+        self.classes_, self.y_index_ = np.unique(y, return_inverse=True)
+        return self
+
+    def predict_proba(self, X, progress: str | None = None) -> np.ndarray:
+        """Each class's share of the (weighted) neighbours; `progress` labels a progress bar."""
+        check_is_fitted(self)
+        X = validate_data(self, as_rows(X), dtype="numeric", reset=False)
+        if self.n_neighbors > len(self.X_):
+            raise ValueError(f"n_neighbors={self.n_neighbors} exceeds the {len(self.X_)} training rows")
+        distances, indices = kneighbors(X, self.X_, self.n_neighbors, self.chunk_rows, progress)
+        return vote(self.y_index_[indices], distances, self.weights, len(self.classes_))
+
+    def predict(self, X, progress: str | None = None) -> np.ndarray:
+        proba = self.predict_proba(X, progress)
+        return self.classes_[proba.argmax(axis=1)]
+
+
+def search_knn(
+    X: np.ndarray,
+    y: np.ndarray,
+    n_neighbors: Sequence[int],
+    weights: Sequence[str],
+    folds: int,
+    seed: int,
+    chunk_rows: int = CHUNK_ROWS,
+) -> pd.DataFrame:
+    """`selection.candidates` of a KNNClassifier grid search by accuracy, from one neighbour search a fold.
+
+    The folds are `selection.folds`; each is searched once, for the largest k, and every candidate is
+    scored from those neighbours: the same scores as GridSearchCV, several times faster.
+    """
+    grid = [(k, w) for k in n_neighbors for w in weights]
+    X = as_rows(X)
+    classes, y_index = np.unique(y, return_inverse=True)
+    scores = []
+    for fold, (train, valid) in enumerate(selection.folds(folds, seed).split(X, y_index), start=1):
+        distances, indices = kneighbors(
+            X[valid], X[train], max(n_neighbors), chunk_rows, progress=f"fold {fold}/{folds}"
+        )
+        labels, truth = y_index[train][indices], y_index[valid]
+        scores.append(
+            [
+                np.mean(vote(labels[:, :k], distances[:, :k], w, len(classes)).argmax(1) == truth)
+                for k, w in grid
+            ]
+        )
+    scores = np.array(scores)
+    return pd.DataFrame(
+        {
+            "n_neighbors": [k for k, _ in grid],
+            "weights": [w for _, w in grid],
+            "mean_accuracy": scores.mean(axis=0),
+            "std_accuracy": scores.std(axis=0),
+        }
+    )

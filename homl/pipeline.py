@@ -1,0 +1,36 @@
+"""Where the pipeline keeps each file, read from `dvc.yaml`: every path is written there, once."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+DVC_YAML = Path("dvc.yaml")
+
+
+def _read(dvc_yaml: Path) -> dict:
+    with open(dvc_yaml) as file:
+        return yaml.safe_load(file)
+
+
+def _path(entry: str | dict) -> str:
+    return entry if isinstance(entry, str) else next(iter(entry))
+
+
+def artifact(name: str, dvc_yaml: str | Path = DVC_YAML) -> Path:
+    """The path of a model declared in `dvc.yaml`'s `artifacts:` (relative to the project's root)."""
+    artifacts = _read(Path(dvc_yaml)).get("artifacts", {})
+    if name not in artifacts:
+        raise KeyError(f"no artifact {name!r} in {dvc_yaml}; declared: {', '.join(artifacts)}")
+    return Path(artifacts[name]["path"])
+
+
+def output(stage: str, kind: str = "outs", dvc_yaml: str | Path = DVC_YAML, suffix: str = "") -> Path:
+    """The first path ending in `suffix` that a stage declares under `kind` (outs, metrics or plots).
+
+    A foreach stage's paths keep their `${key}`.
+    """
+    declared = _read(Path(dvc_yaml))["stages"][stage]
+    paths = [_path(entry) for entry in declared.get("do", declared)[kind]]
+    return Path(next(path for path in paths if path.endswith(suffix)))
