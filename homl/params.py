@@ -34,6 +34,8 @@ class Range:
 
 
 def _check(value: Any, hint: Any, key: str) -> Any:
+    if hint is Any:
+        return value
     origin = typing.get_origin(hint)
     if origin is Annotated:
         inner, *extras = typing.get_args(hint)

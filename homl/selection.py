@@ -55,7 +55,7 @@ def candidates(search: GridSearchCV) -> pd.DataFrame:
     """One row a candidate in grid order: its hyperparameters, then each metric's mean and std over the folds."""
     results = search.cv_results_
     metrics = [key.removeprefix("mean_test_") for key in results if key.startswith("mean_test_")]
-    hyperparameters = pd.DataFrame([hyperparameters_of(p) for p in results["params"]])
+    hyperparameters = pd.DataFrame([hyperparameters_of(p) for p in results["params"]], dtype=object)
     scores = {f"{stat}_{m}": results[f"{stat}_test_{m}"] for m in metrics for stat in ("mean", "std")}
     return pd.concat([hyperparameters, pd.DataFrame(scores)], axis=1)
 
@@ -67,7 +67,7 @@ def hyperparameters_of(candidate: dict[str, Any]) -> dict[str, Any]:
 
 def choice(table: pd.DataFrame, metric: str, **context: Any) -> dict:
     """The best row of a `candidates`-like table as a record: its hyperparameters and CV score."""
-    row = table.iloc[best(table[f"mean_{metric}"])]
+    row = table.iloc[[best(table[f"mean_{metric}"])]].to_dict("records")[0]  # each column keeps its type
     hyperparameters = {k: _plain(v) for k, v in row.items() if not k.startswith(("mean_", "std_"))}
     return {
         **context,

@@ -36,9 +36,9 @@ def write_params(directory: Path, **sections) -> None:
 
 def test_knn_search_then_evaluate(tiny_mnist):
     write_params(
-        tiny_mnist, knn={"n_neighbors": [1, 3, 5], "weights": ["uniform", "distance"], "folds": 3, "seed": 0}
+        tiny_mnist, knn={"n_neighbors": [1, 3, 5], "weights": ["uniform", "distance"], "folds": 3}, seed=0
     )
-    search = run_stage(tiny_mnist, "knn_search.py", "mnist.npz", "grid.csv", "best.json")
+    search = run_stage(tiny_mnist, "knn_search.py", "mnist.npz", "grid.csv", "choice.json", "best.json")
     assert search.returncode == 0, search.stderr
     grid = (tiny_mnist / "grid.csv").read_text().splitlines()
     assert grid[0] == "n_neighbors,distance_mean,uniform_mean,distance_std,uniform_std" and len(grid) == 4
@@ -46,8 +46,8 @@ def test_knn_search_then_evaluate(tiny_mnist):
         tiny_mnist,
         "knn_evaluate.py",
         "mnist.npz",
-        "best.json",
-        "knn.npz",
+        "choice.json",
+        "knn.joblib",
         "test.json",
         "confusion.csv",
         "errors.png",
@@ -60,8 +60,8 @@ def test_knn_search_then_evaluate(tiny_mnist):
 
 
 def test_a_bad_parameter_stops_the_stage_with_one_line(tiny_mnist):
-    write_params(tiny_mnist, knn={"n_neighbors": [0, 3], "weights": ["uniform"], "folds": 3, "seed": 0})
-    result = run_stage(tiny_mnist, "knn_search.py", "mnist.npz", "grid.csv", "best.json")
+    write_params(tiny_mnist, knn={"n_neighbors": [0, 3], "weights": ["uniform"], "folds": 3}, seed=0)
+    result = run_stage(tiny_mnist, "knn_search.py", "mnist.npz", "grid.csv", "choice.json", "best.json")
     assert result.returncode == 1
     assert result.stderr.strip() == "error: knn.n_neighbors[0]: 0 is out of range; allowed: [1, inf]"
     assert not (tiny_mnist / "grid.csv").exists()
@@ -70,39 +70,53 @@ def test_a_bad_parameter_stops_the_stage_with_one_line(tiny_mnist):
 def test_augmentation_and_variant_stages(tiny_mnist):
     write_params(
         tiny_mnist,
-        knn={"n_neighbors": [1, 3], "weights": ["distance"], "folds": 3, "seed": 0},
+        knn={"n_neighbors": [1, 3], "weights": ["distance"], "folds": 3},
+        seed=0,
         augment={"directions": ["left", "up"], "distance": 1},
-        knn_variants={"deskew": [False, True], "blur_sigma": [0.0], "folds": 3, "seed": 0},
+        knn_variants={"deskew": [False, True], "blur_sigma": [0.0], "folds": 3},
     )
     assert run_stage(tiny_mnist, "augment_mnist.py", "mnist.npz", "shifted.npz").returncode == 0
     shifted = io.load_arrays(tiny_mnist / "shifted.npz")
     assert shifted["images"].shape == (3000, 28, 28) and shifted["labels"].shape == (3000,)
-    assert run_stage(tiny_mnist, "knn_search.py", "mnist.npz", "grid.csv", "best.json").returncode == 0
+    assert (
+        run_stage(tiny_mnist, "knn_search.py", "mnist.npz", "grid.csv", "choice.json", "best.json").returncode
+        == 0
+    )
     augmented = run_stage(
-        tiny_mnist, "knn_augmented.py", "mnist.npz", "shifted.npz", "best.json", "augmented.json"
+        tiny_mnist, "knn_augmented.py", "mnist.npz", "shifted.npz", "choice.json", "augmented.json"
     )
     assert augmented.returncode == 0, augmented.stderr
     assert io.read_json(tiny_mnist / "augmented.json")["train_images"] == 3000
-    search = run_stage(tiny_mnist, "knn_variant_search.py", "mnist.npz", "variants.csv", "variant.json")
+    search = run_stage(
+        tiny_mnist,
+        "knn_variant_search.py",
+        "mnist.npz",
+        "variants.csv",
+        "variant_choice.json",
+        "variant.json",
+    )
     assert search.returncode == 0, search.stderr
     assert len((tiny_mnist / "variants.csv").read_text().splitlines()) == 3
-    best = run_stage(tiny_mnist, "knn_best.py", "mnist.npz", "variant.json", "best_test.json")
+    best = run_stage(tiny_mnist, "knn_best.py", "mnist.npz", "variant_choice.json", "best_test.json")
     assert best.returncode == 0, best.stderr
     metrics = io.read_json(tiny_mnist / "best_test.json")
     assert metrics["train_images"] == 3000 and metrics["accuracy"] > 0.9
 
 
 def test_noisy_digits_are_cleaned_and_recognized_better(tiny_mnist):
-    write_params(tiny_mnist, knn={"n_neighbors": [1, 3], "weights": ["distance"], "folds": 3, "seed": 0})
-    assert run_stage(tiny_mnist, "knn_search.py", "mnist.npz", "grid.csv", "best.json").returncode == 0
-    evaluate = ["mnist.npz", "best.json", "knn.npz", "test.json", "confusion.csv", "errors.png"]
+    write_params(tiny_mnist, knn={"n_neighbors": [1, 3], "weights": ["distance"], "folds": 3}, seed=0)
+    assert (
+        run_stage(tiny_mnist, "knn_search.py", "mnist.npz", "grid.csv", "choice.json", "best.json").returncode
+        == 0
+    )
+    evaluate = ["mnist.npz", "choice.json", "knn.joblib", "test.json", "confusion.csv", "errors.png"]
     assert run_stage(tiny_mnist, "knn_evaluate.py", *evaluate).returncode == 0
     assert run_stage(tiny_mnist, "noisy_mnist.py", "mnist.npz", "noisy.npz").returncode == 0
     noisy = io.load_arrays(tiny_mnist / "noisy.npz")
     clean = io.load_arrays(tiny_mnist / "mnist.npz")
     noise = noisy["test_images"] - clean["test_images"].astype(np.int16)
     assert noise.min() == 0 and noise.max() == 99
-    outputs = ["mnist.npz", "noisy.npz", "knn.npz", "denoise.json", "denoise.csv", "denoise.png"]
+    outputs = ["mnist.npz", "noisy.npz", "knn.joblib", "denoise.json", "denoise.csv", "denoise.png"]
     result = run_stage(tiny_mnist, "denoise.py", *outputs)
     assert result.returncode == 0, result.stderr
     scores = io.read_json(tiny_mnist / "denoise.json")
@@ -173,7 +187,7 @@ def test_titanic_stages(tmp_path):
         },
     }
     base = yaml.safe_load((REPO / "params.yaml").read_text())["titanic"]
-    write_params(tmp_path, titanic={**base, "classifiers": small_grids, "cv": {"folds": 3, "seed": 0}})
+    write_params(tmp_path, titanic={**base, "classifiers": small_grids, "cv": {"folds": 3}}, seed=0)
     io.write_table(tmp_path / "titanic.parquet", make_passengers(400))
     split = run_stage(tmp_path, "titanic_split.py", "titanic.parquet", "train.parquet", "test.parquet")
     assert split.returncode == 0, split.stderr
@@ -181,13 +195,18 @@ def test_titanic_stages(tmp_path):
     assert (len(train), len(test)) == (320, 80)
     for name in small_grids:
         trained = run_stage(
-            tmp_path, "titanic_train.py", name, "train.parquet", f"cv/{name}.joblib", f"reports/{name}.json"
+            tmp_path,
+            "titanic_train.py",
+            name,
+            "train.parquet",
+            f"cv/{name}.joblib",
+            f"cv/{name}.json",
+            f"reports/{name}.json",
         )
         assert trained.returncode == 0, trained.stderr
     evaluate = [
         "test.parquet",
         "cv",
-        "reports",
         "best.joblib",
         "test.json",
         "classifiers.csv",
@@ -201,7 +220,7 @@ def test_titanic_stages(tmp_path):
     assert len((tmp_path / "classifiers.csv").read_text().splitlines()) == 5
     model = io.load_model(tmp_path / "best.joblib")
     assert model.predict(test.drop(columns=["survived"])).shape == (80,)
-    gains = run_stage(tmp_path, "titanic_feature_gains.py", "train.parquet", "reports", "gains.csv")
+    gains = run_stage(tmp_path, "titanic_feature_gains.py", "train.parquet", "cv", "gains.csv")
     assert gains.returncode == 0, gains.stderr
     assert (tmp_path / "gains.csv").read_text().startswith("feature,cv_accuracy_without,gain\n")
 
@@ -209,9 +228,11 @@ def test_titanic_stages(tmp_path):
 def test_an_unknown_titanic_classifier_is_a_one_line_error(tmp_path):
     write_params(tmp_path)
     io.write_table(tmp_path / "train.parquet", make_passengers(50))
-    result = run_stage(tmp_path, "titanic_train.py", "xgboost", "train.parquet", "m.joblib", "r.json")
+    result = run_stage(
+        tmp_path, "titanic_train.py", "xgboost", "train.parquet", "m.joblib", "c.json", "r.json"
+    )
     assert result.returncode == 1
-    assert result.stderr.strip().startswith("error: unknown classifier 'xgboost'")
+    assert result.stderr.strip().startswith("error: titanic.classifiers.xgboost: missing; listed: ")
 
 
 def tiny_corpus(n: int = 240, seed: int = 0) -> pd.DataFrame:
@@ -241,9 +262,9 @@ def tiny_corpus(n: int = 240, seed: int = 0) -> pd.DataFrame:
 
 def test_spam_stages(tmp_path):
     base = yaml.safe_load((REPO / "params.yaml").read_text())["spam"]
-    base["cv"] = {"folds": 3, "seed": 0}
+    base["cv"] = {"folds": 3}
     base["target_precision"] = 0.9
-    write_params(tmp_path, spam=base)
+    write_params(tmp_path, spam=base, seed=0)
     io.write_table(tmp_path / "spam.parquet", tiny_corpus())
     parse = run_stage(
         tmp_path, "spam_parse.py", "spam.parquet", "train.parquet", "test.parquet", "parse.json"
@@ -254,7 +275,13 @@ def test_spam_stages(tmp_path):
     train, test = io.read_table(tmp_path / "train.parquet"), io.read_table(tmp_path / "test.parquet")
     assert len(train) + len(test) == 240 and not set(train["body"]) & set(test["body"])
     trained = run_stage(
-        tmp_path, "spam_train.py", "train.parquet", "spam.joblib", "train.json", "classifiers.csv"
+        tmp_path,
+        "spam_train.py",
+        "train.parquet",
+        "spam.joblib",
+        "choice.json",
+        "train.json",
+        "classifiers.csv",
     )
     assert trained.returncode == 0, trained.stderr
     assert set(io.read_json(tmp_path / "train.json")) >= {"classifier", "threshold", "cv_recall_at_threshold"}

@@ -71,13 +71,13 @@ def make_passengers(n: int = 400, seed: int = 0) -> pd.DataFrame:
 
 
 def save_digit_model(path: Path) -> Path:
-    """A KNN digit model like `models/knn.npz`, fitted on scikit-learn's digits in MNIST's format."""
+    """A KNN digit model like the pipeline's, fitted on scikit-learn's digits in MNIST's format."""
     from homl.images import to_mnist_format
-    from homl.neighbors import KNNClassifier
+    from homl.knn import KNNClassifier
 
     images, labels = load_digits(return_X_y=True)
     mnist_like = np.stack([to_mnist_format(image.reshape(8, 8) * 16) for image in images[:1500]])
-    KNNClassifier(3, "distance").fit(mnist_like, labels[:1500]).save(path)
+    io.save_model(path, KNNClassifier(3, "distance").fit(mnist_like, labels[:1500]))
     return path
 
 
@@ -96,7 +96,7 @@ def save_titanic_model(path: Path, passengers: pd.DataFrame) -> Path:
     """A survival model like `models/titanic.joblib`, fitted on `passengers`."""
     from homl import survival
 
-    model = survival.survival_model(dict.fromkeys(survival.ENGINEERED, True), "logistic_regression", 0)
+    model = survival.survival_model(tuple(survival.FEATURES), "logistic_regression", 0)
     model.fit(passengers.drop(columns=["survived"]), passengers["survived"].to_numpy())
     io.save_model(path, model)
     return path
