@@ -34,7 +34,7 @@ def predict_digit(args: argparse.Namespace) -> dict:
     from homl.images import to_mnist_format
 
     pixels = _grayscale(args.image)
-    model = io.load_model(args.model)
+    model = io.load_model(args.model or pipeline.artifact("digit-classifier"))
     proba = model.predict_proba(to_mnist_format(pixels)[None])[0]
     best = int(proba.argmax())
     return {
@@ -90,9 +90,13 @@ def denoise(args: argparse.Namespace) -> dict:
         noise=uniform_noise_moments(noise.low, noise.high),
         output_dtype="uint8",
     )
-    noisy, clean = _training_digits(args.noisy), _training_digits(args.mnist)
+    noisy_path, clean_path = (
+        args.noisy or pipeline.output("noisy_mnist"),
+        args.mnist or pipeline.output("fetch_mnist"),
+    )
+    noisy, clean = _training_digits(noisy_path), _training_digits(clean_path)
     if len(noisy) != len(clean):
-        raise BadInput(f"{args.noisy}: {len(noisy)} noisy digits for {len(clean)} clean ones in {args.mnist}")
+        raise BadInput(f"{noisy_path}: {len(noisy)} noisy digits for {len(clean)} clean ones in {clean_path}")
     denoiser.fit(noisy, clean)
     cleaned = denoiser.predict(pixels[None].astype(np.int16))[0].astype(np.uint8)
     with io.atomic_path(args.output) as tmp:
@@ -130,7 +134,7 @@ def classify_email(args: argparse.Namespace) -> dict:
         raise BadInput(f"{args.message}: empty file, not an email")
     if b"\x00" in raw[:65536]:
         raise BadInput(f"{args.message}: binary file, not an email")
-    model = io.load_model(args.model)
+    model = io.load_model(args.model or pipeline.artifact("spam-filter"))
     parsed = [parse_email(raw)]
     if parsed[0].beyond_limits:
         raise BadInput(f"{args.message}: {parsed[0].beyond_limits} (a bound of homl/limits.py)")
@@ -180,7 +184,7 @@ def titanic(args: argparse.Namespace) -> dict:
 
     passengers = read_passengers(args.passengers)
     passengers["ticket"] = passengers["ticket"].fillna("")
-    model = io.load_model(args.model)
+    model = io.load_model(args.model or pipeline.artifact("titanic-survival"))
     unseen = outside_domain(passengers, domain_of(model))
     if unseen and args.strict:
         raise BadInput(
@@ -206,22 +210,22 @@ def parser() -> argparse.ArgumentParser:
     add = lambda name, help: commands.add_parser(name, help=help, parents=[common])  # noqa: E731
     digit = add("predict-digit", "recognize a handwritten digit in an image of any size")
     digit.add_argument("image")
-    digit.add_argument("--model", default=pipeline.artifact("digit-classifier"))
+    digit.add_argument("--model", help="default: dvc.yaml's artifact digit-classifier")
     digit.set_defaults(run=predict_digit)
     clean = add("denoise", "clean a noisy 28x28 digit with the multi-output KNN of the denoise stage")
     clean.add_argument("image")
     clean.add_argument("-o", "--output", required=True)
     clean.add_argument("--method", choices=denoising.METHODS, default="posterior")
-    clean.add_argument("--noisy", default=pipeline.output("noisy_mnist"), help="the noisy training digits")
-    clean.add_argument("--mnist", default=pipeline.output("fetch_mnist"), help="the clean training digits")
+    clean.add_argument("--noisy", help="the noisy training digits (default: the noisy_mnist stage's)")
+    clean.add_argument("--mnist", help="the clean training digits (default: the fetch_mnist stage's)")
     clean.set_defaults(run=denoise)
     email = add("classify-email", "say whether a raw email (.eml) is spam")
     email.add_argument("message")
-    email.add_argument("--model", default=pipeline.artifact("spam-filter"))
+    email.add_argument("--model", help="default: dvc.yaml's artifact spam-filter")
     email.set_defaults(run=classify_email)
     passengers = add("titanic", "predict survival for passengers in a CSV")
     passengers.add_argument("passengers")
-    passengers.add_argument("--model", default=pipeline.artifact("titanic-survival"))
+    passengers.add_argument("--model", help="default: dvc.yaml's artifact titanic-survival")
     passengers.add_argument(
         "--strict", action="store_true", help="refuse passengers with values never seen in training"
     )

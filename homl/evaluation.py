@@ -1,13 +1,10 @@
-"""Classification metrics, the tables DVC plots them from, and the cross-validation every model search shares."""
+"""Classification metrics and the tables DVC plots them from."""
 
 from __future__ import annotations
-
-from typing import Any
 
 import numpy as np
 import pandas as pd
 from sklearn.metrics import accuracy_score, precision_recall_fscore_support, roc_auc_score
-from sklearn.model_selection import GridSearchCV, StratifiedKFold
 
 
 def classification_metrics(y_true: np.ndarray, y_pred: np.ndarray) -> dict:
@@ -53,21 +50,3 @@ def most_confident_errors(
     wrong = np.flatnonzero(predicted != y_true)
     confidence = proba[wrong].max(axis=1)
     return wrong[np.lexsort((wrong, -confidence))][:count]
-
-
-CLASSIFIER_STEP = "classifier"
-
-
-def stratified_folds(n_folds: int, seed: int) -> StratifiedKFold:
-    """Shuffled, stratified k-fold cross-validation."""
-    return StratifiedKFold(n_splits=n_folds, shuffle=True, random_state=seed)
-
-
-def classifier_grid(grid: dict[str, list]) -> dict[str, list]:
-    """A grid of the classifier's hyperparameters, named for the pipeline step `CLASSIFIER_STEP`."""
-    return {f"{CLASSIFIER_STEP}__{name}": values for name, values in grid.items()}
-
-
-def best_hyperparameters(search: GridSearchCV) -> dict[str, Any]:
-    """The best candidate of a search over `classifier_grid`, under the classifier's own names."""
-    return {name.removeprefix(f"{CLASSIFIER_STEP}__"): value for name, value in search.best_params_.items()}

@@ -16,7 +16,7 @@ from homl.images import to_mnist_format
 def digit_model(tmp_path):
     """KNN on scikit-learn's 8x8 digits brought to MNIST's format, and the digits it was not fitted on."""
     images, labels = load_digits(return_X_y=True)
-    return save_digit_model(tmp_path / "knn.npz"), images[1500:], labels[1500:]
+    return save_digit_model(tmp_path / "knn.joblib"), images[1500:], labels[1500:]
 
 
 def test_to_mnist_format_fits_the_ink_in_20x20_and_centres_its_mass():

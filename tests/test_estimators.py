@@ -6,7 +6,6 @@ from homl.denoising import KNNDenoiser
 from homl.knn import KNNClassifier
 from homl.linear import BatchGD, MiniBatchGD, NormalEquation, PseudoInverse, StochasticGD
 
-
 # The gradient-descent solvers take a fixed learning rate, sized for the book's data (smaller here,
 # for the checks' data). Three checks fit on features centred at 100, where any fixed rate that suits
 # the other checks diverges: the solvers then raise DivergenceError naming the setting, by design.

@@ -42,7 +42,7 @@ def models(tmp_path_factory):
     root = tmp_path_factory.mktemp("models")
     passengers = make_passengers(300)
     return {
-        "predict-digit": save_digit_model(root / "knn.npz"),
+        "predict-digit": save_digit_model(root / "knn.joblib"),
         "classify-email": save_spam_model(root / "spam.joblib"),
         "titanic": save_titanic_model(root / "titanic.joblib", passengers),
     }

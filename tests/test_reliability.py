@@ -90,29 +90,35 @@ def tiny_pipeline(repo: Path) -> None:
     stage = lambda name, *paths: f"python {REPO / 'stages' / name}.py " + " ".join(paths)  # noqa: E731
     stages = {
         "knn_search": (
-            stage("knn_search", "mnist.npz", "grid.csv", "best.json"),
+            stage("knn_search", "mnist.npz", "grid.csv", "choice.json", "best.json"),
             ["mnist.npz"],
-            ["grid.csv", "best.json"],
+            ["grid.csv", "choice.json", "best.json"],
         ),
         "knn_evaluate": (
             stage(
                 "knn_evaluate",
                 "mnist.npz",
-                "best.json",
-                "knn.npz",
+                "choice.json",
+                "knn.joblib",
                 "test.json",
                 "confusion.csv",
                 "errors.png",
             ),
-            ["mnist.npz", "best.json"],
-            ["knn.npz", "test.json", "confusion.csv", "errors.png"],
+            ["mnist.npz", "choice.json"],
+            ["knn.joblib", "test.json", "confusion.csv", "errors.png"],
         ),
         "noisy": (stage("noisy_mnist", "mnist.npz", "noisy.npz"), ["mnist.npz"], ["noisy.npz"]),
         "denoise": (
             stage(
-                "denoise", "mnist.npz", "noisy.npz", "knn.npz", "denoise.json", "denoise.csv", "denoise.png"
+                "denoise",
+                "mnist.npz",
+                "noisy.npz",
+                "knn.joblib",
+                "denoise.json",
+                "denoise.csv",
+                "denoise.png",
             ),
-            ["noisy.npz", "knn.npz"],
+            ["noisy.npz", "knn.joblib"],
             ["denoise.json", "denoise.csv", "denoise.png"],
         ),
         "split": (
@@ -121,9 +127,16 @@ def tiny_pipeline(repo: Path) -> None:
             ["train.parquet", "test.parquet"],
         ),
         "forest": (
-            stage("titanic_train", "random_forest", "train.parquet", "forest.joblib", "forest.json"),
+            stage(
+                "titanic_train",
+                "random_forest",
+                "train.parquet",
+                "forest.joblib",
+                "forest_choice.json",
+                "forest.json",
+            ),
             ["train.parquet"],
-            ["forest.joblib", "forest.json"],
+            ["forest.joblib", "forest_choice.json", "forest.json"],
         ),
     }
     pipeline = {

@@ -101,3 +101,14 @@ def test_a_removed_dep_is_named_with_its_stage(tmp_path):
 def test_the_linear_solvers_are_no_dep_of_other_exercises(stage):
     pipeline = yaml.safe_load((REPO / "dvc.yaml").read_text())["stages"][stage]
     assert "homl/linear.py" not in pipeline.get("do", pipeline)["deps"]
+
+
+def test_no_stage_reads_a_metrics_file():
+    """A choice is an output of its own; `metrics/` only reports."""
+    readers = [
+        f"{name}: {dep}"
+        for name, stage in yaml.safe_load((REPO / "dvc.yaml").read_text())["stages"].items()
+        for dep in stage.get("do", stage).get("deps", [])
+        if str(dep).startswith("metrics/")
+    ]
+    assert readers == []
