@@ -97,6 +97,15 @@ class PassengerFeatures(TransformerMixin, BaseEstimator):
     def __init__(self, features: tuple[str, ...] = tuple(FEATURES)):
         self.features = features
 
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.two_d_array = (
+            False  # a table of passengers, not an array: the array checks do not apply
+        )
+        tags.input_tags.categorical = True
+        tags.input_tags.string = True
+        return tags
+
     def fit(self, X: pd.DataFrame, y: Any = None) -> PassengerFeatures:
         unknown = [name for name in self.features if name not in FEATURES]
         if unknown:

@@ -12,12 +12,14 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from html.parser import HTMLParser
+from numbers import Integral
 from typing import Any
 
 import numpy as np
 import snowballstemmer
 from scipy import sparse
 from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.utils._param_validation import Interval
 
 from homl import limits
 
@@ -168,6 +170,14 @@ WORD = re.compile(r"\w+|[^\w\s]")
 PUNCTUATION = re.compile(r"[^\w\s]+")
 
 
+def _tags(tags, **input_kinds):
+    """scikit-learn's tags for a transformer of other inputs than arrays: its array checks do not apply."""
+    tags.input_tags.two_d_array = False
+    for kind, value in input_kinds.items():
+        setattr(tags.input_tags, kind, value)
+    return tags
+
+
 class EmailToWords(TransformerMixin, BaseEstimator):
     """Turn parsed emails into word counts (one `Counter` a message); stateless, so `fit` learns nothing.
 
@@ -197,6 +207,9 @@ class EmailToWords(TransformerMixin, BaseEstimator):
         self.replace_urls = replace_urls
         self.replace_numbers = replace_numbers
         self.stemming = stemming
+
+    def __sklearn_tags__(self):
+        return _tags(super().__sklearn_tags__(), string=True)
 
     def fit(self, X: Iterable[ParsedEmail], y: Any = None) -> EmailToWords:
         return self
@@ -238,9 +251,17 @@ class WordsToVector(TransformerMixin, BaseEstimator):
     `binary=True` gives word presence (0/1) instead of counts. Unknown words are dropped.
     """
 
+    _parameter_constraints = {
+        "vocabulary_size": [Interval(Integral, 1, None, closed="left")],
+        "binary": ["boolean"],
+    }
+
     def __init__(self, vocabulary_size: int = 5000, binary: bool = True):
         self.vocabulary_size = vocabulary_size
         self.binary = binary
+
+    def __sklearn_tags__(self):
+        return _tags(super().__sklearn_tags__(), dict=True)
 
     def fit(self, X: list[Counter], y: Any = None) -> WordsToVector:
         totals = Counter()
