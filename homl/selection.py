@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 import numpy as np
 import pandas as pd
-from sklearn.model_selection import GridSearchCV, StratifiedKFold, cross_val_predict
+from sklearn.model_selection import GridSearchCV, StratifiedGroupKFold, StratifiedKFold, cross_val_predict
 
 from homl.params import Range
 
@@ -25,9 +25,10 @@ class CVParams:
     folds: Annotated[int, Range(2, None)]
 
 
-def folds(n_folds: int, seed: int) -> StratifiedKFold:
-    """Shuffled, stratified k-fold cross-validation."""
-    return StratifiedKFold(n_splits=n_folds, shuffle=True, random_state=seed)
+def folds(n_folds: int, seed: int, grouped: bool = False) -> StratifiedKFold | StratifiedGroupKFold:
+    """Shuffled, stratified k-fold cross-validation; `grouped`: no group straddles two folds (pass `groups`)."""
+    kind = StratifiedGroupKFold if grouped else StratifiedKFold
+    return kind(n_splits=n_folds, shuffle=True, random_state=seed)
 
 
 def best(scores: Sequence[float]) -> int:
@@ -36,7 +37,7 @@ def best(scores: Sequence[float]) -> int:
 
 
 def grid_search(
-    model: Any, grid: dict[str, list], cv: Any, metrics: Sequence[str], X: Any, y: Any
+    model: Any, grid: dict[str, list], cv: Any, metrics: Sequence[str], X: Any, y: Any, groups: Any = None
 ) -> GridSearchCV:
     """Grid-search the hyperparameters of `model`'s `CLASSIFIER_STEP` by CV, refitted on the first metric."""
     search = GridSearchCV(
@@ -48,7 +49,7 @@ def grid_search(
         n_jobs=-1,
         error_score="raise",
     )
-    return search.fit(X, y)
+    return search.fit(X, y, groups=groups)
 
 
 def candidates(search: GridSearchCV) -> pd.DataFrame:
@@ -98,7 +99,7 @@ def response_method(model: Any) -> str:
     return "decision_function" if hasattr(model, "decision_function") else "predict_proba"
 
 
-def cross_validated_scores(model: Any, X: Any, y: np.ndarray, cv: Any) -> np.ndarray:
+def cross_validated_scores(model: Any, X: Any, y: np.ndarray, cv: Any, groups: Any = None) -> np.ndarray:
     """Each training row's `positive_scores` from the fold in which it was held out."""
-    scores = cross_val_predict(model, X, y, cv=cv, method=response_method(model), n_jobs=-1)
+    scores = cross_val_predict(model, X, y, groups=groups, cv=cv, method=response_method(model), n_jobs=-1)
     return scores if scores.ndim == 1 else scores[:, 1]

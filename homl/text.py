@@ -33,6 +33,11 @@ class ParsedEmail:
     body: str
     defects: int  # problems met while parsing (broken encodings, malformed MIME): what could be read is kept
     beyond_limits: str = ""  # the first bound of homl.limits the message exceeds, if any
+    text_parts: int = 0  # the message's structure: plain-text parts, HTML parts, other parts,
+    html_parts: int = 0  # and the links and images its HTML holds
+    attachments: int = 0
+    links: int = 0
+    images: int = 0
 
 
 class _HTMLText(HTMLParser):
@@ -42,13 +47,17 @@ class _HTMLText(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
         self.skipping = 0
+        self.links = self.images = 0
 
     def handle_starttag(self, tag, attrs):
         if tag in self.SKIPPED:
             self.skipping += 1
+        elif tag == "img":
+            self.images += 1
         elif tag == "a":
             href = dict(attrs).get("href")
             if href:
+                self.links += 1
                 self.parts.append(f" {href} ")
 
     def handle_endtag(self, tag):
@@ -64,13 +73,18 @@ class _HTMLText(HTMLParser):
 
 def html_to_text(markup: str) -> str:
     """The visible text of an HTML document, with link targets kept (scripts and styles dropped)."""
+    return _read_html(markup)[0]
+
+
+def _read_html(markup: str) -> tuple[str, int, int]:
+    """`html_to_text`, and how many links and images the document holds."""
     parser = _HTMLText()
     try:
         parser.feed(markup)
         parser.close()
     except Exception:  # noqa: BLE001 - malformed markup: keep what was read
         pass
-    return html.unescape(" ".join(parser.parts))
+    return html.unescape(" ".join(parser.parts)), parser.links, parser.images
 
 
 def _decoded_text(part: email.message.Message) -> tuple[str, int]:
@@ -139,14 +153,22 @@ def _headers_and_text(raw: bytes) -> email.message.Message:
 def _as_parsed(
     message: email.message.Message, leaves: list[email.message.Message], defects: int, beyond: str
 ) -> ParsedEmail:
-    bodies = []
+    bodies, structure = [], dict.fromkeys(("text_parts", "html_parts", "attachments", "links", "images"), 0)
     for part in leaves:
         content_type = part.get_content_type()
         if not content_type.startswith("text/") and part is not message:
+            structure["attachments"] += 1
             continue
         text, failed = _decoded_text(part)
         defects += failed + len(part.defects)  # decoding adds its own (bad base64, for example)
-        bodies.append(html_to_text(text) if content_type == "text/html" else text)
+        if content_type == "text/html":
+            text, links, images = _read_html(text)
+            structure["html_parts"] += 1
+            structure["links"] += links
+            structure["images"] += images
+        else:
+            structure["text_parts"] += 1
+        bodies.append(text)
     headers = "\n".join(
         f"{name}: {_header_text(value)}" for name, value in message.items() if name.lower() != "subject"
     )
@@ -154,7 +176,7 @@ def _as_parsed(
     if any(len(field) > limits.MAX_TEXT_CHARS for field in fields):
         beyond = beyond or TOO_LONG
     subject, headers, body = (field[: limits.MAX_TEXT_CHARS] for field in fields)
-    return ParsedEmail(subject, headers, body, defects + bool(beyond), beyond)
+    return ParsedEmail(subject, headers, body, defects + bool(beyond), beyond, **structure)
 
 
 def _header_text(value: Any) -> str:
@@ -184,11 +206,19 @@ class EmailToWords(TransformerMixin, BaseEstimator):
     Parameters, each default True: `strip_headers` (keep the subject, drop every other header),
     `lowercase`, `remove_punctuation` (otherwise each punctuation mark is a word), `replace_urls` (each URL
     becomes the word "URL"), `replace_numbers` (each number becomes "NUMBER") and `stemming` (Snowball's
-    English stemmer).
+    English stemmer); `word_bigrams` (default False) adds each pair of neighbouring words as one more word.
     """
 
     _parameter_constraints = dict.fromkeys(
-        ["strip_headers", "lowercase", "remove_punctuation", "replace_urls", "replace_numbers", "stemming"],
+        [
+            "strip_headers",
+            "lowercase",
+            "remove_punctuation",
+            "replace_urls",
+            "replace_numbers",
+            "stemming",
+            "word_bigrams",
+        ],
         ["boolean"],
     )
 
@@ -200,6 +230,7 @@ class EmailToWords(TransformerMixin, BaseEstimator):
         replace_urls: bool = True,
         replace_numbers: bool = True,
         stemming: bool = True,
+        word_bigrams: bool = False,
     ):
         self.strip_headers = strip_headers
         self.lowercase = lowercase
@@ -207,6 +238,7 @@ class EmailToWords(TransformerMixin, BaseEstimator):
         self.replace_urls = replace_urls
         self.replace_numbers = replace_numbers
         self.stemming = stemming
+        self.word_bigrams = word_bigrams
 
     def __sklearn_tags__(self):
         return _tags(super().__sklearn_tags__(), string=True)
@@ -221,6 +253,10 @@ class EmailToWords(TransformerMixin, BaseEstimator):
         text = message.subject + "\n" + message.body
         if not self.strip_headers:
             text = message.headers + "\n" + text
+        return self.words_of(text)
+
+    def words_of(self, text: str) -> Counter:
+        """The words of any text, preprocessed as the parameters say."""
         if self.lowercase:
             text = text.lower()
         if self.replace_urls:
@@ -232,7 +268,10 @@ class EmailToWords(TransformerMixin, BaseEstimator):
         tokens = WORD.findall(text)
         if self.stemming:
             tokens = [_stem(token) for token in tokens]
-        return Counter(tokens)
+        counts = Counter(tokens)
+        if self.word_bigrams:
+            counts.update(f"{first} {second}" for first, second in zip(tokens, tokens[1:], strict=False))
+        return counts
 
 
 @functools.lru_cache(maxsize=1 << 18)

@@ -1,28 +1,31 @@
-"""Parse every raw message, drop repeated bodies, and split stratified into training and test messages."""
+"""Parse every raw message, drop repeated bodies, group near-copies, and split by group into training and test."""
 
-from sklearn.model_selection import train_test_split
-
-from homl import io, params, selection, spam_filter, stage, text
+from homl import io, near_duplicates, params, selection, spam_filter, stage, text
 from homl.data import spam
 
 
 def main() -> None:
     args = stage.paths(__doc__, "corpus", "train", "test", "metrics")
-    cfg, seed = params.load("spam.split", selection.SplitParams), params.load("seed", int)
+    split, seed = params.load("spam.split", selection.SplitParams), params.load("seed", int)
+    copies = params.load("spam.near_copies", near_duplicates.Params)
     corpus = spam.load(args.corpus)
     repeated = spam.duplicate_bodies(corpus).to_numpy()
     unique = corpus[~repeated]
     messages = spam_filter.messages_table([text.parse_email(raw) for raw in unique["raw"]], unique)
-    train, test = train_test_split(
-        messages, test_size=cfg.test_size, stratify=messages["is_spam"], random_state=seed
-    )
-    io.write_table(args.train, train.sort_index())
-    io.write_table(args.test, test.sort_index())
+    messages["copy_group"] = near_duplicates.copy_groups(messages["body"].tolist(), copies, seed)
+    folds = selection.folds(round(1 / split.test_size), seed, grouped=True)
+    train_rows, test_rows = next(folds.split(messages, messages["is_spam"], messages["copy_group"]))
+    train, test = messages.iloc[train_rows], messages.iloc[test_rows]
+    straddling = set(train["copy_group"]) & set(test["copy_group"])
+    io.write_table(args.train, train)
+    io.write_table(args.test, test)
     io.write_json(
         args.metrics,
         {
             "messages": len(corpus),
             "repeated_bodies_removed": int(repeated.sum()),
+            "near_copies": near_duplicates.group_sizes(messages["copy_group"].to_numpy()),
+            "copy_groups_in_both_parts": len(straddling),
             "parsed_with_defects": int((messages["defects"] > 0).sum()),
             "empty_bodies": int((messages["body"].str.strip() == "").sum()),
             "train": {"messages": len(train), "spam": int(train["is_spam"].sum())},
