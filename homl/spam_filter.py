@@ -15,7 +15,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.compose import ColumnTransformer
 from sklearn.feature_extraction.text import TfidfTransformer, TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
-from sklearn.metrics import precision_recall_curve
+from sklearn.metrics import average_precision_score, precision_recall_curve
 from sklearn.model_selection import FixedThresholdClassifier
 from sklearn.naive_bayes import MultinomialNB
 from sklearn.pipeline import Pipeline, make_pipeline
@@ -97,6 +97,9 @@ class Params:
     def switched_on(self) -> tuple[str, ...]:
         """The feature sets switched on, in `FEATURES` order."""
         return tuple(name for name in FEATURES if getattr(self.features, name))
+
+    def bigrams(self) -> tuple[str, ...]:
+        return ("word_bigrams",) if self.features.word_bigrams else ()
 
 
 def structure(message: text.ParsedEmail) -> list[float]:
@@ -224,53 +227,65 @@ def train(
             fitted[name] = search.best_estimator_.set_params(memory=None)
     comparison = pd.DataFrame(comparison)
     chosen = choices[selection.best(comparison[f"cv_{METRICS[0]}"])]
-    model = fitted[chosen["classifier"]]
+    figures, model = with_threshold(messages, cfg, chosen, seed, refit=fitted[chosen["classifier"]])
+    return model, {**chosen, "features": cfg.switched_on() + cfg.bigrams(), **figures}, comparison
+
+
+def with_threshold(
+    messages: pd.DataFrame,
+    cfg: Params,
+    choice: dict,
+    seed: int,
+    preprocessing: dict | None = None,
+    features: tuple[str, ...] | None = None,
+    word_bigrams: bool | None = None,
+    refit: Pipeline | bool = True,
+) -> tuple[dict, FixedThresholdClassifier | None]:
+    """The chosen classifier's cross-validated scores (group-aware), the threshold they give for the target
+    precision and the CV figures there; and, when `refit`, the whole model fitted on every message (a
+    fitted vector model may be passed). Preprocessing, features and bigrams default to `cfg`'s."""
+    is_spam, copies = messages["is_spam"].to_numpy(), messages["copy_group"].to_numpy()
+    preprocessing = cfg.preprocessing if preprocessing is None else preprocessing
+    bigrams = cfg.features.word_bigrams if word_bigrams is None else word_bigrams
+    fields = email_fields(preprocessing, bigrams)
+    prepared = fields.transform(parsed_emails(messages))
+    features = cfg.switched_on() if features is None else features
+    model = vector_model(choice["classifier"], features, cfg.vectorizer, seed, **choice["hyperparameters"])
+    cv = selection.folds(cfg.cv.folds, seed, grouped=True)
     scores = selection.cross_validated_scores(model, prepared, is_spam, cv, groups=copies)
     threshold = threshold_for_precision(is_spam, scores, cfg.target_precision)
-    choice = {
-        **chosen,
-        "features": list(cfg.switched_on()) + (["word_bigrams"] if cfg.features.word_bigrams else []),
+    figures = {
+        "cv_average_precision_of_scores": float(average_precision_score(is_spam, scores)),
         "threshold": threshold,
         "cv_precision_at_threshold": float(is_spam[scores >= threshold].mean()),
         "cv_recall_at_threshold": float((scores[is_spam] >= threshold).mean()),
     }
-    return spam_model(fields, model, threshold), choice, comparison
+    if refit is False:
+        return figures, None
+    fitted = refit if isinstance(refit, Pipeline) else model.fit(prepared, is_spam)
+    return figures, spam_model(fields, fitted, threshold)
 
 
 def feature_gains(messages: pd.DataFrame, cfg: Params, choice: dict, seed: int) -> pd.DataFrame:
-    """Each switched-on feature's gain for the chosen classifier: CV average precision and CV recall at
-    the target precision with every feature minus without it."""
-    is_spam, copies = messages["is_spam"].to_numpy(), messages["copy_group"].to_numpy()
-    parsed, cv = parsed_emails(messages), selection.folds(cfg.cv.folds, seed, grouped=True)
-
-    def cv_figures(features: tuple[str, ...], word_bigrams: bool) -> tuple[float, float]:
-        prepared = email_fields(cfg.preprocessing, word_bigrams).transform(parsed)
-        model = vector_model(
-            choice["classifier"], features, cfg.vectorizer, seed, **choice["hyperparameters"]
-        )
-        scores = selection.cross_validated_scores(model, prepared, is_spam, cv, groups=copies)
-        threshold = threshold_for_precision(is_spam, scores, cfg.target_precision)
-        precision, recall, _ = precision_recall_curve(is_spam, scores)
-        average_precision = float(-np.sum(np.diff(recall) * precision[:-1]))
-        return average_precision, float((scores[is_spam] >= threshold).mean())
-
-    features, bigrams = cfg.switched_on(), cfg.features.word_bigrams
-    full = cv_figures(features, bigrams)
-    variants = {name: (tuple(f for f in features if f != name), bigrams) for name in features}
-    if bigrams:
-        variants["word_bigrams"] = (features, False)
+    """Each feature set's gain for the chosen classifier: the CV figures with every switched-on feature
+    minus those without it (word bigrams: with them minus without)."""
+    full, _ = with_threshold(messages, cfg, choice, seed, refit=False)
+    features = cfg.switched_on()
+    variants = {
+        name: {"features": tuple(f for f in features if f != name)} for name in features if len(features) > 1
+    }
+    if cfg.features.word_bigrams:
+        variants["word_bigrams"] = {"word_bigrams": False}
     rows = []
-    for name, (without, with_bigrams) in variants.items():
-        if not without:
-            continue
-        figures = cv_figures(without, with_bigrams)
+    for name, variant in variants.items():
+        without, _ = with_threshold(messages, cfg, choice, seed, refit=False, **variant)
         rows.append(
             {
                 "feature": name,
-                "cv_average_precision_without": figures[0],
-                "average_precision_gain": full[0] - figures[0],
-                "cv_recall_without": figures[1],
-                "recall_gain": full[1] - figures[1],
+                "cv_average_precision_gain": full["cv_average_precision_of_scores"]
+                - without["cv_average_precision_of_scores"],
+                "cv_recall_without": without["cv_recall_at_threshold"],
+                "recall_gain": full["cv_recall_at_threshold"] - without["cv_recall_at_threshold"],
             }
         )
     return pd.DataFrame(rows)

@@ -1,18 +1,20 @@
-"""The shortcut check: train and test the spam model again with the other `strip_headers` choice."""
-
-import dataclasses
+"""The shortcut check: the chosen spam classifier trained and tested again with the other `strip_headers` choice."""
 
 from homl import io, params, spam_filter, stage
 
 
 def main() -> None:
-    args = stage.paths(__doc__, "train", "test", "metrics")
+    args = stage.paths(__doc__, "train", "test", "choice", "metrics")
     cfg, seed = params.load("spam", spam_filter.Params), params.load("seed", int)
+    choice = io.read_json(args.choice)
     strip_headers = not cfg.preprocessing["strip_headers"]
-    cfg = dataclasses.replace(cfg, preprocessing={**cfg.preprocessing, "strip_headers": strip_headers})
-    model, report, _ = spam_filter.train(io.read_table(args.train), cfg, seed)
+    preprocessing = {**cfg.preprocessing, "strip_headers": strip_headers}
+    figures, model = spam_filter.with_threshold(io.read_table(args.train), cfg, choice, seed, preprocessing)
     metrics, _, _ = spam_filter.evaluate(model, io.read_table(args.test))
-    io.write_json(args.metrics, {"strip_headers": strip_headers, **report, "test": metrics})
+    io.write_json(
+        args.metrics,
+        {"strip_headers": strip_headers, "classifier": choice["classifier"], **figures, "test": metrics},
+    )
 
 
 if __name__ == "__main__":

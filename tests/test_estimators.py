@@ -11,6 +11,7 @@ from homl.data import titanic
 from homl.denoising import KNNDenoiser
 from homl.knn import KNNClassifier
 from homl.linear import BatchGD, MiniBatchGD, NormalEquation, PseudoInverse, StochasticGD
+from homl.spam_filter import EmailFields
 from homl.survival import PassengerFeatures
 from homl.text import EmailToWords, WordsToVector
 
@@ -44,7 +45,7 @@ def test_scikit_learn_estimator_checks(estimator, check):
 # The transformers of passenger tables, parsed emails and word counts tell scikit-learn (through their
 # tags) that they take no arrays, so its array checks skip them; the checks of the estimator API that
 # need no data run here, and the tests of each module exercise fit and transform on the real inputs.
-TABLE_AND_TEXT_TRANSFORMERS = [PassengerFeatures(), EmailToWords(), WordsToVector()]
+TABLE_AND_TEXT_TRANSFORMERS = [PassengerFeatures(), EmailToWords(), WordsToVector(), EmailFields()]
 API_CHECKS = [
     estimator_checks.check_estimator_cloneable,
     estimator_checks.check_estimator_repr,

@@ -263,6 +263,7 @@ def tiny_corpus(n: int = 240, seed: int = 0) -> pd.DataFrame:
 def test_spam_stages(tmp_path):
     base = yaml.safe_load((REPO / "params.yaml").read_text())["spam"]
     base["cv"] = {"folds": 3}
+    base["features"].update(word_bigrams=True, chars=False)
     base["target_precision"] = 0.9
     write_params(tmp_path, spam=base, seed=0)
     io.write_table(tmp_path / "spam.parquet", tiny_corpus())
@@ -272,8 +273,10 @@ def test_spam_stages(tmp_path):
     assert parse.returncode == 0, parse.stderr
     counts = io.read_json(tmp_path / "parse.json")
     assert counts["messages"] == 252 and counts["repeated_bodies_removed"] == 12
+    assert counts["copy_groups_in_both_parts"] == 0
     train, test = io.read_table(tmp_path / "train.parquet"), io.read_table(tmp_path / "test.parquet")
     assert len(train) + len(test) == 240 and not set(train["body"]) & set(test["body"])
+    assert not set(train["copy_group"]) & set(test["copy_group"])
     trained = run_stage(
         tmp_path,
         "spam_train.py",
@@ -292,9 +295,26 @@ def test_spam_stages(tmp_path):
     assert evaluated.returncode == 0, evaluated.stderr
     metrics = io.read_json(tmp_path / "test.json")
     assert metrics["precision"] > 0.8 and metrics["recall"] > 0.8  # a third of the messages are spam
-    headers = run_stage(tmp_path, "spam_headers.py", "train.parquet", "test.parquet", "headers.json")
+    headers = run_stage(
+        tmp_path, "spam_headers.py", "train.parquet", "test.parquet", "choice.json", "headers.json"
+    )
     assert headers.returncode == 0, headers.stderr
     assert io.read_json(tmp_path / "headers.json")["strip_headers"] is False
+    assert set(metrics["groups"]) == {"spam", "easy_ham"}
+    assert (
+        metrics["groups"]["easy_ham"]["false_alarm_rate"] < 0.2 and metrics["groups"]["spam"]["recall"] > 0.8
+    )
+    gains = run_stage(tmp_path, "spam_feature_gains.py", "train.parquet", "choice.json", "gains.csv")
+    assert gains.returncode == 0, gains.stderr
+    assert pd.read_csv(tmp_path / "gains.csv")["feature"].tolist() == [
+        "words",
+        "subject",
+        "structure",
+        "word_bigrams",
+    ]
+    book = run_stage(tmp_path, "spam_book.py", "spam.parquet", "book.json")
+    assert book.returncode == 0, book.stderr
+    assert io.read_json(tmp_path / "book.json")["test_messages"] == 51  # the book splits 20% of all 252
 
     from homl.text import parse_email
 

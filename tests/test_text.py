@@ -58,7 +58,9 @@ def test_a_broken_encoding_is_read_as_far_as_possible_and_counted():
 
 
 def test_a_message_without_a_body_or_headers():
-    assert parse_email(b"Subject: only a subject\n\n") == ParsedEmail("only a subject", "", "", 0)
+    assert parse_email(b"Subject: only a subject\n\n") == ParsedEmail(
+        "only a subject", "", "", 0, text_parts=1
+    )
     assert parse_email(b"").body == ""
 
 
@@ -138,3 +140,14 @@ MIME_PIECES = st.sampled_from(
 def test_the_parser_never_raises_on_broken_mime(raw):
     parsed = parse_email(raw)
     assert isinstance(parsed.body, str) and parsed.defects >= 0
+
+
+def test_the_parser_counts_the_structure_a_spam_filter_reads():
+    raw = (
+        b"Subject: offer\nContent-Type: multipart/mixed; boundary=B\n\n--B\nContent-Type: text/html\n\n"
+        b'<p>Buy <a href="http://a.biz">here</a> <a href="http://b.biz">or here</a> <img src="x.gif"></p>\n'
+        b"--B\nContent-Type: application/pdf\n\nJVBERi0=\n--B--\n"
+    )
+    parsed = parse_email(raw)
+    assert (parsed.text_parts, parsed.html_parts, parsed.attachments) == (0, 1, 1)
+    assert (parsed.links, parsed.images) == (2, 1)
