@@ -94,12 +94,15 @@ class Params:
         estimators = {name: CLASSIFIERS[name](0) for name in self.classifiers}
         params.check_grids("spam.classifiers", estimators, self.classifiers)
 
+    @property
     def switched_on(self) -> tuple[str, ...]:
         """The feature sets switched on, in `FEATURES` order."""
         return tuple(name for name in FEATURES if getattr(self.features, name))
 
-    def bigrams(self) -> tuple[str, ...]:
-        return ("word_bigrams",) if self.features.word_bigrams else ()
+    @property
+    def features_on(self) -> tuple[str, ...]:
+        """Every switch that is on: the feature sets, then word bigrams."""
+        return self.switched_on + (("word_bigrams",) if self.features.word_bigrams else ())
 
 
 def structure(message: text.ParsedEmail) -> list[float]:
@@ -180,6 +183,7 @@ def vector_model(
 
 
 def email_fields(preprocessing: dict, word_bigrams: bool) -> EmailFields:
+    """`EmailFields` over `EmailToWords` with these settings."""
     return EmailFields(text.EmailToWords(**preprocessing, word_bigrams=word_bigrams))
 
 
@@ -216,9 +220,7 @@ def train(
     choices, comparison, fitted = [], [], {}
     with tempfile.TemporaryDirectory() as cache:
         for name, grid in cfg.classifiers.items():
-            model = vector_model(
-                name, cfg.switched_on(), cfg.vectorizer, seed, memory=Memory(cache, verbose=0)
-            )
+            model = vector_model(name, cfg.switched_on, cfg.vectorizer, seed, memory=Memory(cache, verbose=0))
             search = selection.grid_search(model, grid, cv, METRICS, prepared, is_spam, groups=copies)
             candidates = selection.candidates(search)
             choices.append(selection.choice(candidates, METRICS[0], classifier=name))
@@ -228,7 +230,7 @@ def train(
     comparison = pd.DataFrame(comparison)
     chosen = choices[selection.best(comparison[f"cv_{METRICS[0]}"])]
     figures, model = with_threshold(messages, cfg, chosen, seed, refit=fitted[chosen["classifier"]])
-    return model, {**chosen, "features": cfg.switched_on() + cfg.bigrams(), **figures}, comparison
+    return model, {**chosen, "features": cfg.features_on, **figures}, comparison
 
 
 def with_threshold(
@@ -249,7 +251,7 @@ def with_threshold(
     bigrams = cfg.features.word_bigrams if word_bigrams is None else word_bigrams
     fields = email_fields(preprocessing, bigrams)
     prepared = fields.transform(parsed_emails(messages))
-    features = cfg.switched_on() if features is None else features
+    features = cfg.switched_on if features is None else features
     model = vector_model(choice["classifier"], features, cfg.vectorizer, seed, **choice["hyperparameters"])
     cv = selection.folds(cfg.cv.folds, seed, grouped=True)
     scores = selection.cross_validated_scores(model, prepared, is_spam, cv, groups=copies)
@@ -270,7 +272,7 @@ def feature_gains(messages: pd.DataFrame, cfg: Params, choice: dict, seed: int) 
     """Each feature set's gain for the chosen classifier: the CV figures with every switched-on feature
     minus those without it (word bigrams: with them minus without)."""
     full, _ = with_threshold(messages, cfg, choice, seed, refit=False)
-    features = cfg.switched_on()
+    features = cfg.switched_on
     variants = {
         name: {"features": tuple(f for f in features if f != name)} for name in features if len(features) > 1
     }

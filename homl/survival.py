@@ -295,9 +295,11 @@ def feature_gains(
     return pd.DataFrame(rows)
 
 
-def read_choices(directory: Path) -> list[dict]:
-    """The choices written by the titanic_train stages (`<classifier>.json`), in `CLASSIFIERS` order."""
+def read_choices(directory: Path) -> tuple[list[dict], dict]:
+    """The choices written by the titanic_train stages (`<classifier>.json`), in `CLASSIFIERS` order, and
+    the best of them by CV accuracy."""
     paths = {path.stem: path for path in Path(directory).glob("*.json")}
     if not paths:
         raise FileNotFoundError(f"no classifier choices in {directory}")
-    return [io.read_json(paths[name]) for name in CLASSIFIERS if name in paths]
+    choices = [io.read_json(paths[name]) for name in CLASSIFIERS if name in paths]
+    return choices, choices[selection.best([choice["cv_accuracy"] for choice in choices])]

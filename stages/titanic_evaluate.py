@@ -9,8 +9,7 @@ from homl.data import titanic
 
 def main() -> None:
     args = stage.paths(__doc__, "test", "models", "model", "metrics", "comparison", "roc", "confusion")
-    choices = survival.read_choices(args.models)
-    best = choices[selection.best([choice["cv_accuracy"] for choice in choices])]
+    choices, best = survival.read_choices(args.models)
     model = io.load_model(args.models / f"{best['classifier']}.joblib")
     X, y = titanic.features_and_target(titanic.load(args.test))
     predicted, scores = model.predict(X), selection.positive_scores(model, X)

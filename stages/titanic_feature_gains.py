@@ -1,14 +1,13 @@
 """Measure each engineered feature's gain in CV accuracy for the chosen classifier (the README's "what mattered")."""
 
-from homl import io, params, selection, stage, survival
+from homl import io, params, stage, survival
 from homl.data import titanic
 
 
 def main() -> None:
     args = stage.paths(__doc__, "train", "models", "gains")
     cfg, seed = params.load("titanic", survival.Params), params.load("seed", int)
-    choices = survival.read_choices(args.models)
-    best = choices[selection.best([choice["cv_accuracy"] for choice in choices])]
+    _, best = survival.read_choices(args.models)
     X, y = titanic.features_and_target(titanic.load(args.train))
     gains = survival.feature_gains(
         X, y, cfg.switched_on, best["classifier"], best["hyperparameters"], cfg.cv.folds, seed
