@@ -229,7 +229,9 @@ def train(
             fitted[name] = search.best_estimator_.set_params(memory=None)
     comparison = pd.DataFrame(comparison)
     chosen = choices[selection.best(comparison[f"cv_{METRICS[0]}"])]
-    figures, model = with_threshold(messages, cfg, chosen, seed, refit=fitted[chosen["classifier"]])
+    figures, model = with_threshold(
+        messages, cfg, chosen, seed, refit=fitted[chosen["classifier"]], prepared=prepared
+    )
     return model, {**chosen, "features": cfg.features_on, **figures}, comparison
 
 
@@ -242,15 +244,18 @@ def with_threshold(
     features: tuple[str, ...] | None = None,
     word_bigrams: bool | None = None,
     refit: Pipeline | bool = True,
+    prepared: pd.DataFrame | None = None,
 ) -> tuple[dict, FixedThresholdClassifier | None]:
     """The chosen classifier's cross-validated scores (group-aware), the threshold they give for the target
     precision and the CV figures there; and, when `refit`, the whole model fitted on every message (a
-    fitted vector model may be passed). Preprocessing, features and bigrams default to `cfg`'s."""
+    fitted vector model may be passed). Preprocessing, features and bigrams default to `cfg`'s; `prepared`
+    passes the messages' fields when they were already made with those settings."""
     is_spam, copies = messages["is_spam"].to_numpy(), messages["copy_group"].to_numpy()
     preprocessing = cfg.preprocessing if preprocessing is None else preprocessing
     bigrams = cfg.features.word_bigrams if word_bigrams is None else word_bigrams
     fields = email_fields(preprocessing, bigrams)
-    prepared = fields.transform(parsed_emails(messages))
+    if prepared is None:
+        prepared = fields.transform(parsed_emails(messages))
     features = cfg.switched_on if features is None else features
     model = vector_model(choice["classifier"], features, cfg.vectorizer, seed, **choice["hyperparameters"])
     cv = selection.folds(cfg.cv.folds, seed, grouped=True)
@@ -271,16 +276,24 @@ def with_threshold(
 def feature_gains(messages: pd.DataFrame, cfg: Params, choice: dict, seed: int) -> pd.DataFrame:
     """Each feature set's gain for the chosen classifier: the CV figures with every switched-on feature
     minus those without it (word bigrams: with them minus without)."""
-    full, _ = with_threshold(messages, cfg, choice, seed, refit=False)
+    parsed, bigrams = parsed_emails(messages), cfg.features.word_bigrams
+    prepared = {
+        with_bigrams: email_fields(cfg.preprocessing, with_bigrams).transform(parsed)
+        for with_bigrams in {bigrams, False}
+    }
+    full, _ = with_threshold(messages, cfg, choice, seed, refit=False, prepared=prepared[bigrams])
     features = cfg.switched_on
     variants = {
-        name: {"features": tuple(f for f in features if f != name)} for name in features if len(features) > 1
+        name: {"features": tuple(f for f in features if f != name), "word_bigrams": bigrams}
+        for name in features
+        if len(features) > 1
     }
-    if cfg.features.word_bigrams:
+    if bigrams:
         variants["word_bigrams"] = {"word_bigrams": False}
     rows = []
     for name, variant in variants.items():
-        without, _ = with_threshold(messages, cfg, choice, seed, refit=False, **variant)
+        fields = prepared[variant["word_bigrams"]]
+        without, _ = with_threshold(messages, cfg, choice, seed, refit=False, prepared=fields, **variant)
         rows.append(
             {
                 "feature": name,
