@@ -5,11 +5,12 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from homl import denoising, errors, io, limits, params, pipeline, selection
+from homl import errors, io, limits, pipeline, selection
 
 EXIT_BAD_INPUT = 2
 
@@ -34,7 +35,7 @@ def predict_digit(args: argparse.Namespace) -> dict:
     from homl.images import to_mnist_format
 
     pixels = _grayscale(args.image)
-    model = io.load_model(args.model or pipeline.artifact("digit-classifier"))
+    model = io.load_model(model_path(args.model, "digit-classifier"))
     proba = model.predict_proba(to_mnist_format(pixels)[None])[0]
     best = int(proba.argmax())
     return {
@@ -72,58 +73,29 @@ def _grayscale(path: str) -> np.ndarray:
 
 
 def denoise(args: argparse.Namespace) -> dict:
-    import dataclasses
-
     from PIL import Image
-
-    from homl.images import NoiseParams, uniform_noise_moments
 
     pixels = _grayscale(args.image)
     if pixels.shape != (28, 28):  # noise covers the whole frame, so the frame is resized as it is
         pixels = np.asarray(Image.fromarray(pixels).resize((28, 28), Image.LANCZOS))
-    methods, noise = params.load("denoise", denoising.Params), params.load("noisy", NoiseParams)
-    if args.method not in methods:
-        raise errors.ParamsError(f"denoise.{args.method}: not in params.yaml; there: {', '.join(methods)}")
-    denoiser = denoising.KNNDenoiser(
-        **dataclasses.asdict(methods[args.method]),
-        method=args.method,
-        noise=uniform_noise_moments(noise.low, noise.high),
-        output_dtype="uint8",
-    )
-    noisy_path, clean_path = (
-        args.noisy or pipeline.output("noisy_mnist"),
-        args.mnist or pipeline.output("fetch_mnist"),
-    )
-    noisy, clean = _training_digits(noisy_path), _training_digits(clean_path)
-    if len(noisy) != len(clean):
-        raise BadInput(f"{noisy_path}: {len(noisy)} noisy digits for {len(clean)} clean ones in {clean_path}")
-    denoiser.fit(noisy, clean)
+    denoiser = io.load_model(model_path(args.model, "digit-denoiser"))
     cleaned = denoiser.predict(pixels[None].astype(np.int16))[0].astype(np.uint8)
     with io.atomic_path(args.output) as tmp:
         Image.fromarray(cleaned).save(tmp, format="PNG")
     return {
         "output": str(args.output),
-        "method": args.method,
-        "text": f"{args.image}: cleaned into {args.output}",
+        "method": denoiser.method,
+        "text": f"{args.image}: cleaned into {args.output} ({denoiser.method})",
     }
 
 
-def _training_digits(path: str) -> np.ndarray:
-    """The `train_images` array of an `.npz` file: N x 28 x 28 integers (never unpickled)."""
-    import zipfile
-
-    try:
-        with np.load(path, allow_pickle=False) as arrays:
-            images = arrays["train_images"]
-    except FileNotFoundError:
-        raise
-    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as error:
-        raise BadInput(
-            f"{path}: not an .npz file with train_images ({type(error).__name__}: {error})"
-        ) from error
-    if images.ndim != 3 or images.shape[1:] != (28, 28) or len(images) == 0 or images.dtype.kind not in "iu":
-        raise BadInput(f"{path}: train_images is {images.dtype} {images.shape}, not N x 28 x 28 integers")
-    return images
+def model_path(model: str | None, default: str) -> Path:
+    """`--model`: an artifact of dvc.yaml by name, or a file; none: the artifact `default`."""
+    if model is None:
+        return pipeline.artifact(default)
+    if Path(model).exists() or not pipeline.DVC_YAML.exists() or model not in pipeline.artifacts():
+        return Path(model)
+    return pipeline.artifact(model)
 
 
 def classify_email(args: argparse.Namespace) -> dict:
@@ -134,7 +106,7 @@ def classify_email(args: argparse.Namespace) -> dict:
         raise BadInput(f"{args.message}: empty file, not an email")
     if b"\x00" in raw[:65536]:
         raise BadInput(f"{args.message}: binary file, not an email")
-    model = io.load_model(args.model or pipeline.artifact("spam-filter"))
+    model = io.load_model(model_path(args.model, "spam-filter"))
     parsed = [parse_email(raw)]
     if parsed[0].beyond_limits:
         raise BadInput(f"{args.message}: {parsed[0].beyond_limits} (a bound of homl/limits.py)")
@@ -184,7 +156,7 @@ def titanic(args: argparse.Namespace) -> dict:
 
     passengers = read_passengers(args.passengers)
     passengers["ticket"] = passengers["ticket"].fillna("")
-    model = io.load_model(args.model or pipeline.artifact("titanic-survival"))
+    model = io.load_model(model_path(args.model, "titanic-survival"))
     unseen = outside_domain(passengers, domain_of(model))
     if unseen and args.strict:
         raise BadInput(
@@ -202,6 +174,9 @@ def titanic(args: argparse.Namespace) -> dict:
     return {"passengers": rows, "warnings": unseen, "text": "\n".join(lines)}
 
 
+MODEL_HELP = "an artifact's name in dvc.yaml or a model file (default: the artifact {})"
+
+
 def parser() -> argparse.ArgumentParser:
     main = argparse.ArgumentParser(prog="homl", description=__doc__)
     common = argparse.ArgumentParser(add_help=False)
@@ -210,22 +185,20 @@ def parser() -> argparse.ArgumentParser:
     add = lambda name, help: commands.add_parser(name, help=help, parents=[common])  # noqa: E731
     digit = add("predict-digit", "recognize a handwritten digit in an image of any size")
     digit.add_argument("image")
-    digit.add_argument("--model", help="default: dvc.yaml's artifact digit-classifier")
+    digit.add_argument("--model", help=MODEL_HELP.format("digit-classifier"))
     digit.set_defaults(run=predict_digit)
-    clean = add("denoise", "clean a noisy 28x28 digit with the multi-output KNN of the denoise stage")
+    clean = add("denoise", "clean a noisy 28x28 digit with the denoise stage's saved multi-output KNN")
     clean.add_argument("image")
     clean.add_argument("-o", "--output", required=True)
-    clean.add_argument("--method", choices=denoising.METHODS, default="posterior")
-    clean.add_argument("--noisy", help="the noisy training digits (default: the noisy_mnist stage's)")
-    clean.add_argument("--mnist", help="the clean training digits (default: the fetch_mnist stage's)")
+    clean.add_argument("--model", help=MODEL_HELP.format("digit-denoiser"))
     clean.set_defaults(run=denoise)
     email = add("classify-email", "say whether a raw email (.eml) is spam")
     email.add_argument("message")
-    email.add_argument("--model", help="default: dvc.yaml's artifact spam-filter")
+    email.add_argument("--model", help=MODEL_HELP.format("spam-filter"))
     email.set_defaults(run=classify_email)
     passengers = add("titanic", "predict survival for passengers in a CSV")
     passengers.add_argument("passengers")
-    passengers.add_argument("--model", help="default: dvc.yaml's artifact titanic-survival")
+    passengers.add_argument("--model", help=MODEL_HELP.format("titanic-survival"))
     passengers.add_argument(
         "--strict", action="store_true", help="refuse passengers with values never seen in training"
     )

@@ -1,30 +1,48 @@
-"""Multi-output KNN from noisy images to clean ones: the book's vote, the mean, and a noise-aware posterior."""
+"""Multi-output KNN from noisy images to clean ones: the book's vote, the mean, and two noise-aware posteriors."""
 
 from __future__ import annotations
 
+import itertools
+import math
 from dataclasses import dataclass
 from numbers import Integral, Real
 from typing import Annotated, Literal
 
+import numba
 import numpy as np
+import pandas as pd
 from sklearn.base import BaseEstimator, MultiOutputMixin, RegressorMixin, _fit_context
+from sklearn.model_selection import train_test_split
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
+from tqdm import tqdm
 
+from homl.images import DIRECTIONS, augment_with_shifts, psnr, uniform_noise_moments
 from homl.knn import WEIGHTS, as_rows, neighbor_weights
 from homl.neighbors import kneighbors
 from homl.params import Range
 
-METHODS = ("vote", "mean", "posterior")
+METHODS = ("vote", "mean", "posterior", "bounded")
+NOISE_AWARE = ("posterior", "bounded")  # the methods that know the noise (`noise`)
+CHUNK_VALUES = 20_000_000  # neighbour values held at a time while predicting
 
 
 @dataclass(frozen=True)
-class MethodParams:
-    n_neighbors: Annotated[int, Range(1, 100)]
-    weights: Literal[WEIGHTS]
+class MethodGrid:
+    """One method's settings, every combination scored on the validation split."""
+
+    n_neighbors: tuple[Annotated[int, Range(1, 1000)], ...]
+    weights: tuple[Literal[WEIGHTS], ...]
+    bandwidth: tuple[Annotated[float, Range(0.01, 255)], ...] = (4.0,)
+    shifted_copies: tuple[bool, ...] = (False,)
 
 
-Params = dict[Literal[METHODS], MethodParams]  # params.yaml's `denoise`: the methods run, with their settings
+@dataclass(frozen=True)
+class Params:
+    """params.yaml's `denoise`: the methods run, each with the grid its settings are chosen from."""
+
+    validation_size: Annotated[int, Range(1, None)]
+    methods: dict[Literal[METHODS], MethodGrid]
 
 
 def weighted_mean(neighbor_targets: np.ndarray, distances: np.ndarray, weights: str) -> np.ndarray:
@@ -69,10 +87,70 @@ def posterior_mean(
     return prior_mean + gain * (observed - noise_mean - prior_mean)
 
 
+def bounded_posterior(
+    neighbor_targets: np.ndarray,
+    distances: np.ndarray,
+    weights: str,
+    observed: np.ndarray,
+    low: int,
+    high: int,
+    bandwidth: float,
+) -> np.ndarray:
+    """Each output's posterior mean when the noise is an integer drawn uniformly from [low, high).
+
+    The prior is the neighbours' values, each widened into a Gaussian of standard deviation `bandwidth`;
+    the noisy reading confines the clean value to [observed - high + 1, observed - low] (half a unit
+    wider each side, as values are integers). The posterior mean is that of the truncated mixture; where
+    no neighbour's value is near the allowed interval, the interval's middle (its part above 0).
+    """
+    w = neighbor_weights(distances, weights)
+    return _bounded_posterior(
+        np.asarray(neighbor_targets, dtype=np.float64),
+        w,
+        np.asarray(observed, dtype=np.float64),
+        low,
+        high,
+        bandwidth,
+    )
+
+
+@numba.njit(parallel=True, cache=True)
+def _bounded_posterior(targets, w, observed, low, high, bandwidth):
+    n, k, d = targets.shape
+    estimate = np.empty((n, d))
+    root2 = math.sqrt(2.0)
+    density = 1.0 / math.sqrt(2.0 * math.pi)
+    for i in numba.prange(n):
+        for j in range(d):
+            lowest, highest = observed[i, j] - high + 0.5, observed[i, j] - low + 0.5
+            total = 0.0
+            mean = 0.0
+            for t in range(k):
+                value = targets[i, t, j]
+                below, above = (lowest - value) / bandwidth, (highest - value) / bandwidth
+                mass = 0.5 * (math.erfc(-above / root2) - math.erfc(-below / root2))
+                shift = (
+                    bandwidth * density * (math.exp(-0.5 * below * below) - math.exp(-0.5 * above * above))
+                )
+                total += w[i, t] * mass
+                mean += w[i, t] * (value * mass + shift)
+            if total > 1e-12:
+                estimate[i, j] = mean / total
+            else:
+                estimate[i, j] = (max(lowest, 0.0) + max(highest, 0.0)) / 2
+    return estimate
+
+
 class KNNDenoiser(MultiOutputMixin, RegressorMixin, BaseEstimator):
     """Multi-output KNN from noisy rows (images of any shape) to clean targets.
 
-    `method`: "mean" (default: KNeighborsRegressor), "vote" (each output's weighted mode: the book's multi-output KNeighborsClassifier) or "posterior" (`posterior_mean`, which needs `noise` = (mean, variance)).
+    `method`: "mean" (default: KNeighborsRegressor), "vote" (each output's weighted mode: the book's
+    multi-output KNeighborsClassifier), "posterior" (`posterior_mean`) or "bounded" (`bounded_posterior`,
+    with `bandwidth`); the last two need `noise`.
+    `noise` = (low, high): the noise is an integer drawn uniformly from [low, high) and added. Given, the
+    neighbours are searched among the clean targets plus the noise's mean (noise on one side only), and
+    `shifted_copies` adds each target image shifted one pixel in every direction (rebuilt on loading,
+    not saved). Not given (the book's way), among the noisy training rows.
     `output_dtype` (for example "uint8" for images): predictions rounded and clipped into that integer
     type; None (default) keeps them as computed.
     """
@@ -82,6 +160,8 @@ class KNNDenoiser(MultiOutputMixin, RegressorMixin, BaseEstimator):
         "weights": [StrOptions(set(WEIGHTS))],
         "method": [StrOptions(set(METHODS))],
         "noise": [tuple, None],
+        "bandwidth": [Interval(Real, 0, None, closed="neither")],
+        "shifted_copies": ["boolean"],
         "output_dtype": [str, None],
         "chunk_rows": [Interval(Integral, 1, None, closed="left")],
     }
@@ -91,7 +171,9 @@ class KNNDenoiser(MultiOutputMixin, RegressorMixin, BaseEstimator):
         n_neighbors: int = 5,
         weights: str = "uniform",
         method: str = "mean",
-        noise: tuple[float, float] | None = None,
+        noise: tuple[int, int] | None = None,
+        bandwidth: float = 4.0,
+        shifted_copies: bool = False,
         output_dtype: str | None = None,
         chunk_rows: int = 1000,
     ):
@@ -99,46 +181,157 @@ class KNNDenoiser(MultiOutputMixin, RegressorMixin, BaseEstimator):
         self.weights = weights
         self.method = method
         self.noise = noise
+        self.bandwidth = bandwidth
+        self.shifted_copies = shifted_copies
         self.output_dtype = output_dtype
         self.chunk_rows = chunk_rows
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y) -> KNNDenoiser:
-        if self.method == "posterior" and (
-            self.noise is None or not all(isinstance(v, Real) for v in self.noise)
+        if self.noise is not None and not (
+            len(self.noise) == 2
+            and all(isinstance(v, Real) for v in self.noise)
+            and self.noise[0] < self.noise[1]
         ):
-            raise ValueError("the posterior method needs noise=(mean, variance) of the noise")
-        self.X_, targets = validate_data(self, as_rows(X), as_rows(y), dtype="numeric", multi_output=True)
+            raise ValueError(f"noise must be (low, high) with low < high, not {self.noise!r}")
+        if self.noise is None and (self.method in NOISE_AWARE or self.shifted_copies):
+            needs = f"the {self.method} method" if self.method in NOISE_AWARE else "shifted_copies"
+            raise ValueError(f"{needs} needs noise=(low, high), the range of the noise")
+        X, targets = validate_data(self, as_rows(X), as_rows(y), dtype="numeric", multi_output=True)
         self.target_shape_ = y.shape[1:] if getattr(y, "ndim", 0) > 2 else targets.shape[1:]
+        if self.shifted_copies and len(self.target_shape_) != 2:
+            raise ValueError(f"shifted_copies needs image targets, not rows of shape {self.target_shape_}")
         self.y_ = targets.reshape(len(targets), -1)
+        if self.noise is not None and X.shape[1] != self.y_.shape[1]:
+            raise ValueError(
+                f"knowing the noise, inputs are compared with targets: {X.shape[1]} input columns, "
+                f"{self.y_.shape[1]} target columns"
+            )
+        if self.noise is None:
+            self.X_ = X
+        else:
+            self._search_clean_targets()
         return self
 
+    def _search_clean_targets(self) -> None:
+        targets = self.y_
+        if self.shifted_copies:
+            images = targets.reshape(len(targets), *self.target_shape_)
+            copies, _ = augment_with_shifts(images, np.zeros(len(images)), list(DIRECTIONS), 1)
+            targets = copies.reshape(len(copies), -1)
+        self.targets_ = targets
+        self.references_ = targets.astype(np.float32) + np.float32(uniform_noise_moments(*self.noise)[0])
+
+    def __getstate__(self):
+        """A saved model keeps the training pairs; the references searched are rebuilt on loading."""
+        state = dict(super().__getstate__())  # a copy: the model in use keeps its own
+        if self.noise is not None:
+            state.pop("targets_", None)
+            state.pop("references_", None)
+        return state
+
+    def __setstate__(self, state):
+        super().__setstate__(state)
+        if state.get("noise") is not None and "y_" in state:
+            self._search_clean_targets()
+
     def kneighbors(self, X, progress: str | None = None) -> tuple[np.ndarray, np.ndarray]:
-        """The `n_neighbors` nearest training rows of each row of `X`: distances and indices."""
+        """The `n_neighbors` nearest references of each row of `X` (see `noise`): distances and indices."""
         check_is_fitted(self)
         X = validate_data(self, as_rows(X), dtype="numeric", reset=False)
-        return kneighbors(X, self.X_, self.n_neighbors, progress=progress)
+        if self.noise is None:
+            return kneighbors(X, self.X_, self.n_neighbors, progress=progress)
+        return kneighbors(X.astype(np.float32), self.references_, self.n_neighbors, progress=progress)
 
     def predict(self, X, neighbors: tuple[np.ndarray, np.ndarray] | None = None, progress: str | None = None):
         """Clean `X`; `neighbors` may pass a search already made, with at least `n_neighbors` columns."""
         distances, indices = neighbors or self.kneighbors(X, progress)
         distances, indices = distances[:, : self.n_neighbors], indices[:, : self.n_neighbors]
         observed = np.asarray(as_rows(X), dtype=np.float64)
+        targets_of = self.y_ if self.noise is None else self.targets_
         dtype = np.dtype(self.output_dtype or np.float64)
         cleaned = np.empty((len(observed), self.y_.shape[1]), dtype=dtype)
-        for start in range(0, len(observed), self.chunk_rows):
-            rows = slice(start, start + self.chunk_rows)
-            targets, near = self.y_[indices[rows]], distances[rows]
+        step = max(1, min(self.chunk_rows, CHUNK_VALUES // (self.n_neighbors * self.y_.shape[1])))
+        starts = range(0, len(observed), step)
+        for start in tqdm(
+            starts, desc=progress and f"{progress}: cleaning", disable=progress is None, unit="chunk"
+        ):
+            rows = slice(start, start + step)
+            targets, near = targets_of[indices[rows]], distances[rows]
             if self.method == "vote":
                 chunk = weighted_vote(targets, near, self.weights)
             elif self.method == "mean":
                 chunk = weighted_mean(targets.astype(np.float64), near, self.weights)
-            else:
+            elif self.method == "posterior":
+                moments = uniform_noise_moments(*self.noise)
                 chunk = posterior_mean(
-                    targets.astype(np.float64), near, self.weights, observed[rows], *self.noise
+                    targets.astype(np.float64), near, self.weights, observed[rows], *moments
+                )
+            else:
+                chunk = bounded_posterior(
+                    targets.astype(np.float64),
+                    near,
+                    self.weights,
+                    observed[rows],
+                    *self.noise,
+                    self.bandwidth,
                 )
             cleaned[rows] = _round_into(chunk, dtype) if self.output_dtype else chunk
         return cleaned.reshape(len(observed), *self.target_shape_)
+
+
+def search_denoisers(
+    noisy: np.ndarray, clean: np.ndarray, labels: np.ndarray, grid: Params, noise: tuple[int, int], seed: int
+) -> pd.DataFrame:
+    """Every method's settings scored by PSNR on one validation split of the training pairs (stratified
+    by `labels`): a `selection.candidates`-like table, PSNR's standard error as its std.
+
+    Methods sharing a search (the noisy rows, or the clean targets with or without shifted copies) search
+    once, for their largest k.
+    """
+    fit, valid = train_test_split(
+        np.arange(len(noisy)), test_size=grid.validation_size, stratify=labels, random_state=seed
+    )
+    searches = {}
+    for method, settings in grid.methods.items():
+        for shifted in settings.shifted_copies:
+            key = (method in NOISE_AWARE, shifted)
+            searches[key] = max(searches.get(key, 0), *settings.n_neighbors)
+    rows = []
+    for (aware, shifted), k_max in searches.items():
+        model = KNNDenoiser(
+            k_max, noise=noise if aware else None, shifted_copies=shifted, output_dtype=clean.dtype.name
+        ).fit(noisy[fit], clean[fit])
+        neighbors = model.kneighbors(
+            noisy[valid],
+            progress=f"validation ({'clean' if aware else 'noisy'} references, shifted copies: {shifted})",
+        )
+        for method, settings in grid.methods.items():
+            if (method in NOISE_AWARE) != aware or shifted not in settings.shifted_copies:
+                continue
+            for k, weights, bandwidth in itertools.product(
+                settings.n_neighbors, settings.weights, settings.bandwidth
+            ):
+                model.set_params(method=method, n_neighbors=k, weights=weights, bandwidth=bandwidth)
+                cleaned = model.predict(noisy[valid], neighbors)
+                rows.append(
+                    {
+                        "method": method,
+                        "n_neighbors": k,
+                        "weights": weights,
+                        "bandwidth": bandwidth if method == "bounded" else None,
+                        "shifted_copies": shifted,
+                        "mean_psnr_db": psnr(cleaned, clean[valid]),
+                        "std_psnr_db": psnr_standard_error(cleaned, clean[valid]),
+                    }
+                )
+    return pd.DataFrame(rows)
+
+
+def psnr_standard_error(cleaned: np.ndarray, target: np.ndarray) -> float:
+    """The standard error of `psnr` over a stack, from the spread of the images' own squared errors."""
+    errors = ((np.asarray(cleaned, dtype=np.float64) - target) ** 2).reshape(len(target), -1).mean(axis=1)
+    return float(10 / math.log(10) * errors.std() / math.sqrt(len(errors)) / errors.mean())
 
 
 def _round_into(values: np.ndarray, dtype: np.dtype) -> np.ndarray:
@@ -146,3 +339,8 @@ def _round_into(values: np.ndarray, dtype: np.dtype) -> np.ndarray:
         return values
     info = np.iinfo(dtype)
     return np.clip(np.rint(values), info.min, info.max)
+
+
+def settings(hyperparameters: dict) -> dict:
+    """A chosen row's settings for `KNNDenoiser`, without the columns other methods left empty."""
+    return {k: v for k, v in hyperparameters.items() if not (isinstance(v, float) and math.isnan(v))}

@@ -9,7 +9,7 @@ import math
 import os
 import tempfile
 import zipfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -88,10 +88,10 @@ def save_arrays(path: str | os.PathLike, **arrays: np.ndarray) -> None:
             archive.writestr(zipfile.ZipInfo(f"{name}.npy", _ZIP_EPOCH), buffer.getvalue())
 
 
-def load_arrays(path: str | os.PathLike) -> dict[str, np.ndarray]:
-    """Load every array of an `.npz` file into memory (never unpickling)."""
+def load_arrays(path: str | os.PathLike, names: Sequence[str] | None = None) -> dict[str, np.ndarray]:
+    """Load the arrays `names` (default: every one) of an `.npz` file into memory (never unpickling)."""
     with np.load(path, allow_pickle=False) as data:
-        return {name: data[name] for name in data.files}
+        return {name: data[name] for name in (data.files if names is None else names)}
 
 
 def write_table(path: str | os.PathLike, table: pd.DataFrame) -> None:

@@ -18,12 +18,17 @@ def _path(entry: str | dict) -> str:
     return entry if isinstance(entry, str) else next(iter(entry))
 
 
+def artifacts(dvc_yaml: str | Path = DVC_YAML) -> dict[str, dict]:
+    """The models declared in `dvc.yaml`'s `artifacts:`, by name."""
+    return _read(Path(dvc_yaml)).get("artifacts", {})
+
+
 def artifact(name: str, dvc_yaml: str | Path = DVC_YAML) -> Path:
     """The path of a model declared in `dvc.yaml`'s `artifacts:` (relative to the project's root)."""
-    artifacts = _read(Path(dvc_yaml)).get("artifacts", {})
-    if name not in artifacts:
-        raise KeyError(f"no artifact {name!r} in {dvc_yaml}; declared: {', '.join(artifacts)}")
-    return Path(artifacts[name]["path"])
+    declared = artifacts(dvc_yaml)
+    if name not in declared:
+        raise KeyError(f"no artifact {name!r} in {dvc_yaml}; declared: {', '.join(declared)}")
+    return Path(declared[name]["path"])
 
 
 def output(stage: str, kind: str = "outs", dvc_yaml: str | Path = DVC_YAML, suffix: str = "") -> Path:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from homl import denoising, io, params, pipeline
+from homl import io, params, pipeline
 from homl.knn import SearchParams as KnnSearchParams
 
 # What the book prints for its own loops on its own data (3rd edition, chapter 4's notebook):
@@ -68,6 +68,7 @@ def _theta(values: list[float], digits: int = 4) -> str:
 def results(root: Path) -> list[list[object]]:
     knn, augmented = _metrics(root, "knn_evaluate"), _metrics(root, "knn_augmented")
     best, denoise = _metrics(root, "knn_best"), _metrics(root, "denoise")
+    idm = _metrics(root, "idm_evaluate")
     titanic, spam = _metrics(root, "titanic_evaluate"), _metrics(root, "spam_evaluate")
     headers, linreg = (
         _metrics(root, "spam_headers"),
@@ -91,10 +92,14 @@ def results(root: Path) -> list[list[object]]:
             f"test accuracy {best['accuracy']:.4f}",
         ],
         [
+            "MNIST, deformation-tolerant KNN",
+            f"image distortion model, window {idm['window']}, context {idm['context']}",
+            f"test accuracy {idm['accuracy']:.4f}",
+        ],
+        [
             "noisy digits",
-            "posterior KNN (vote / mean)",
-            f"PSNR {denoise['posterior']['psnr_db']:.2f} dB ({denoise['vote']['psnr_db']:.2f} / "
-            f"{denoise['mean']['psnr_db']:.2f}; noisy {denoise['noisy']['psnr_db']:.2f})",
+            f"{denoise['saved']} KNN, chosen on validation",
+            f"PSNR {denoise[denoise['saved']]['psnr_db']:.2f} dB (noisy {denoise['noisy']['psnr_db']:.2f})",
         ],
         [
             "Titanic",
@@ -233,20 +238,82 @@ def pipeline_timing(root: Path) -> list[list[object]]:
 @table
 def augmentation(root: Path) -> list[list[object]]:
     plain, shifted = _metrics(root, "knn_evaluate"), _metrics(root, "knn_augmented")
-    best = _metrics(root, "knn_best")
+    best, idm = _metrics(root, "knn_best"), _metrics(root, "idm_evaluate")
+    knn = f"k={plain['n_neighbors']}, {plain['weights']} weights"
+    rows = [
+        ["model", "training images", "test accuracy", "time for the 10,000 test digits"],
+        [f"plain KNN, {knn} (`knn_evaluate`)", plain],
+        ["+ one-pixel shifts (`knn_augmented`)", shifted],
+        [
+            f"{'deskewed' if best['deskew'] else 'not deskewed'}, blur sigma {best['blur_sigma']}, + shifts, "
+            f"k={best['n_neighbors']}, {best['weights']} weights (`knn_best`)",
+            best,
+        ],
+        [
+            f"image distortion model: {idm['n_candidates']} Euclidean candidates re-ranked, window "
+            f"{idm['window']}, context {idm['context']}, k={idm['n_neighbors']}, {idm['weights']} weights "
+            f"(`idm_evaluate`)",
+            idm,
+        ],
+    ]
+    return rows[:1] + [
+        [label, f"{m['train_images']:,}", f"**{m['accuracy']:.4f}**", f"{m['test_seconds']:.0f} s"]
+        for label, m in rows[1:]
+    ]
+
+
+@table
+def idm_search(root: Path) -> list[list[object]]:
+    settings = _table(root, "idm_search").sort_values("validation_accuracy", ascending=False)
     return [
-        [f"model (k={plain['n_neighbors']}, {plain['weights']} weights)", "training images", "test accuracy"],
-        ["plain (`knn_evaluate`)", f"{plain['train_images']:,}", f"{plain['accuracy']:.4f}"],
+        ["local context compares", "window", "context", "best candidates, k, weights", "validation accuracy"]
+    ] + [
         [
-            "+ one-pixel shifts (`knn_augmented`)",
-            f"{shifted['train_images']:,}",
-            f"**{shifted['accuracy']:.4f}**",
-        ],
+            row.features,
+            row.window,
+            row.context,
+            f"{row.n_candidates}, {row.n_neighbors}, {row.weights}",
+            f"{row.validation_accuracy:.4f} ± {row.validation_std:.4f}",
+        ]
+        for row in settings.itertuples()
+    ]
+
+
+@table
+def idm_bench(root: Path) -> list[list[object]]:
+    bench = _json(root, "bench/results/idm_knn.json")
+    rows = [
+        ("scikit-learn `KNeighborsClassifier`, raw pixels", bench["sklearn_raw_pixels"]),
+        ("scikit-learn `KNeighborsClassifier`, deskewed and blurred", bench["sklearn_deskewed_blurred"]),
+        ("homl `IDMClassifier`", bench["idm"]),
+    ]
+    return [
         [
-            f"{'deskewed' if best['deskew'] else 'not deskewed'}, blur sigma {best['blur_sigma']}, + shifts (`knn_best`)",
-            f"{best['train_images']:,}",
-            f"**{best['accuracy']:.4f}**",
-        ],
+            f"{bench['test_images']:,} test x {bench['train_images']:,} training digits, {bench['cores']} cores",
+            "time",
+            "test accuracy",
+        ]
+    ] + [[label, f"{result['seconds']:.1f} s", f"{result['accuracy']:.4f}"] for label, result in rows]
+
+
+@table
+def font_digits(root: Path) -> list[list[object]]:
+    fonts = _metrics(root, "font_digits")
+    models = list(fonts["accuracy"])
+    rotations = sorted(fonts["accuracy_by_rotation"][models[0]], key=float)
+    return [
+        [
+            "model (`models/<name>.joblib`)",
+            f"all {fonts['digits']} printed digits",
+            *(f"rotated {float(r):g}°" for r in rotations),
+        ]
+    ] + [
+        [
+            f"`{model}`",
+            f"**{fonts['accuracy'][model]:.3f}**",
+            *(f"{fonts['accuracy_by_rotation'][model][r]:.3f}" for r in rotations),
+        ]
+        for model in models
     ]
 
 
@@ -261,17 +328,38 @@ def knn_variants(root: Path) -> list[list[object]]:
 
 @table
 def denoise(root: Path) -> list[list[object]]:
-    scores, methods = (
-        _metrics(root, "denoise"),
-        params.load("denoise", denoising.Params, root / "params.yaml"),
-    )
-    model = pipeline.artifact("digit-classifier", root / "dvc.yaml")
-    rows = [["images (test digits)", "PSNR", "MSE", f"KNN digit accuracy (`{model}`)"]]
-    for name in ("noisy", *methods):
-        label = "noisy inputs" if name == "noisy" else f"`{name}`, {methods[name].n_neighbors} neighbours"
+    scores = _metrics(root, "denoise")
+    model = pipeline.artifact("digit-classifier-knn", root / "dvc.yaml")
+    rows = [
+        [
+            "images (test digits)",
+            "settings chosen on validation",
+            "validation PSNR",
+            "test PSNR",
+            "MSE",
+            f"KNN digit accuracy (`{model}`)",
+            "time",
+        ]
+    ]
+    for name in ["noisy", *(name for name in scores if name not in ("noisy", "saved"))]:
         score = scores[name]
+        chosen = {
+            k: score[k] for k in ("n_neighbors", "weights", "bandwidth", "shifted_copies") if k in score
+        }
+        if "bandwidth" in chosen and not chosen["bandwidth"] == chosen["bandwidth"]:  # NaN: not its setting
+            del chosen["bandwidth"]
         rows.append(
-            [label, f"{score['psnr_db']:.2f} dB", f"{score['mse']:,.0f}", f"{score['knn_accuracy']:.4f}"]
+            [
+                "noisy inputs"
+                if name == "noisy"
+                else f"`{name}`" + (" (saved)" if name == scores["saved"] else ""),
+                _settings(chosen) if chosen else "",
+                f"{score['validation_psnr_db']:.2f} dB" if "validation_psnr_db" in score else "",
+                f"**{score['psnr_db']:.2f} dB**",
+                f"{score['mse']:,.0f}",
+                f"{score['knn_accuracy']:.4f}",
+                f"{score['test_seconds']:.0f} s" if "test_seconds" in score else "",
+            ]
         )
     return rows
 

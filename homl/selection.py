@@ -66,15 +66,16 @@ def hyperparameters_of(candidate: dict[str, Any]) -> dict[str, Any]:
     return {name.removeprefix(f"{CLASSIFIER_STEP}__"): value for name, value in candidate.items()}
 
 
-def choice(table: pd.DataFrame, metric: str, **context: Any) -> dict:
-    """The best row of a `candidates`-like table as a record: its hyperparameters and CV score."""
+def choice(table: pd.DataFrame, metric: str, score: str = "cv", **context: Any) -> dict:
+    """The best row of a `candidates`-like table as a record: its hyperparameters and its `score` (by
+    default the CV score; "validation" for one held-out split)."""
     row = table.iloc[[best(table[f"mean_{metric}"])]].to_dict("records")[0]  # each column keeps its type
     hyperparameters = {k: _plain(v) for k, v in row.items() if not k.startswith(("mean_", "std_"))}
     return {
         **context,
         "hyperparameters": hyperparameters,
-        f"cv_{metric}": float(row[f"mean_{metric}"]),
-        "cv_std": float(row[f"std_{metric}"]),
+        f"{score}_{metric}": float(row[f"mean_{metric}"]),
+        f"{score}_std": float(row[f"std_{metric}"]),
     }
 
 

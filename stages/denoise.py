@@ -1,41 +1,51 @@
-"""Clean the 10,000 noisy test images with each multi-output KNN method; score them and the KNN classifier on them."""
+"""Choose each denoising method's settings on a validation split of the noisy training images; clean the
+10,000 noisy test images with each method; save the method with the best validation PSNR."""
 
-import dataclasses
 import time
 
 import numpy as np
 import pandas as pd
 
-from homl import denoising, figures, io, params, stage
+from homl import denoising, figures, io, params, selection, stage
 from homl.data import mnist
-from homl.images import NoiseParams, mse, psnr, uniform_noise_moments
-from homl.neighbors import kneighbors
+from homl.images import NoiseParams, mse, psnr
 
 N_SHOWN = 10
 
 
 def main() -> None:
-    args = stage.paths(__doc__, "mnist", "noisy", "classifier", "metrics", "table", "png")
-    methods, noise = params.load("denoise", denoising.Params), params.load("noisy", NoiseParams)
+    args = stage.paths(__doc__, "mnist", "noisy", "classifier", "choice", "model", "metrics", "table", "png")
+    grid, seed = params.load("denoise", denoising.Params), params.load("seed", int)
+    noise = params.load("noisy", NoiseParams)
+    noise = (noise.low, noise.high)
     data, noisy = mnist.load(args.mnist), io.load_arrays(args.noisy)
-    classifier = io.load_model(args.classifier)
-    started = time.perf_counter()
-    k_max = max(settings.n_neighbors for settings in methods.values())
-    neighbors = kneighbors(noisy["test_images"], noisy["train_images"], k_max, progress="noisy test set")
-    outputs = {"noisy": noisy["test_images"]}
-    for method, settings in methods.items():
-        denoiser = denoising.KNNDenoiser(
-            **dataclasses.asdict(settings),
-            method=method,
-            noise=uniform_noise_moments(noise.low, noise.high),
-            output_dtype=data.train_images.dtype.name,
-        )
-        denoiser.fit(noisy["train_images"], data.train_images)
-        outputs[method] = denoiser.predict(noisy["test_images"], neighbors)
-    print(
-        f"cleaned {len(data.test_images)} test images with {', '.join(methods)} in {time.perf_counter() - started:.1f} s"
+    search = denoising.search_denoisers(
+        noisy["train_images"], data.train_images, data.train_labels, grid, noise, seed
     )
+    choices = {
+        method: selection.choice(rows.drop(columns="method"), "psnr_db", score="validation")
+        for method, rows in search.groupby("method", sort=False)
+    }
+    for choice in choices.values():
+        choice["hyperparameters"] = denoising.settings(choice["hyperparameters"])
+    chosen = list(choices)[selection.best([c["validation_psnr_db"] for c in choices.values()])]
+    io.write_choice(args.choice, {"methods": choices, "saved": chosen})
 
+    outputs, seconds = {"noisy": noisy["test_images"]}, {}
+    for method, choice in choices.items():
+        denoiser = denoising.KNNDenoiser(
+            **choice["hyperparameters"],
+            method=method,
+            noise=noise if method in denoising.NOISE_AWARE else None,
+            output_dtype=data.train_images.dtype.name,
+        ).fit(noisy["train_images"], data.train_images)
+        started = time.perf_counter()
+        outputs[method] = denoiser.predict(noisy["test_images"], progress=f"noisy test set ({method})")
+        seconds[method] = time.perf_counter() - started
+        if method == chosen:
+            io.save_model(args.model, denoiser)
+
+    classifier = io.load_model(args.classifier)
     scores = {}
     for name, images in outputs.items():
         recognized = classifier.predict(images, progress=f"recognizing {name}")
@@ -44,8 +54,13 @@ def main() -> None:
             "psnr_db": psnr(images, data.test_images),
             "knn_accuracy": float(np.mean(recognized == data.test_labels)),
         }
-    io.write_json(args.metrics, scores)
-    io.write_csv(args.table, pd.DataFrame(scores).T.rename_axis("images").reset_index())
+        if name in choices:
+            scores[name].update(selection.flat(choices[name]), test_seconds=seconds[name])
+    io.write_json(args.metrics, {**scores, "saved": chosen})
+    table = pd.DataFrame(
+        {name: {k: s[k] for k in ("mse", "psnr_db", "knn_accuracy")} for name, s in scores.items()}
+    )
+    io.write_csv(args.table, table.T.rename_axis("images").reset_index())
     rows = [*outputs.values(), data.test_images]
     labels = [*outputs, "target"]
     shown = np.concatenate([images[:N_SHOWN] for images in rows])

@@ -1,5 +1,4 @@
 import json
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -9,6 +8,7 @@ from tiny_data import digits_as_mnist, make_passengers, save_digit_model, save_s
 
 from homl import io
 from homl.cli import main
+from homl.denoising import KNNDenoiser
 from homl.images import to_mnist_format
 
 
@@ -108,29 +108,38 @@ def test_classify_email(tmp_path, capsys):
     assert result["spam"] is True and result["score"] > result["threshold"]
 
 
-def test_denoise_cleans_a_noisy_digit_with_the_pipelines_data(tmp_path, monkeypatch, capsys):
+def test_denoise_cleans_a_noisy_digit_with_the_saved_model(tmp_path, monkeypatch, capsys):
     from homl.images import add_noise, psnr
 
     clean = digits_as_mnist()[0]
     rng = np.random.default_rng(0)
-    io.save_arrays(
-        tmp_path / "mnist.npz",
-        train_images=clean[:1500],
-        train_labels=np.zeros(1500, np.uint8),
-        test_images=clean[1500:],
-        test_labels=np.zeros(len(clean) - 1500, np.uint8),
+    denoiser = KNNDenoiser(20, method="bounded", noise=(0, 100), shifted_copies=True, output_dtype="uint8")
+    io.save_model(
+        tmp_path / "denoiser.joblib", denoiser.fit(add_noise(clean[:1500], 0, 100, rng), clean[:1500])
     )
-    io.save_arrays(
-        tmp_path / "noisy.npz",
-        train_images=add_noise(clean[:1500], 0, 100, rng),
-        test_images=add_noise(clean[1500:], 0, 100, rng),
-    )
-    (tmp_path / "params.yaml").write_text((Path(__file__).parent.parent / "params.yaml").read_text())
     monkeypatch.chdir(tmp_path)
     noisy = np.clip(add_noise(clean[1600], 0, 100, rng), 0, 255).astype(np.uint8)
     Image.fromarray(noisy).save(tmp_path / "noisy.png")
-    arguments = ["denoise", "noisy.png", "-o", "clean.png", "--noisy", "noisy.npz", "--mnist", "mnist.npz"]
-    assert main(arguments) == 0
-    assert capsys.readouterr().out == "noisy.png: cleaned into clean.png\n"
+    assert main(["denoise", "noisy.png", "-o", "clean.png", "--model", "denoiser.joblib"]) == 0
+    assert capsys.readouterr().out == "noisy.png: cleaned into clean.png (bounded)\n"
     cleaned = np.asarray(Image.open(tmp_path / "clean.png"))
     assert cleaned.shape == (28, 28) and psnr(cleaned, clean[1600]) > psnr(noisy, clean[1600]) + 5
+
+
+def test_model_names_an_artifact_of_dvc_yaml_or_a_file(tmp_path, monkeypatch, capsys, digit_model):
+    path, images, labels = digit_model
+    (tmp_path / "dvc.yaml").write_text(
+        f"artifacts:\n  digit-classifier:\n    path: missing.joblib\n    type: model\n"
+        f"  small-digits:\n    path: {path}\n    type: model\n"
+    )
+    monkeypatch.chdir(tmp_path)
+    digit = tmp_path / "digit.png"
+    Image.fromarray((255 - images[0].reshape(8, 8) * 15).astype(np.uint8)).resize((80, 80)).save(digit)
+    assert main(["predict-digit", str(digit), "--model", "small-digits", "--json"]) == 0
+    by_name = json.loads(capsys.readouterr().out)
+    assert main(["predict-digit", str(digit), "--model", str(path), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == by_name
+    assert main(["predict-digit", str(digit)]) == 1  # the default artifact's file is missing
+    assert "missing.joblib" in capsys.readouterr().err
+    assert main(["predict-digit", str(digit), "--model", "no-such-model"]) == 1
+    assert "no-such-model" in capsys.readouterr().err

@@ -25,6 +25,7 @@ from tiny_data import digits_as_mnist, make_passengers, save_digit_model, save_s
 from homl import io, limits, text
 from homl.cli import main
 from homl.data import titanic
+from homl.denoising import KNNDenoiser
 from homl.errors import DataError
 from homl.images import add_noise
 
@@ -206,53 +207,30 @@ def test_predict_digit_answers_or_refuses_in_one_line(models, tmp_path, capsys, 
 
 
 @pytest.fixture(scope="module")
-def denoise_data(tmp_path_factory):
-    """The denoise command's inputs, as the pipeline writes them, from scikit-learn's digits."""
-    root = tmp_path_factory.mktemp("denoise")
+def denoiser(tmp_path_factory) -> Path:
+    """The denoise command's model, as the pipeline saves it, fitted on scikit-learn's digits."""
+    path = tmp_path_factory.mktemp("denoise") / "denoiser.joblib"
     clean = digits_as_mnist()[0][:300]
     noisy = add_noise(clean, 0, 100, np.random.default_rng(0))
-    io.save_arrays(root / "mnist.npz", train_images=clean)
-    io.save_arrays(root / "noisy.npz", train_images=noisy)
-    (root / "params.yaml").write_text((REPO / "params.yaml").read_text())
-    return root
+    model = KNNDenoiser(10, method="bounded", noise=(0, 100), output_dtype="uint8")
+    io.save_model(path, model.fit(noisy, clean))
+    return path
 
 
-def denoise_answer(root: Path, capsys, image: bytes, noisy: bytes | None = None) -> int:
-    (root / "in.png").write_bytes(image)
-    arrays = root / "noisy.npz"
-    if noisy is not None:
-        arrays = root / "hostile.npz"
-        arrays.write_bytes(noisy)
+@settings(FUZZ, max_examples=100)
+@given(images())
+def test_denoise_answers_or_refuses_in_one_line(denoiser, tmp_path, capsys, image):
+    (tmp_path / "in.png").write_bytes(image)
     capsys.readouterr()
-    command = ["denoise", str(root / "in.png"), "-o", str(root / "out.png"), "--noisy", str(arrays)]
-    status = main([*command, "--mnist", str(root / "mnist.npz")])
+    status = main(
+        ["denoise", str(tmp_path / "in.png"), "-o", str(tmp_path / "out.png"), "--model", str(denoiser)]
+    )
     out, err = capsys.readouterr()
     assert status in (0, 2), err
     if status == 2:
         assert err.startswith("error: ") and err.count("\n") == 1, err
     else:
-        assert np.asarray(Image.open(root / "out.png")).shape == (28, 28)
-    return status
-
-
-@st.composite
-def npz_files(draw) -> bytes:
-    shape = draw(st.sampled_from([(300, 28, 28), (10, 28, 28), (300, 784), (0, 28, 28), (300, 28, 27)]))
-    dtype = draw(st.sampled_from(["uint8", "int16", "float64", "object", "U3"]))
-    name = draw(st.sampled_from(["train_images", "test_images", "images"]))
-    buffer = bytes_io.BytesIO()
-    if dtype == "object":
-        np.savez(buffer, **{name: np.array([{"a": 1}], dtype=object)})
-    else:
-        np.savez(buffer, **{name: np.zeros(shape, dtype=dtype)})
-    return maybe_truncated(draw, buffer.getvalue())
-
-
-@settings(FUZZ, max_examples=100)
-@given(images(), st.one_of(st.none(), npz_files()))
-def test_denoise_answers_or_refuses_in_one_line(denoise_data, monkeypatch, capsys, image, noisy):
-    monkeypatch.chdir(denoise_data)
-    denoise_answer(denoise_data, capsys, image, noisy)
+        assert np.asarray(Image.open(tmp_path / "out.png")).shape == (28, 28)
 
 
 def test_an_image_declaring_400_million_pixels_is_refused_before_decoding(models, tmp_path, capsys):

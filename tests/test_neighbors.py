@@ -1,3 +1,5 @@
+import pickle
+
 import numpy as np
 import pytest
 from sklearn.datasets import load_digits
@@ -6,6 +8,7 @@ from sklearn.neighbors import KNeighborsClassifier, NearestNeighbors
 
 from homl import io, selection
 from homl.denoising import KNNDenoiser
+from homl.images import add_noise, shift_images
 from homl.knn import KNNClassifier, search_knn
 from homl.neighbors import kneighbors
 
@@ -123,7 +126,7 @@ def test_the_posterior_keeps_agreed_pixels_and_trusts_the_reading_where_neighbou
 
 
 def test_the_posterior_cleans_better_than_the_neighbours_mean():
-    from homl.images import add_noise, mse, uniform_noise_moments
+    from homl.images import add_noise, mse
 
     rng = np.random.default_rng(0)
     prototypes = rng.integers(0, 256, (5, 40)).astype(np.uint8)
@@ -134,14 +137,42 @@ def test_the_posterior_cleans_better_than_the_neighbours_mean():
     train, test = slice(0, 500), slice(500, None)
     errors = {
         method: mse(
-            KNNDenoiser(10, "uniform", method, uniform_noise_moments(0, 100))
+            KNNDenoiser(10, "uniform", method, None if method == "mean" else (0, 100))
             .fit(noisy[train], clean[train])
             .predict(noisy[test]),
             clean[test],
         )
-        for method in ("mean", "posterior")
+        for method in ("mean", "posterior", "bounded")
     }
-    assert errors["posterior"] < 0.8 * errors["mean"]
+    assert errors["bounded"] < errors["posterior"] < 0.8 * errors["mean"]
+
+
+def test_the_bounded_posterior_keeps_the_clean_value_inside_what_the_reading_allows():
+    from homl.denoising import bounded_posterior
+
+    targets = np.array([[[0.0, 200.0, 0.0], [0.0, 200.0, 0.0]]])  # two neighbours, agreeing
+    observed = np.array([[30.0, 50.0, 250.0]])  # noise from [0, 100): clean in [obs - 99, obs]
+    estimate = bounded_posterior(targets, np.ones((1, 2)), "uniform", observed, 0, 100, bandwidth=2.0)[0]
+    assert estimate[0] == pytest.approx(0.0, abs=1e-6)  # agreed and allowed: kept
+    assert -49.5 <= estimate[1] <= 50.5  # 200 is impossible under a reading of 50
+    assert 150.5 <= estimate[2] <= 250.5  # 0 is impossible: the allowed range's middle
+
+
+def test_knowing_the_noise_the_neighbours_are_searched_among_the_clean_images_plus_its_mean():
+    rng = np.random.default_rng(1)
+    clean = rng.integers(0, 256, (200, 5, 5)).astype(np.uint8)
+    noisy = add_noise(clean, 0, 100, rng)
+    model = KNNDenoiser(3, noise=(0, 100)).fit(noisy, clean)
+    distances, indices = model.kneighbors(noisy[:20])
+    expected = kneighbors(noisy[:20].reshape(20, -1).astype(np.float64), clean.reshape(200, -1) + 49.5, 3)
+    np.testing.assert_array_equal(indices, expected[1])
+    shifted = KNNDenoiser(3, noise=(0, 100), shifted_copies=True).fit(noisy, clean)
+    assert len(shifted.targets_) == 5 * len(clean)
+    np.testing.assert_array_equal(
+        shifted.targets_[200:400], shift_images(clean, -1, 0).reshape(200, -1)
+    )  # "up" first
+    restored = pickle.loads(pickle.dumps(shifted))
+    np.testing.assert_array_equal(restored.targets_, shifted.targets_)
 
 
 def exact_by_definition(queries, references, k):

@@ -1,7 +1,7 @@
 import pytest
 import yaml
 
-from homl import denoising, errors, images, knn, linear, params, spam_filter, survival
+from homl import deformation, denoising, digits, errors, images, knn, linear, params, spam_filter, survival
 from homl.data import mnist, spam, titanic
 
 # Every section of params.yaml and the schema that owns it, beside the code that uses it.
@@ -13,6 +13,8 @@ SCHEMAS = {
     "knn": knn.SearchParams,
     "augment": images.ShiftParams,
     "knn_variants": images.VariantParams,
+    "idm": deformation.SearchParams,
+    "font_digits": digits.FontParams,
     "noisy": images.NoiseParams,
     "denoise": denoising.Params,
     "titanic": survival.Params,
@@ -75,9 +77,9 @@ def with_change(key: str, value) -> dict:
         ),
         (
             "denoise",
-            "denoise.median",
-            {"n_neighbors": 3, "weights": "uniform"},
-            "denoise.median: 'median' is not allowed; allowed: 'vote', 'mean', 'posterior'",
+            "denoise.methods.median",
+            {"n_neighbors": [3], "weights": ["uniform"]},
+            "denoise.methods.median: 'median' is not allowed; allowed: 'vote', 'mean', 'posterior', 'bounded'",
         ),
         (
             "titanic",
@@ -134,4 +136,4 @@ def test_a_missing_section_is_named():
 def test_the_allowed_values_are_the_codes_own():
     fields = survival.FeatureSwitches.__dataclass_fields__
     assert list(fields) == list(survival.FEATURES)
-    assert set(raw_params()["denoise"]) <= set(denoising.METHODS)
+    assert set(raw_params()["denoise"]["methods"]) <= set(denoising.METHODS)

@@ -12,7 +12,7 @@ import yaml
 from dvc_repo import DVC, ENV, new_repo, run
 from tiny_data import make_passengers, save_tiny_mnist
 
-from homl import io
+from homl import io, reproduction
 
 REPO = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.skipif(DVC is None, reason="needs dvc and git")
@@ -85,6 +85,8 @@ def tiny_pipeline(repo: Path) -> None:
     io.write_table(repo / "titanic.parquet", make_passengers(300))
     params = yaml.safe_load((REPO / "params.yaml").read_text())
     params["knn"].update(n_neighbors=[1, 3], folds=3)
+    params["denoise"]["validation_size"] = 100
+    params["denoise"]["methods"]["bounded"]["n_neighbors"] = [10]
     params["titanic"]["classifiers"]["random_forest"].update(n_estimators=[20], max_depth=[4])
     (repo / "params.yaml").write_text(yaml.safe_dump(params))
     stage = lambda name, *paths: f"python {REPO / 'stages' / name}.py " + " ".join(paths)  # noqa: E731
@@ -96,7 +98,8 @@ def tiny_pipeline(repo: Path) -> None:
         ),
         "knn_evaluate": (
             stage(
-                "knn_evaluate",
+                "digit_evaluate",
+                "knn",
                 "mnist.npz",
                 "choice.json",
                 "knn.joblib",
@@ -114,12 +117,14 @@ def tiny_pipeline(repo: Path) -> None:
                 "mnist.npz",
                 "noisy.npz",
                 "knn.joblib",
+                "denoise_choice.json",
+                "denoiser.joblib",
                 "denoise.json",
                 "denoise.csv",
                 "denoise.png",
             ),
             ["noisy.npz", "knn.joblib"],
-            ["denoise.json", "denoise.csv", "denoise.png"],
+            ["denoise_choice.json", "denoiser.joblib", "denoise.json", "denoise.csv", "denoise.png"],
         ),
         "split": (
             stage("titanic_split", "titanic.parquet", "train.parquet", "test.parquet"),
@@ -147,11 +152,23 @@ def tiny_pipeline(repo: Path) -> None:
     (repo / "dvc.yaml").write_text(yaml.safe_dump(pipeline))
 
 
-def test_two_forced_reproductions_give_identical_hashes(tmp_path):
+def output_hashes(repo: Path) -> dict[str, str]:
+    lock = yaml.safe_load((repo / "dvc.lock").read_text())
+    return {out["path"]: out["md5"] for stage in lock["stages"].values() for out in stage.get("outs", [])}
+
+
+def test_two_forced_reproductions_give_identical_hashes_but_for_timings(tmp_path):
     repo = new_repo(tmp_path)
     tiny_pipeline(repo)
     run(repo, DVC, "repro")
-    first = (repo / "dvc.lock").read_text()
+    first = output_hashes(repo)
+    metrics = {path: (repo / path).read_bytes() for path in first if path.endswith(".json")}
     run(repo, DVC, "repro", "--force")
-    assert (repo / "dvc.lock").read_text() == first
-    assert first.count("md5:") >= 20  # every data, model, metrics and plot output is hashed
+    changed = {path for path, md5 in output_hashes(repo).items() if first[path] != md5}
+    declared = yaml.safe_load((repo / "dvc.yaml").read_text())["stages"].values()
+    assert set(first) == {out for stage in declared for out in stage["outs"]}  # every output is hashed
+    # A metrics file that records how long classifying took changes only there, run to run.
+    assert changed == {"test.json", "denoise.json"}
+    for path in changed:
+        assert reproduction.compare_file(path, metrics[path], (repo / path).read_bytes()) == []
+        assert b"_seconds" in metrics[path]

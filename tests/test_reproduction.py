@@ -25,6 +25,16 @@ def test_json_metrics_are_exact_unless_a_tolerance_is_declared():
     assert reproduction.compare_file("metrics/linreg.json", old, b'{"a": {"accuracy": 0.98}}') != []
 
 
+def test_timings_are_reported_but_never_compared():
+    old = b'{"accuracy": 0.99, "test_seconds": 75.7, "bounded": {"test_seconds": 150.0}}'
+    new = b'{"accuracy": 0.99, "test_seconds": 131.2, "bounded": {"test_seconds": 90.5}}'
+    assert reproduction.compare_file("metrics/idm_test.json", old, new) == []
+    assert reproduction.compare_file("metrics/idm_test.json", old, b'{"accuracy": 0.99}') == [
+        "metrics/idm_test.json: test_seconds is missing (committed: 75.7)",
+        "metrics/idm_test.json: bounded.test_seconds is missing (committed: 150.0)",
+    ]
+
+
 def test_missing_and_new_keys_are_named():
     found = reproduction.compare_file("metrics/x.json", b'{"a": 1, "b": [1, 2]}', b'{"b": [1, 2, 3], "c": 2}')
     assert found == [

@@ -12,6 +12,7 @@ import yaml
 from tiny_data import make_passengers, save_tiny_mnist
 
 from homl import io, readme
+from homl.knn import KNNClassifier
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -44,7 +45,8 @@ def test_knn_search_then_evaluate(tiny_mnist):
     assert grid[0] == "n_neighbors,distance_mean,uniform_mean,distance_std,uniform_std" and len(grid) == 4
     evaluate = run_stage(
         tiny_mnist,
-        "knn_evaluate.py",
+        "digit_evaluate.py",
+        "knn",
         "mnist.npz",
         "choice.json",
         "knn.joblib",
@@ -103,28 +105,81 @@ def test_augmentation_and_variant_stages(tiny_mnist):
     assert metrics["train_images"] == 3000 and metrics["accuracy"] > 0.9
 
 
+def test_the_idm_settings_are_chosen_without_the_test_digits(tiny_mnist):
+    """idm_search reads a file holding no test digits at all, then the model is evaluated once."""
+    data = io.load_arrays(tiny_mnist / "mnist.npz")
+    io.save_arrays(tiny_mnist / "train_only.npz", **{k: v for k, v in data.items() if k.startswith("train")})
+    io.write_choice(tiny_mnist / "variant.json", {"hyperparameters": {"deskew": True, "blur_sigma": 0.5}})
+    grid = {"features": ["pixels"], "window": [1], "context": [0, 1], "n_candidates": [5, 10]}
+    grid.update(n_neighbors=[1, 3], weights=["uniform"], validation_size=200)
+    write_params(tiny_mnist, seed=0, idm=grid)
+    search = run_stage(
+        tiny_mnist, "idm_search.py", "train_only.npz", "variant.json", "idm.csv", "choice.json", "search.json"
+    )
+    assert search.returncode == 0, search.stderr
+    choice = io.read_json(tiny_mnist / "choice.json")
+    assert choice["hyperparameters"]["deskew"] is True and 0.9 < choice["validation_accuracy"] <= 1
+    assert len((tiny_mnist / "idm.csv").read_text().splitlines()) == 1 + 2  # one row per distance setting
+    evaluate = ["idm", "mnist.npz", "choice.json", "idm.joblib", "test.json", "confusion.csv", "errors.png"]
+    result = run_stage(tiny_mnist, "digit_evaluate.py", *evaluate)
+    assert result.returncode == 0, result.stderr
+    metrics = io.read_json(tiny_mnist / "test.json")
+    assert metrics["accuracy"] > 0.9 and metrics["test_seconds"] > 0 and len(metrics["class_accuracy"]) == 10
+
+
+def test_font_digits_are_read_by_every_model(tiny_mnist):
+    write_params(tiny_mnist, font_digits={"fonts": ["DejaVuSans.ttf", "cmr10.ttf"], "rotations": [0, 10]})
+    data = io.load_arrays(tiny_mnist / "mnist.npz")
+    io.save_model(tiny_mnist / "knn.joblib", KNNClassifier(1).fit(data["train_images"], data["train_labels"]))
+    outputs = ["fonts.npz", "fonts.json", "fonts.csv", "mistakes.png", "knn.joblib"]
+    result = run_stage(tiny_mnist, "font_digits.py", *outputs)
+    assert result.returncode == 0, result.stderr
+    metrics = io.read_json(tiny_mnist / "fonts.json")
+    assert metrics["digits"] == 40 and 0 <= metrics["accuracy"]["knn"] <= 1
+    assert set(metrics["accuracy_by_rotation"]["knn"]) == {"0.0", "10.0"}
+    printed = io.load_arrays(tiny_mnist / "fonts.npz")
+    assert printed["images"].shape == (40, 28, 28) and printed["labels"].tolist()[:10] == list(range(10))
+
+
 def test_noisy_digits_are_cleaned_and_recognized_better(tiny_mnist):
     write_params(tiny_mnist, knn={"n_neighbors": [1, 3], "weights": ["distance"], "folds": 3}, seed=0)
     assert (
         run_stage(tiny_mnist, "knn_search.py", "mnist.npz", "grid.csv", "choice.json", "best.json").returncode
         == 0
     )
-    evaluate = ["mnist.npz", "choice.json", "knn.joblib", "test.json", "confusion.csv", "errors.png"]
-    assert run_stage(tiny_mnist, "knn_evaluate.py", *evaluate).returncode == 0
+    evaluate = ["knn", "mnist.npz", "choice.json", "knn.joblib", "test.json", "confusion.csv", "errors.png"]
+    assert run_stage(tiny_mnist, "digit_evaluate.py", *evaluate).returncode == 0
     assert run_stage(tiny_mnist, "noisy_mnist.py", "mnist.npz", "noisy.npz").returncode == 0
     noisy = io.load_arrays(tiny_mnist / "noisy.npz")
     clean = io.load_arrays(tiny_mnist / "mnist.npz")
     noise = noisy["test_images"] - clean["test_images"].astype(np.int16)
     assert noise.min() == 0 and noise.max() == 99
-    outputs = ["mnist.npz", "noisy.npz", "knn.joblib", "denoise.json", "denoise.csv", "denoise.png"]
-    result = run_stage(tiny_mnist, "denoise.py", *outputs)
+    methods = yaml.safe_load((REPO / "params.yaml").read_text())["denoise"]["methods"]
+    methods["bounded"].update(n_neighbors=[10, 20], shifted_copies=[False, True])
+    write_params(tiny_mnist, seed=0, denoise={"validation_size": 100, "methods": methods})
+    outputs = ["choice.json", "denoiser.joblib", "denoise.json", "denoise.csv", "denoise.png"]
+    result = run_stage(tiny_mnist, "denoise.py", "mnist.npz", "noisy.npz", "knn.joblib", *outputs)
     assert result.returncode == 0, result.stderr
     scores = io.read_json(tiny_mnist / "denoise.json")
-    assert set(scores) == {"noisy", "vote", "mean", "posterior"}
-    for method in ("vote", "mean", "posterior"):
+    assert set(scores) == {"noisy", "vote", "mean", "posterior", "bounded", "saved"}
+    for method in ("vote", "mean", "posterior", "bounded"):
         assert scores[method]["psnr_db"] > scores["noisy"]["psnr_db"] + 1
-    assert scores["posterior"]["psnr_db"] > scores["mean"]["psnr_db"]
+        assert scores[method]["validation_psnr_db"] > scores["noisy"]["psnr_db"] + 1
+    assert scores["bounded"]["psnr_db"] > scores["posterior"]["psnr_db"] > scores["mean"]["psnr_db"]
+    saved = io.load_model(tiny_mnist / "denoiser.joblib")
+    assert saved.method == scores["saved"] == io.read_json(tiny_mnist / "choice.json")["saved"]
     assert (tiny_mnist / "denoise.png").read_bytes().startswith(b"\x89PNG")
+
+    # Other test digits, same training digits: the same choices (selection never reads the test digits).
+    chosen = (tiny_mnist / "choice.json").read_bytes()
+    for name in ("mnist.npz", "noisy.npz"):
+        arrays = io.load_arrays(tiny_mnist / name)
+        arrays["test_images"] = np.ascontiguousarray(arrays["test_images"][::-1, ::-1])
+        io.save_arrays(tiny_mnist / name, **arrays)
+    result = run_stage(tiny_mnist, "denoise.py", "mnist.npz", "noisy.npz", "knn.joblib", *outputs)
+    assert result.returncode == 0, result.stderr
+    assert (tiny_mnist / "choice.json").read_bytes() == chosen
+    assert io.read_json(tiny_mnist / "denoise.json")["bounded"]["psnr_db"] != scores["bounded"]["psnr_db"]
 
 
 def linreg_params(**overrides):

@@ -92,3 +92,14 @@ def fetch(source: str, out: Path, expected: dict[str, str] = ARRAY_SHA256) -> Mn
 def load(path: str | Path) -> Mnist:
     """Load the arrays written by `fetch`."""
     return Mnist(**io.load_arrays(path))
+
+
+class Digits(NamedTuple):
+    images: np.ndarray
+    labels: np.ndarray
+
+
+def load_train(path: str | Path) -> Digits:
+    """Only the training images and labels of a file written by `fetch`; the test arrays are not read."""
+    arrays = io.load_arrays(path, names=("train_images", "train_labels"))
+    return Digits(arrays["train_images"], arrays["train_labels"])

@@ -1,0 +1,294 @@
+"""A nearest-neighbour classifier whose distance tolerates small local deformations: the image distortion
+model (IDM) of Keysers et al. (IEEE PAMI 2007). Every pixel of the query may match the best pixel of the
+reference within a small window, comparing the local context (patches) of both. The exact Euclidean
+search picks the candidates; the IDM re-ranks only those."""
+
+from __future__ import annotations
+
+import itertools
+import math
+from dataclasses import dataclass
+from numbers import Integral, Real
+from typing import Annotated, Literal
+
+import numba
+import numpy as np
+import pandas as pd
+from scipy import ndimage
+from sklearn.base import BaseEstimator, ClassifierMixin, _fit_context
+from sklearn.model_selection import train_test_split
+from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import check_is_fitted, validate_data
+from tqdm import tqdm
+
+from homl.images import preprocess
+from homl.knn import WEIGHTS, as_rows, vote
+from homl.neighbors import kneighbors
+from homl.params import Range
+
+FEATURES = ("pixels", "gradients")  # what the local context compares: intensities, or Sobel gradients
+CHUNK_ROWS = 500
+
+
+@dataclass(frozen=True)
+class SearchParams:
+    """params.yaml's `idm`: the grid scored on a validation split of the training images."""
+
+    features: tuple[Literal[FEATURES], ...]
+    window: tuple[Annotated[int, Range(0, 5)], ...]
+    context: tuple[Annotated[int, Range(0, 3)], ...]
+    n_candidates: tuple[Annotated[int, Range(1, 1000)], ...]
+    n_neighbors: tuple[Annotated[int, Range(1, 1000)], ...]
+    weights: tuple[Literal[WEIGHTS], ...]
+    validation_size: Annotated[int, Range(1, None)]
+
+
+def image_shape(n_features: int) -> tuple[int, int]:
+    """Rows of a square number of features are square images; any other row is one line of pixels."""
+    side = math.isqrt(n_features)
+    return (side, side) if side * side == n_features else (1, n_features)
+
+
+def feature_planes(images: np.ndarray, features: str, margin: int) -> np.ndarray:
+    """(n, planes, height + 2 margin, width + 2 margin) float32 planes padded with zeros: the image, or
+    its vertical and horizontal Sobel gradients (a window reaching past the image meets background)."""
+    images = np.asarray(images, dtype=np.float32)
+    planes = (
+        images[:, None]
+        if features == "pixels"
+        else np.stack([ndimage.sobel(images, axis=axis, mode="constant") for axis in (1, 2)], axis=1)
+    )
+    return np.pad(planes, ((0, 0), (0, 0), (margin, margin), (margin, margin)))
+
+
+@numba.njit(parallel=True, cache=True)  # no fastmath: the same sums in the same order on every CPU
+def idm_distances(
+    queries: np.ndarray, references: np.ndarray, pairs: np.ndarray, window: int, context: int, margin: int
+) -> np.ndarray:
+    """IDM distance of each query to each of its candidate references (`pairs[i, j]` indexes the
+    reference compared with query i); planes come from `feature_planes` with margin >= window + context.
+
+    For each shift (a, b) within the window, the squared difference between the query and the shifted
+    reference is summed over each pixel's (2 context + 1)^2 patch (a box filter); every pixel then keeps
+    its cheapest shift, and the distance is the sum over the pixels.
+    """
+    n_queries, n_candidates = pairs.shape
+    n_planes = queries.shape[1]
+    height, width = queries.shape[2] - 2 * margin, queries.shape[3] - 2 * margin
+    span_y, span_x = height + 2 * context, width + 2 * context
+    side = 2 * context + 1
+    distances = np.empty((n_queries, n_candidates), dtype=np.float64)
+    for q in numba.prange(n_queries):
+        squared = np.empty((span_y, span_x), dtype=np.float32)
+        rows = np.empty((span_y, width), dtype=np.float32)
+        cheapest = np.empty((height, width), dtype=np.float32)
+        for j in range(n_candidates):
+            r = pairs[q, j]
+            cheapest[:] = np.inf
+            for a in range(-window, window + 1):
+                for b in range(-window, window + 1):
+                    for y in range(span_y):
+                        qy = margin - context + y
+                        for x in range(span_x):
+                            qx = margin - context + x
+                            total = np.float32(0.0)
+                            for p in range(n_planes):
+                                d = queries[q, p, qy, qx] - references[r, p, qy + a, qx + b]
+                                total += d * d
+                            squared[y, x] = total
+                    for y in range(span_y):
+                        for x in range(width):
+                            total = np.float32(0.0)
+                            for dx in range(side):
+                                total += squared[y, x + dx]
+                            rows[y, x] = total
+                    for y in range(height):
+                        for x in range(width):
+                            total = np.float32(0.0)
+                            for dy in range(side):
+                                total += rows[y + dy, x]
+                            if total < cheapest[y, x]:
+                                cheapest[y, x] = total
+            distances[q, j] = cheapest.astype(np.float64).sum()
+    return distances
+
+
+class IDMClassifier(ClassifierMixin, BaseEstimator):
+    """k nearest neighbours under the image distortion model, re-ranking Euclidean candidates.
+
+    Rows are images (square ones are taken as such, any other row as one line of pixels). Both searches
+    compare the images after `preprocess(deskew, blur_sigma)`. Each query's `n_candidates` nearest
+    training images by Euclidean distance are re-ranked by `idm_distances` (`features`, `window`,
+    `context`), and the `n_neighbors` nearest vote (`weights` as in KNeighborsClassifier).
+    """
+
+    _parameter_constraints = {
+        "n_neighbors": [Interval(Integral, 1, None, closed="left")],
+        "weights": [StrOptions(set(WEIGHTS))],
+        "n_candidates": [Interval(Integral, 1, None, closed="left")],
+        "window": [Interval(Integral, 0, None, closed="left")],
+        "context": [Interval(Integral, 0, None, closed="left")],
+        "features": [StrOptions(set(FEATURES))],
+        "deskew": ["boolean"],
+        "blur_sigma": [Interval(Real, 0, None, closed="left")],
+        "chunk_rows": [Interval(Integral, 1, None, closed="left")],
+    }
+
+    def __init__(
+        self,
+        n_neighbors: int = 3,
+        weights: str = "uniform",
+        n_candidates: int = 50,
+        window: int = 2,
+        context: int = 2,
+        features: str = "pixels",
+        deskew: bool = True,
+        blur_sigma: float = 0.5,
+        chunk_rows: int = CHUNK_ROWS,
+    ):
+        self.n_neighbors = n_neighbors
+        self.weights = weights
+        self.n_candidates = n_candidates
+        self.window = window
+        self.context = context
+        self.features = features
+        self.deskew = deskew
+        self.blur_sigma = blur_sigma
+        self.chunk_rows = chunk_rows
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y) -> IDMClassifier:
+        X, y = validate_data(self, as_rows(X), y, dtype="numeric")
+        check_classification_targets(y)
+        if self.n_neighbors > self.n_candidates:
+            raise ValueError(f"n_neighbors={self.n_neighbors} exceeds n_candidates={self.n_candidates}")
+        self.X_ = X
+        self.references_ = self._prepared(X)
+        self.classes_, self.y_index_ = np.unique(y, return_inverse=True)
+        return self
+
+    def __getstate__(self):
+        """A saved model keeps the training images as given; the prepared ones are rebuilt on loading."""
+        state = dict(super().__getstate__())  # a copy: the model in use keeps its own
+        state.pop("references_", None)
+        return state
+
+    def __setstate__(self, state):
+        super().__setstate__(state)
+        if "X_" in state:
+            self.references_ = self._prepared(self.X_)
+
+    def _prepared(self, rows: np.ndarray) -> np.ndarray:
+        images = np.asarray(rows, dtype=np.float32).reshape(len(rows), *image_shape(rows.shape[1]))
+        return preprocess(images, self.deskew, self.blur_sigma) / np.float32(255)
+
+    def euclidean_candidates(self, X, progress: str | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """The prepared query images, and each one's `n_candidates` nearest training images by Euclidean
+        distance (indices, nearest first)."""
+        check_is_fitted(self)
+        X = validate_data(self, as_rows(X), dtype="numeric", reset=False)
+        if self.n_candidates > len(self.X_):
+            raise ValueError(f"n_candidates={self.n_candidates} exceeds the {len(self.X_)} training rows")
+        queries = self._prepared(X)
+        label = None if progress is None else f"{progress}: Euclidean candidates"
+        return queries, kneighbors(queries, self.references_, self.n_candidates, progress=label)[1]
+
+    def idm(self, queries: np.ndarray, indices: np.ndarray, progress: str | None = None) -> np.ndarray:
+        """IDM distances of prepared query images to the training images `indices` names (row by row)."""
+        margin = self.window + self.context
+        distances = np.empty(indices.shape)
+        starts = range(0, len(queries), self.chunk_rows)
+        bar = tqdm(starts, desc=progress and f"{progress}: IDM", disable=progress is None, unit="chunk")
+        for start in bar:
+            rows = slice(start, start + self.chunk_rows)
+            needed, pairs = np.unique(indices[rows], return_inverse=True)
+            distances[rows] = idm_distances(
+                feature_planes(queries[rows], self.features, margin),
+                feature_planes(self.references_[needed], self.features, margin),
+                pairs.reshape(indices[rows].shape).astype(np.int64),
+                self.window,
+                self.context,
+                margin,
+            )
+        return distances
+
+    def proba_from(self, indices: np.ndarray, distances: np.ndarray) -> np.ndarray:
+        """Class shares among the `n_neighbors` candidates nearest by IDM (ties: Euclidean order)."""
+        order = np.argsort(distances, axis=1, kind="stable")[:, : self.n_neighbors]
+        labels = self.y_index_[np.take_along_axis(indices, order, axis=1)]
+        return vote(labels, np.take_along_axis(distances, order, axis=1), self.weights, len(self.classes_))
+
+    def predict_proba(self, X, progress: str | None = None) -> np.ndarray:
+        """Each class's share of the (weighted) neighbours; `progress` labels the progress bars."""
+        queries, indices = self.euclidean_candidates(X, progress)
+        return self.proba_from(indices, self.idm(queries, indices, progress))
+
+    def predict(self, X, progress: str | None = None) -> np.ndarray:
+        proba = self.predict_proba(X, progress)
+        return self.classes_[proba.argmax(axis=1)]
+
+
+def search_idm(
+    X: np.ndarray, y: np.ndarray, grid: SearchParams, deskew: bool, blur_sigma: float, seed: int
+) -> pd.DataFrame:
+    """Every setting of `grid` scored on one stratified validation split of the training rows (X, y):
+    a `selection.candidates`-like table, the accuracy's standard error as its std.
+
+    The Euclidean candidates are searched once, for the most candidates, and the IDM distances computed
+    once per (features, window, context); fewer candidates are the nearest of those.
+    """
+    X = as_rows(X)
+    fit_rows, valid_rows = train_test_split(
+        np.arange(len(X)), test_size=grid.validation_size, stratify=y, random_state=seed
+    )
+    model = IDMClassifier(n_candidates=max(grid.n_candidates), deskew=deskew, blur_sigma=blur_sigma)
+    model.fit(X[fit_rows], y[fit_rows])
+    truth = np.searchsorted(model.classes_, y[valid_rows])
+    queries, indices = model.euclidean_candidates(X[valid_rows], progress="validation")
+    rows = []
+    for features, window, context in itertools.product(grid.features, grid.window, grid.context):
+        model.set_params(features=features, window=window, context=context)
+        distances = model.idm(queries, indices, progress=f"{features} window={window} context={context}")
+        for n_candidates, k, weights in itertools.product(grid.n_candidates, grid.n_neighbors, grid.weights):
+            if k > n_candidates:
+                continue
+            model.set_params(n_neighbors=k, weights=weights)
+            proba = model.proba_from(indices[:, :n_candidates], distances[:, :n_candidates])
+            accuracy = float(np.mean(proba.argmax(axis=1) == truth))
+            rows.append(
+                {
+                    "features": features,
+                    "window": window,
+                    "context": context,
+                    "n_candidates": n_candidates,
+                    "n_neighbors": k,
+                    "weights": weights,
+                    "mean_accuracy": accuracy,
+                    "std_accuracy": math.sqrt(accuracy * (1 - accuracy) / len(truth)),
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def best_per_distance(table: pd.DataFrame) -> pd.DataFrame:
+    """The best row of a `search_idm` table for each (features, window, context), labelled as a setting."""
+    distance = ["features", "window", "context"]
+    best = table.loc[table.groupby(distance, sort=False)["mean_accuracy"].idxmax()]
+    setting = (
+        best["features"]
+        + ", window "
+        + best["window"].astype(str)
+        + ", context "
+        + best["context"].astype(str)
+    )
+    return best.assign(setting=setting).rename(
+        columns={"mean_accuracy": "validation_accuracy", "std_accuracy": "validation_std"}
+    )[
+        [
+            "setting",
+            *table.columns.drop(["mean_accuracy", "std_accuracy"]),
+            "validation_accuracy",
+            "validation_std",
+        ]
+    ]
