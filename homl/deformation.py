@@ -16,12 +16,12 @@ import numpy as np
 import pandas as pd
 from scipy import ndimage
 from sklearn.base import BaseEstimator, ClassifierMixin, _fit_context
-from sklearn.model_selection import train_test_split
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 from tqdm import tqdm
 
+from homl import selection
 from homl.images import preprocess
 from homl.knn import WEIGHTS, as_rows, vote
 from homl.neighbors import kneighbors
@@ -239,9 +239,7 @@ def search_idm(
     once per (features, window, context); fewer candidates are the nearest of those.
     """
     X = as_rows(X)
-    fit_rows, valid_rows = train_test_split(
-        np.arange(len(X)), test_size=grid.validation_size, stratify=y, random_state=seed
-    )
+    fit_rows, valid_rows = selection.validation_split(y, grid.validation_size, seed)
     model = IDMClassifier(n_candidates=max(grid.n_candidates), deskew=deskew, blur_sigma=blur_sigma)
     model.fit(X[fit_rows], y[fit_rows])
     truth = np.searchsorted(model.classes_, y[valid_rows])

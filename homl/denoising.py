@@ -12,11 +12,11 @@ import numba
 import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, MultiOutputMixin, RegressorMixin, _fit_context
-from sklearn.model_selection import train_test_split
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
 from tqdm import tqdm
 
+from homl import selection
 from homl.images import DIRECTIONS, augment_with_shifts, psnr, uniform_noise_moments
 from homl.knn import WEIGHTS, as_rows, neighbor_weights
 from homl.neighbors import kneighbors
@@ -289,9 +289,7 @@ def search_denoisers(
     Methods sharing a search (the noisy rows, or the clean targets with or without shifted copies) search
     once, for their largest k.
     """
-    fit, valid = train_test_split(
-        np.arange(len(noisy)), test_size=grid.validation_size, stratify=labels, random_state=seed
-    )
+    fit, valid = selection.validation_split(labels, grid.validation_size, seed)
     searches = {}
     for method, settings in grid.methods.items():
         for shifted in settings.shifted_copies:

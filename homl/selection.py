@@ -8,7 +8,13 @@ from typing import Annotated, Any
 
 import numpy as np
 import pandas as pd
-from sklearn.model_selection import GridSearchCV, StratifiedGroupKFold, StratifiedKFold, cross_val_predict
+from sklearn.model_selection import (
+    GridSearchCV,
+    StratifiedGroupKFold,
+    StratifiedKFold,
+    cross_val_predict,
+    train_test_split,
+)
 
 from homl.params import Range
 
@@ -29,6 +35,11 @@ def folds(n_folds: int, seed: int, grouped: bool = False) -> StratifiedKFold | S
     """Shuffled, stratified k-fold cross-validation; `grouped`: no group straddles two folds (pass `groups`)."""
     kind = StratifiedGroupKFold if grouped else StratifiedKFold
     return kind(n_splits=n_folds, shuffle=True, random_state=seed)
+
+
+def validation_split(labels: np.ndarray, size: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """The rows fitted on and the `size` rows held out to score settings, stratified by `labels`."""
+    return train_test_split(np.arange(len(labels)), test_size=size, stratify=labels, random_state=seed)
 
 
 def best(scores: Sequence[float]) -> int:
