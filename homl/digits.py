@@ -11,7 +11,7 @@ from typing import Annotated, Any
 import numpy as np
 import pandas as pd
 
-from homl import evaluation, figures, io
+from homl import evaluation, io
 from homl.images import to_mnist_format
 from homl.params import Range
 
@@ -89,6 +89,8 @@ def report(model: Any, images: np.ndarray, labels: np.ndarray, paths: Any, conte
     """Classify the test images once; save the model, its metrics (with `context` and the seconds taken),
     the confusion table and a figure of the most confident mistakes (`paths`: model, metrics, confusion,
     errors_png)."""
+    from homl import figures  # matplotlib: imported only by the stages that draw
+
     proba, seconds = classify(model, images)
     predicted = model.classes_[proba.argmax(axis=1)]
     io.save_model(paths.model, model)
