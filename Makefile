@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 export DVC_NO_ANALYTICS := 1
 
-.PHONY: install lock repro test lint metrics report readme
+.PHONY: install lock repro test test-all lint metrics report readme
 
 $(UV):
 	$(PYTHON) -m pip install --quiet --disable-pip-version-check --target .tools uv==$(UV_VERSION)
@@ -27,8 +27,13 @@ lock: $(UV)
 repro: $(STAMP)
 	dvc repro $(REPRO_FLAGS)
 
+# The fast tier (minutes); test-all adds the slow one: DVC end to end, clusters, full-size fuzzing, stage
+# scripts in their own processes. One exercise's tests: pytest tests/test_deformation.py, for example.
 test: $(STAMP) report/node_modules
 	pytest
+
+test-all: $(STAMP) report/node_modules
+	pytest --all
 
 # Vega, Vega-Lite and Vega-Embed, inlined into the report page so that it renders offline.
 report/node_modules: report/package.json report/package-lock.json

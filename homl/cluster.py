@@ -12,8 +12,6 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-import joblib
-
 from homl.errors import ClusterError
 
 SCHEDULER_VARIABLE = "HOML_DASK_SCHEDULER"
@@ -31,6 +29,7 @@ def workers(address: str | None = None) -> Iterator[str | None]:
     if address is None:
         yield None
         return
+    import joblib
     from distributed import Client
 
     try:

@@ -70,18 +70,22 @@ def idm_distances(
     reference compared with query i); planes come from `feature_planes` with margin >= window + context.
 
     For each shift (a, b) within the window, the squared difference between the query and the shifted
-    reference is summed over each pixel's (2 context + 1)^2 patch (a box filter); every pixel then keeps
-    its cheapest shift, and the distance is the sum over the pixels.
+    reference is summed over each pixel's (2 context + 1)^2 patch (a box filter, summed along rows, then
+    columns); every pixel then keeps its cheapest shift, and the distance is the sum over the pixels.
+    Every loop innermost runs along an image row, so the compiler vectorizes it without reordering any
+    pixel's sum.
     """
     n_queries, n_candidates = pairs.shape
     n_planes = queries.shape[1]
     height, width = queries.shape[2] - 2 * margin, queries.shape[3] - 2 * margin
     span_y, span_x = height + 2 * context, width + 2 * context
     side = 2 * context + 1
+    top = margin - context
     distances = np.empty((n_queries, n_candidates), dtype=np.float64)
     for q in numba.prange(n_queries):
         squared = np.empty((span_y, span_x), dtype=np.float32)
         rows = np.empty((span_y, width), dtype=np.float32)
+        patch = np.empty(width, dtype=np.float32)
         cheapest = np.empty((height, width), dtype=np.float32)
         for j in range(n_candidates):
             r = pairs[q, j]
@@ -89,28 +93,39 @@ def idm_distances(
             for a in range(-window, window + 1):
                 for b in range(-window, window + 1):
                     for y in range(span_y):
-                        qy = margin - context + y
-                        for x in range(span_x):
-                            qx = margin - context + x
-                            total = np.float32(0.0)
-                            for p in range(n_planes):
-                                d = queries[q, p, qy, qx] - references[r, p, qy + a, qx + b]
-                                total += d * d
-                            squared[y, x] = total
+                        out = squared[y]
+                        for p in range(n_planes):
+                            query_row = queries[q, p, top + y, top : top + span_x]
+                            reference_row = references[r, p, top + y + a, top + b : top + b + span_x]
+                            if p == 0:
+                                for x in range(span_x):
+                                    d = query_row[x] - reference_row[x]
+                                    out[x] = d * d
+                            else:
+                                for x in range(span_x):
+                                    d = query_row[x] - reference_row[x]
+                                    out[x] += d * d
                     for y in range(span_y):
-                        for x in range(width):
-                            total = np.float32(0.0)
-                            for dx in range(side):
-                                total += squared[y, x + dx]
-                            rows[y, x] = total
+                        source, out = squared[y], rows[y]
+                        out[:] = source[:width]
+                        for dx in range(1, side):
+                            for x in range(width):
+                                out[x] += source[x + dx]
                     for y in range(height):
+                        patch[:] = rows[y]
+                        for dy in range(1, side):
+                            below = rows[y + dy]
+                            for x in range(width):
+                                patch[x] += below[x]
+                        best = cheapest[y]
                         for x in range(width):
-                            total = np.float32(0.0)
-                            for dy in range(side):
-                                total += rows[y + dy, x]
-                            if total < cheapest[y, x]:
-                                cheapest[y, x] = total
-            distances[q, j] = cheapest.astype(np.float64).sum()
+                            if patch[x] < best[x]:
+                                best[x] = patch[x]
+            total = 0.0
+            for y in range(height):
+                for x in range(width):
+                    total += np.float64(cheapest[y, x])
+            distances[q, j] = total
     return distances
 
 

@@ -103,42 +103,100 @@ def bounded_posterior(
     wider each side, as values are integers). The posterior mean is that of the truncated mixture; where
     no neighbour's value is near the allowed interval, the interval's middle (its part above 0).
     """
-    w = neighbor_weights(distances, weights)
-    return _bounded_posterior(
-        np.asarray(neighbor_targets, dtype=np.float64),
-        w,
-        np.asarray(observed, dtype=np.float64),
+    n, k, d = np.shape(neighbor_targets)
+    return _bounded_from_references(
+        np.reshape(neighbor_targets, (n * k, d)),
+        np.arange(n * k).reshape(n, k),
+        neighbor_weights(distances, weights),
+        observed,
         low,
         high,
         bandwidth,
     )
 
 
-@numba.njit(parallel=True, cache=True)
-def _bounded_posterior(targets, w, observed, low, high, bandwidth):
-    n, k, d = targets.shape
-    estimate = np.empty((n, d))
-    root2 = math.sqrt(2.0)
+def _bounded_from_references(references, indices, w, observed, low, high, bandwidth) -> np.ndarray:
+    """`bounded_posterior` with the neighbours' values read as `references[indices]`. Where every value
+    and reading is a whole number, each neighbour's two error-function terms depend only on the reading
+    minus its value, so they come from a table of those differences: the same numbers, computed once."""
+    observed = np.asarray(observed, dtype=np.float64)
+    whole = np.issubdtype(references.dtype, np.integer) and np.array_equal(observed, np.rint(observed))
+    if not whole or references.size == 0 or observed.size == 0:
+        return _bounded_posterior(
+            np.asarray(references, dtype=np.float64), indices, w, observed, low, high, bandwidth
+        )
+    smallest = int(observed.min()) - int(references.max())
+    differences = np.arange(smallest, int(observed.max()) - int(references.min()) + 1, dtype=np.float64)
+    mass, shift = _bounded_terms(differences - high + 0.5, differences - low + 0.5, bandwidth)
+    return _bounded_posterior_by_table(references, indices, w, observed, low, high, mass, shift, smallest)
+
+
+@numba.njit(cache=True)
+def _bounded_term(below_gap, above_gap, bandwidth):
+    """A neighbour's mass inside the allowed interval and the shift of its mean, from the gaps between
+    its value and the interval's ends: the one formula of both kernels."""
+    below, above = below_gap / bandwidth, above_gap / bandwidth
+    mass = 0.5 * (math.erfc(-above / math.sqrt(2.0)) - math.erfc(-below / math.sqrt(2.0)))
     density = 1.0 / math.sqrt(2.0 * math.pi)
+    shift = bandwidth * density * (math.exp(-0.5 * below * below) - math.exp(-0.5 * above * above))
+    return mass, shift
+
+
+@numba.njit(cache=True)
+def _bounded_terms(below_gaps, above_gaps, bandwidth):
+    mass, shift = np.empty_like(below_gaps), np.empty_like(below_gaps)
+    for i in range(len(below_gaps)):
+        mass[i], shift[i] = _bounded_term(below_gaps[i], above_gaps[i], bandwidth)
+    return mass, shift
+
+
+@numba.njit(parallel=True, cache=True)
+def _bounded_posterior(references, indices, w, observed, low, high, bandwidth):
+    n, k = indices.shape
+    d = observed.shape[1]
+    estimate = np.empty((n, d))
     for i in numba.prange(n):
         for j in range(d):
             lowest, highest = observed[i, j] - high + 0.5, observed[i, j] - low + 0.5
             total = 0.0
             mean = 0.0
             for t in range(k):
-                value = targets[i, t, j]
-                below, above = (lowest - value) / bandwidth, (highest - value) / bandwidth
-                mass = 0.5 * (math.erfc(-above / root2) - math.erfc(-below / root2))
-                shift = (
-                    bandwidth * density * (math.exp(-0.5 * below * below) - math.exp(-0.5 * above * above))
-                )
+                value = references[indices[i, t], j]
+                mass, shift = _bounded_term(lowest - value, highest - value, bandwidth)
                 total += w[i, t] * mass
                 mean += w[i, t] * (value * mass + shift)
-            if total > 1e-12:
-                estimate[i, j] = mean / total
-            else:
-                estimate[i, j] = (max(lowest, 0.0) + max(highest, 0.0)) / 2
+            estimate[i, j] = _bounded_estimate(total, mean, lowest, highest)
     return estimate
+
+
+@numba.njit(parallel=True, cache=True)
+def _bounded_posterior_by_table(references, indices, w, observed, low, high, mass, shift, smallest):
+    n, k = indices.shape
+    d = observed.shape[1]
+    estimate = np.empty((n, d))
+    for i in numba.prange(n):
+        totals = np.zeros(d)
+        means = np.zeros(d)
+        reading = observed[i].astype(np.int64) - smallest
+        for t in range(k):
+            row = references[indices[i, t]]
+            weight = w[i, t]
+            for j in range(d):
+                e = reading[j] - np.int64(row[j])
+                totals[j] += weight * mass[e]
+                means[j] += weight * (np.float64(row[j]) * mass[e] + shift[e])
+        for j in range(d):
+            estimate[i, j] = _bounded_estimate(
+                totals[j], means[j], observed[i, j] - high + 0.5, observed[i, j] - low + 0.5
+            )
+    return estimate
+
+
+@numba.njit(cache=True)
+def _bounded_estimate(total, mean, lowest, highest):
+    if total > 1e-12:
+        return mean / total
+    return (max(lowest, 0.0) + max(highest, 0.0)) / 2
 
 
 class KNNDenoiser(MultiOutputMixin, RegressorMixin, BaseEstimator):
@@ -257,24 +315,24 @@ class KNNDenoiser(MultiOutputMixin, RegressorMixin, BaseEstimator):
             starts, desc=progress and f"{progress}: cleaning", disable=progress is None, unit="chunk"
         ):
             rows = slice(start, start + step)
-            targets, near = targets_of[indices[rows]], distances[rows]
-            if self.method == "vote":
-                chunk = weighted_vote(targets, near, self.weights)
-            elif self.method == "mean":
-                chunk = weighted_mean(targets.astype(np.float64), near, self.weights)
-            elif self.method == "posterior":
-                moments = uniform_noise_moments(*self.noise)
-                chunk = posterior_mean(
-                    targets.astype(np.float64), near, self.weights, observed[rows], *moments
-                )
-            else:
-                chunk = bounded_posterior(
-                    targets.astype(np.float64),
-                    near,
-                    self.weights,
+            near = distances[rows]
+            if self.method == "bounded":  # reads the neighbours' values in place
+                chunk = _bounded_from_references(
+                    targets_of,
+                    indices[rows],
+                    neighbor_weights(near, self.weights),
                     observed[rows],
                     *self.noise,
                     self.bandwidth,
+                )
+            elif self.method == "vote":
+                chunk = weighted_vote(targets_of[indices[rows]], near, self.weights)
+            elif self.method == "mean":
+                chunk = weighted_mean(targets_of[indices[rows]].astype(np.float64), near, self.weights)
+            else:
+                moments = uniform_noise_moments(*self.noise)
+                chunk = posterior_mean(
+                    targets_of[indices[rows]].astype(np.float64), near, self.weights, observed[rows], *moments
                 )
             cleaned[rows] = _round_into(chunk, dtype) if self.output_dtype else chunk
         return cleaned.reshape(len(observed), *self.target_shape_)

@@ -12,12 +12,14 @@ import zipfile
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import joblib
 import numpy as np
-import pandas as pd
 
 from homl.errors import CorruptModelError
+
+if TYPE_CHECKING:  # pandas and joblib load only where a table or a model is read (start-up time)
+    import pandas as pd
 
 # Metrics keep 9 significant digits: tiny distances stay visible, floating-point noise in the last bits does not.
 METRIC_SIGNIFICANT_DIGITS = 9
@@ -102,6 +104,8 @@ def write_table(path: str | os.PathLike, table: pd.DataFrame) -> None:
 
 def read_table(path: str | os.PathLike) -> pd.DataFrame:
     """Read a table written by `write_table`."""
+    import pandas as pd
+
     return pd.read_parquet(path)
 
 
@@ -116,6 +120,8 @@ _MODEL_MAGIC = b"homl-model sha256="
 
 def save_model(path: str | os.PathLike, model: object) -> None:
     """Pickle a fitted estimator behind a header holding the pickle's SHA-256."""
+    import joblib
+
     buffer = io.BytesIO()
     joblib.dump(model, buffer)
     body = buffer.getvalue()
@@ -133,4 +139,6 @@ def load_model(path: str | os.PathLike) -> object:
         raise CorruptModelError(f"{path}: not a homl model file")
     if hashlib.sha256(body).hexdigest().encode() != header[len(_MODEL_MAGIC) :]:
         raise CorruptModelError(f"{path}: checksum mismatch, the file is corrupt or was modified")
+    import joblib
+
     return joblib.load(io.BytesIO(body))

@@ -27,6 +27,7 @@ GROUP = 64
 BRUTE_FORCE_MARGIN = 8
 BRUTE_FORCE_ROWS = 1000
 BOUND_ROUNDS = 4
+FEW_QUERIES = 64  # fewer queries than this skip the bounds: building them costs more than brute force
 
 
 def _as_rows(X: np.ndarray) -> np.ndarray:
@@ -122,18 +123,27 @@ def kneighbors(
     chunk_rows: int = CHUNK_ROWS,
     progress: str | None = None,
     subspace_dims: int = SUBSPACE_DIMS,
+    few_queries: int = FEW_QUERIES,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Distances and indices of the `k` nearest references of every query, nearest first.
 
     Rows may be images of any shape; they are flattened. Queries are searched `chunk_rows` at a time
-    (the unit of progress and of work sent to a cluster). `subspace_dims` sets the speed, never the result.
+    (the unit of progress and of work sent to a cluster). Fewer than `few_queries` queries are compared
+    with every reference (`_brute_force`). `subspace_dims` and `few_queries` set the speed, never the result.
     """
     queries, references = _as_rows(queries), _as_rows(references)
     if not 1 <= k <= len(references):
         raise ValueError(f"k={k} must be between 1 and the number of references ({len(references)})")
+    ref_norms64 = np.einsum("ij,ij->i", references, references, dtype=np.float64)
+    if len(queries) < few_queries:
+        q64 = queries.astype(np.float64)
+        refs32 = references.astype(np.float32)
+        ref_norms32 = np.einsum("ij,ij->i", refs32, refs32)
+        return _brute_force(
+            q64, np.einsum("ij,ij->i", q64, q64), references, refs32, ref_norms32, ref_norms64, k
+        )
     count = min(k + RERANK_MARGIN, len(references))
     space = LowerBoundSpace(references, subspace_dims)
-    ref_norms64 = np.einsum("ij,ij->i", references, references, dtype=np.float64)
     starts = range(0, len(queries), chunk_rows)
     search = Parallel(return_as="generator")(
         delayed(_chunk_kneighbors)(

@@ -17,8 +17,6 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import yaml
-from sklearn.base import clone
-from sklearn.utils._param_validation import InvalidParameterError
 
 from homl.errors import ParamsError
 
@@ -127,6 +125,9 @@ def load(key: str, schema: Any, path: str | Path = PARAMS_FILE) -> Any:
 
 def check_settings(key: str, estimator: Any, settings: dict[str, Any]) -> None:
     """Check each setting with the estimator's own parameter constraints (scikit-learn's)."""
+    from sklearn.base import clone  # here, so that reading params costs no scikit-learn import
+    from sklearn.utils._param_validation import InvalidParameterError
+
     for parameter, value in settings.items():
         try:
             clone(estimator).set_params(**{parameter: value})._validate_params()

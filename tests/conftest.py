@@ -1,4 +1,35 @@
+"""Two tiers: `pytest` runs the fast one; `pytest --all` adds the slow end-to-end tests (throwaway DVC
+repositories, queued sweeps, clusters, the subprocess bounds), runs every stage script in its own process
+as DVC does, and fuzzes each entry point with the full number of examples."""
+
 import pytest
+import tiers
+from hypothesis import settings
+
+FUZZ_EXAMPLES = {"fast": 20, "all": 200}
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--all", action="store_true", help="also the slow tier: DVC end to end, clusters, full-size fuzzing"
+    )
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "slow: the second tier, run by `pytest --all` (make test-all)")
+    tiers.ALL = config.getoption("--all")
+    tier = "all" if tiers.ALL else "fast"
+    settings.register_profile(tier, max_examples=FUZZ_EXAMPLES[tier])
+    settings.load_profile(tier)
+
+
+def pytest_collection_modifyitems(config, items):
+    if config.getoption("--all"):
+        return
+    slow = [item for item in items if "slow" in item.keywords]
+    if slow:
+        config.hook.pytest_deselected(items=slow)
+        items[:] = [item for item in items if "slow" not in item.keywords]
 
 
 @pytest.fixture(autouse=True)

@@ -27,6 +27,7 @@ def tasks_run_by(address, work):
     return result, len(stream.data)
 
 
+@pytest.mark.slow
 def test_neighbour_search_on_the_cluster_equals_the_search_here(scheduler):
     rng = np.random.default_rng(0)
     references = rng.integers(0, 4, (300, 20)).astype(np.float64)  # small integers: many ties
@@ -42,6 +43,7 @@ def test_neighbour_search_on_the_cluster_equals_the_search_here(scheduler):
     np.testing.assert_array_equal(here[0], there[0])
 
 
+@pytest.mark.slow
 def test_grid_search_on_the_cluster_equals_the_search_here(scheduler):
     passengers, survived = titanic.features_and_target(make_passengers(300))
     features = tuple(survival.FEATURES)

@@ -1,5 +1,6 @@
 """The image distortion model: the distance on hand-made images, and the classifier built on it."""
 
+import numba
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -41,6 +42,50 @@ def idm_by_definition(query, reference, window, context) -> float:
                 for b in range(-window, window + 1)
             )
     return total
+
+
+@numba.njit
+def idm_in_plain_loops(queries, references, pairs, window, context, margin):
+    """The first kernel, one pixel at a time: the vectorized one must give the same bits."""
+    n_queries, n_candidates = pairs.shape
+    n_planes = queries.shape[1]
+    height, width = queries.shape[2] - 2 * margin, queries.shape[3] - 2 * margin
+    span_y, span_x = height + 2 * context, width + 2 * context
+    side = 2 * context + 1
+    distances = np.empty((n_queries, n_candidates), dtype=np.float64)
+    squared = np.empty((span_y, span_x), dtype=np.float32)
+    rows = np.empty((span_y, width), dtype=np.float32)
+    cheapest = np.empty((height, width), dtype=np.float32)
+    for q in range(n_queries):
+        for j in range(n_candidates):
+            r = pairs[q, j]
+            cheapest[:] = np.inf
+            for a in range(-window, window + 1):
+                for b in range(-window, window + 1):
+                    for y in range(span_y):
+                        qy = margin - context + y
+                        for x in range(span_x):
+                            qx = margin - context + x
+                            total = np.float32(0.0)
+                            for p in range(n_planes):
+                                d = queries[q, p, qy, qx] - references[r, p, qy + a, qx + b]
+                                total += d * d
+                            squared[y, x] = total
+                    for y in range(span_y):
+                        for x in range(width):
+                            total = np.float32(0.0)
+                            for dx in range(side):
+                                total += squared[y, x + dx]
+                            rows[y, x] = total
+                    for y in range(height):
+                        for x in range(width):
+                            total = np.float32(0.0)
+                            for dy in range(side):
+                                total += rows[y + dy, x]
+                            if total < cheapest[y, x]:
+                                cheapest[y, x] = total
+            distances[q, j] = cheapest.astype(np.float64).sum()
+    return distances
 
 
 @pytest.fixture(scope="module")
@@ -85,6 +130,20 @@ def test_a_different_digit_costs_more_than_a_shifted_one():
 def test_the_kernel_computes_the_papers_formula(images, window, context):
     assert idm(images[0], images[1], window, context) == pytest.approx(
         idm_by_definition(images[0], images[1], window, context), rel=1e-5, abs=1e-3
+    )
+
+
+@pytest.mark.parametrize("window,context", [(0, 0), (2, 0), (1, 1), (3, 2)])
+@pytest.mark.parametrize("features", ["pixels", "gradients"])
+def test_the_kernel_gives_the_bits_of_plain_loops(window, context, features):
+    images, _ = digits_as_mnist()
+    prepared = (images[:60].astype(np.float32) / 255) ** 0.7  # no exact binary fractions
+    margin = window + context + 1
+    queries, references = (feature_planes(part, features, margin) for part in (prepared[:8], prepared[8:]))
+    pairs = np.random.default_rng(0).integers(0, len(references), (len(queries), 6))
+    np.testing.assert_array_equal(
+        idm_distances(queries, references, pairs, window, context, margin),
+        idm_in_plain_loops(queries, references, pairs, window, context, margin),
     )
 
 

@@ -5,7 +5,7 @@ import json
 import pytest
 from dvc_repo import DVC, run, tiny_pipeline
 
-pytestmark = pytest.mark.skipif(DVC is None, reason="needs dvc and git")
+pytestmark = [pytest.mark.slow, pytest.mark.skipif(DVC is None, reason="needs dvc and git")]
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from dvc_repo import DVC, run, runs, tiny_pipeline
 
 from homl import report
 
-pytestmark = pytest.mark.skipif(DVC is None, reason="needs dvc and git")
+pytestmark = [pytest.mark.slow, pytest.mark.skipif(DVC is None, reason="needs dvc and git")]
 
 REPO = Path(__file__).resolve().parent.parent
 PROJECT_CONFIG = REPO / ".dvc" / "config"

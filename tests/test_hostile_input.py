@@ -2,7 +2,8 @@
 
 The property for the `homl` command: exit 0 with a real answer, or exit 2 with one line naming the file;
 never a traceback. For the email parser (the spam stages' input): it returns, and counts what it skipped.
-Seeded (derandomized) and bounded, so CI runs the same few hundred examples per entry point every time.
+Seeded (derandomized) and bounded: the same examples every run, a few hundred per entry point in the slow
+tier (`pytest --all`, as CI runs it), a few dozen in the fast one.
 """
 
 import io as bytes_io
@@ -30,7 +31,6 @@ from homl.errors import DataError
 from homl.images import add_noise
 
 FUZZ = settings(
-    max_examples=200,
     derandomize=True,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture],
@@ -131,6 +131,7 @@ def test_a_mime_message_nested_2000_deep_is_read_with_a_defect_and_refused_by_th
     assert answer("classify-email", DEEP_MIME, models, tmp_path, capsys) == (2, None)
 
 
+@pytest.mark.slow
 def test_spam_parse_counts_a_hostile_message_as_a_defect_and_goes_on(tmp_path):
     corpus = pd.DataFrame(
         [
@@ -217,7 +218,7 @@ def denoiser(tmp_path_factory) -> Path:
     return path
 
 
-@settings(FUZZ, max_examples=100)
+@settings(FUZZ, max_examples=max(1, settings.default.max_examples // 2))
 @given(images())
 def test_denoise_answers_or_refuses_in_one_line(denoiser, tmp_path, capsys, image):
     (tmp_path / "in.png").write_bytes(image)
@@ -393,6 +394,7 @@ def bounded_run(tmp_path, command: str, model: Path, data: bytes) -> tuple[int, 
     return result.returncode, "\n".join(lines), float(peak_mb)
 
 
+@pytest.mark.slow
 def test_the_largest_hostile_inputs_stay_within_time_and_memory_bounds(models, tmp_path):
     just_under = limits.MAX_INPUT_BYTES - 1024
     part = b"--w\nContent-Type: text/plain\n\nx\n"

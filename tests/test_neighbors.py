@@ -17,9 +17,10 @@ def test_chunked_search_matches_scikit_learn_exactly():
     rng = np.random.default_rng(0)
     refs, queries = rng.normal(size=(300, 20)), rng.normal(size=(57, 20))
     expected_d, expected_i = NearestNeighbors(n_neighbors=7, algorithm="brute").fit(refs).kneighbors(queries)
-    distances, indices = kneighbors(queries, refs, 7, chunk_rows=10)
-    np.testing.assert_array_equal(indices, expected_i)
-    np.testing.assert_allclose(distances, expected_d, rtol=1e-12)
+    for few_queries in (0, 100):  # with the bounds, and by brute force
+        distances, indices = kneighbors(queries, refs, 7, chunk_rows=10, few_queries=few_queries)
+        np.testing.assert_array_equal(indices, expected_i)
+        np.testing.assert_allclose(distances, expected_d, rtol=1e-12)
 
 
 def test_ties_go_to_the_lower_index():
@@ -194,11 +195,21 @@ def tie_heavy_data():
     return queries.astype(np.uint8), references.astype(np.uint8)
 
 
+def test_a_few_queries_by_brute_force_are_exact_with_ties_duplicates_and_queries_equal_to_references():
+    queries, references = tie_heavy_data()
+    expected_d, expected_i = exact_by_definition(queries, references, 9)
+    distances, indices = kneighbors(queries, references, 9, few_queries=len(queries) + 1)
+    np.testing.assert_array_equal(indices, expected_i)
+    np.testing.assert_array_equal(distances, expected_d)
+
+
 @pytest.mark.parametrize("subspace_dims", [1, 3, 16, 48, 500])
 def test_the_pruned_search_is_exact_with_ties_duplicates_and_queries_equal_to_references(subspace_dims):
     queries, references = tie_heavy_data()
     expected_d, expected_i = exact_by_definition(queries, references, 9)
-    distances, indices = kneighbors(queries, references, 9, chunk_rows=8, subspace_dims=subspace_dims)
+    distances, indices = kneighbors(
+        queries, references, 9, chunk_rows=8, subspace_dims=subspace_dims, few_queries=0
+    )
     np.testing.assert_array_equal(indices, expected_i)
     np.testing.assert_array_equal(distances, expected_d)
     assert (distances[:30, 0] == 0).all()
@@ -219,7 +230,7 @@ def test_more_equal_references_than_candidates_still_give_the_lowest_indices():
     references[copies] = references[copies[0]]
     queries = np.vstack([references[copies[0]], references[copies[0]] + 0.5])
     for subspace_dims in (2, 10, 50):
-        distances, indices = kneighbors(queries, references, 5, subspace_dims=subspace_dims)
+        distances, indices = kneighbors(queries, references, 5, subspace_dims=subspace_dims, few_queries=0)
         expected_d, expected_i = exact_by_definition(queries, references, 5)
         np.testing.assert_array_equal(indices, expected_i)
         np.testing.assert_array_equal(distances, expected_d)
@@ -232,7 +243,7 @@ def test_bounds_that_float32_cannot_resolve_fall_back_to_exact_distances():
     offsets = np.where(rng.random((800, 1)) < 0.5, 3e4, -3e4)
     references = offsets + rng.integers(0, 3, (800, 30))
     queries = np.vstack([references[:20] + rng.integers(0, 2, (20, 30)), references[20:30]])
-    distances, indices = kneighbors(queries, references, 6, subspace_dims=4)
+    distances, indices = kneighbors(queries, references, 6, subspace_dims=4, few_queries=0)
     expected_d, expected_i = exact_by_definition(queries, references, 6)
     np.testing.assert_array_equal(indices, expected_i)
     np.testing.assert_array_equal(distances, expected_d)

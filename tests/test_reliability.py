@@ -15,7 +15,7 @@ from tiny_data import make_passengers, save_tiny_mnist
 from homl import io, reproduction
 
 REPO = Path(__file__).resolve().parent.parent
-pytestmark = pytest.mark.skipif(DVC is None, reason="needs dvc and git")
+pytestmark = [pytest.mark.slow, pytest.mark.skipif(DVC is None, reason="needs dvc and git")]
 
 # Writes its output through homl.io, then hangs inside the write until killed.
 SLOW_WRITER = """\

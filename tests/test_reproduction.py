@@ -116,6 +116,7 @@ stages:
 """
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(DVC is None, reason="needs dvc and git")
 def test_on_a_throwaway_repository_new_model_bytes_pass_and_a_changed_metric_fails(tmp_path):
     repo = new_repo(tmp_path)
