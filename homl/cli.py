@@ -5,18 +5,42 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
-from homl import errors, io, limits, pipeline, selection
+from homl import errors, io, limits, pipeline
+
+if TYPE_CHECKING:  # pandas and scikit-learn load only in the commands that use them (start-up time)
+    import pandas as pd
 
 EXIT_BAD_INPUT = 2
 
 
 class BadInput(Exception):
     """An input file the command cannot use."""
+
+
+@dataclass
+class Answers:
+    """A command's answers, one record per input (each with its "text" line), and the inputs it refused."""
+
+    records: list[dict] = field(default_factory=list)
+    refused: list[str] = field(default_factory=list)
+
+
+def read_each(paths: list[str], read: Callable[[str], object]) -> tuple[dict[str, object], list[str]]:
+    """`read(path)` for every path: what could be read, by path, and one line for each that could not."""
+    readable, refused = {}, []
+    for path in paths:
+        try:
+            readable[path] = read(path)
+        except BadInput as error:
+            refused.append(str(error))
+    return readable, refused
 
 
 def read_input(path: str) -> bytes:
@@ -31,18 +55,27 @@ def read_input(path: str) -> bytes:
     return data
 
 
-def predict_digit(args: argparse.Namespace) -> dict:
+def predict_digit(args: argparse.Namespace) -> Answers:
+    """Every readable image brought to MNIST's format, then classified in one call."""
     from homl.images import to_mnist_format
 
-    pixels = _grayscale(args.image)
+    digits, refused = read_each(args.images, lambda path: to_mnist_format(_grayscale(path)))
+    answers = Answers(refused=refused)
+    if not digits:
+        return answers
     model = io.load_model(model_path(args.model, "digit-classifier"))
-    proba = model.predict_proba(to_mnist_format(pixels)[None])[0]
-    best = int(proba.argmax())
-    return {
-        "digit": int(model.classes_[best]),
-        "probability": float(proba[best]),
-        "text": f"{args.image}: digit {model.classes_[best]} (probability {proba[best]:.2f})",
-    }
+    for path, proba in zip(digits, model.predict_proba(np.stack(list(digits.values()))), strict=True):
+        best = int(proba.argmax())
+        digit = model.classes_[best]
+        answers.records.append(
+            {
+                "image": path,
+                "digit": int(digit),
+                "probability": float(proba[best]),
+                "text": f"{path}: digit {digit} (probability {proba[best]:.2f})",
+            }
+        )
+    return answers
 
 
 def _grayscale(path: str) -> np.ndarray:
@@ -72,21 +105,37 @@ def _grayscale(path: str) -> np.ndarray:
         raise BadInput(f"{path}: not an image ({type(error).__name__}: {error})") from error
 
 
-def denoise(args: argparse.Namespace) -> dict:
+def denoise(args: argparse.Namespace) -> Answers:
+    """Every readable image cleaned in one call; with several images, `--output` is a directory."""
     from PIL import Image
 
-    pixels = _grayscale(args.image)
-    if pixels.shape != (28, 28):  # noise covers the whole frame, so the frame is resized as it is
-        pixels = np.asarray(Image.fromarray(pixels).resize((28, 28), Image.LANCZOS))
+    def as_frame(path: str) -> np.ndarray:
+        pixels = _grayscale(path)
+        if pixels.shape != (28, 28):  # noise covers the whole frame, so the frame is resized as it is
+            pixels = np.asarray(Image.fromarray(pixels).resize((28, 28), Image.LANCZOS))
+        return pixels
+
+    if len(args.images) > 1 and len({Path(path).name for path in args.images}) < len(args.images):
+        raise BadInput("two images share a file name; their cleaned copies would overwrite each other")
+    frames, refused = read_each(args.images, as_frame)
+    answers = Answers(refused=refused)
+    if not frames:
+        return answers
     denoiser = io.load_model(model_path(args.model, "digit-denoiser"))
-    cleaned = denoiser.predict(pixels[None].astype(np.int16))[0].astype(np.uint8)
-    with io.atomic_path(args.output) as tmp:
-        Image.fromarray(cleaned).save(tmp, format="PNG")
-    return {
-        "output": str(args.output),
-        "method": denoiser.method,
-        "text": f"{args.image}: cleaned into {args.output} ({denoiser.method})",
-    }
+    cleaned = denoiser.predict(np.stack(list(frames.values())).astype(np.int16)).astype(np.uint8)
+    for path, image in zip(frames, cleaned, strict=True):
+        output = Path(args.output) / Path(path).name if len(args.images) > 1 else Path(args.output)
+        with io.atomic_path(output) as tmp:
+            Image.fromarray(image).save(tmp, format="PNG")
+        answers.records.append(
+            {
+                "image": path,
+                "output": str(output),
+                "method": denoiser.method,
+                "text": f"{path}: cleaned into {output} ({denoiser.method})",
+            }
+        )
+    return answers
 
 
 def model_path(model: str | None, default: str) -> Path:
@@ -99,6 +148,7 @@ def model_path(model: str | None, default: str) -> Path:
 
 
 def classify_email(args: argparse.Namespace) -> dict:
+    from homl import selection
     from homl.text import parse_email
 
     raw = read_input(args.message)
@@ -124,6 +174,8 @@ def classify_email(args: argparse.Namespace) -> dict:
 def read_passengers(path: str) -> pd.DataFrame:
     """A CSV of passengers: UTF-8, every model column present, numbers where numbers belong."""
     from io import StringIO
+
+    import pandas as pd
 
     from homl.data import titanic
     from homl.survival import INPUT_COLUMNS, NUMERIC_COLUMNS
@@ -152,6 +204,7 @@ def read_passengers(path: str) -> pd.DataFrame:
 
 
 def titanic(args: argparse.Namespace) -> dict:
+    from homl import selection
     from homl.survival import domain_of, outside_domain
 
     passengers = read_passengers(args.passengers)
@@ -183,13 +236,15 @@ def parser() -> argparse.ArgumentParser:
     common.add_argument("--json", action="store_true", help="print JSON instead of text")
     commands = main.add_subparsers(dest="command", required=True)
     add = lambda name, help: commands.add_parser(name, help=help, parents=[common])  # noqa: E731
-    digit = add("predict-digit", "recognize a handwritten digit in an image of any size")
-    digit.add_argument("image")
+    digit = add("predict-digit", "recognize the handwritten digit in each image, of any size")
+    digit.add_argument("images", nargs="+", metavar="image")
     digit.add_argument("--model", help=MODEL_HELP.format("digit-classifier"))
     digit.set_defaults(run=predict_digit)
-    clean = add("denoise", "clean a noisy 28x28 digit with the denoise stage's saved multi-output KNN")
-    clean.add_argument("image")
-    clean.add_argument("-o", "--output", required=True)
+    clean = add("denoise", "clean noisy 28x28 digits with the denoise stage's saved multi-output KNN")
+    clean.add_argument("images", nargs="+", metavar="image")
+    clean.add_argument(
+        "-o", "--output", required=True, help="the cleaned image's file; with several images, a directory"
+    )
     clean.add_argument("--model", help=MODEL_HELP.format("digit-denoiser"))
     clean.set_defaults(run=denoise)
     email = add("classify-email", "say whether a raw email (.eml) is spam")
@@ -207,21 +262,27 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run a command; one line per answer (one JSON record per line with --json), one `error:` line on
+    standard error per input refused, and exit status 2 when any was."""
     args = parser().parse_args(argv)
     try:
-        result = args.run(args)
+        answers = args.run(args)
     except BadInput as error:
-        print(f"error: {error}", file=sys.stderr)
-        return EXIT_BAD_INPUT
+        answers = Answers(refused=[str(error)])
     except errors.ParamsError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
     except (FileNotFoundError, errors.CorruptModelError) as error:
         print(f"error: {error} (run `dvc repro` to build the models)", file=sys.stderr)
         return 1
-    text = result.pop("text")
-    print(json.dumps(result, indent=2) if args.json else text)
-    return 0
+    if isinstance(answers, dict):
+        answers = Answers(records=[answers])
+    for record in answers.records:
+        text = record.pop("text")
+        print(json.dumps(record) if args.json else text)
+    for line in answers.refused:
+        print(f"error: {line}", file=sys.stderr)
+    return EXIT_BAD_INPUT if answers.refused else 0
 
 
 if __name__ == "__main__":

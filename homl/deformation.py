@@ -178,21 +178,9 @@ class IDMClassifier(ClassifierMixin, BaseEstimator):
         check_classification_targets(y)
         if self.n_neighbors > self.n_candidates:
             raise ValueError(f"n_neighbors={self.n_neighbors} exceeds n_candidates={self.n_candidates}")
-        self.X_ = X
-        self.references_ = self._prepared(X)
+        self.references_ = self._prepared(X)  # kept prepared: a saved model answers without redoing it
         self.classes_, self.y_index_ = np.unique(y, return_inverse=True)
         return self
-
-    def __getstate__(self):
-        """A saved model keeps the training images as given; the prepared ones are rebuilt on loading."""
-        state = dict(super().__getstate__())  # a copy: the model in use keeps its own
-        state.pop("references_", None)
-        return state
-
-    def __setstate__(self, state):
-        super().__setstate__(state)
-        if "X_" in state:
-            self.references_ = self._prepared(self.X_)
 
     def _prepared(self, rows: np.ndarray) -> np.ndarray:
         images = np.asarray(rows, dtype=np.float32).reshape(len(rows), *image_shape(rows.shape[1]))
@@ -203,8 +191,10 @@ class IDMClassifier(ClassifierMixin, BaseEstimator):
         distance (indices, nearest first)."""
         check_is_fitted(self)
         X = validate_data(self, as_rows(X), dtype="numeric", reset=False)
-        if self.n_candidates > len(self.X_):
-            raise ValueError(f"n_candidates={self.n_candidates} exceeds the {len(self.X_)} training rows")
+        if self.n_candidates > len(self.references_):
+            raise ValueError(
+                f"n_candidates={self.n_candidates} exceeds the {len(self.references_)} training rows"
+            )
         queries = self._prepared(X)
         label = None if progress is None else f"{progress}: Euclidean candidates"
         return queries, kneighbors(queries, self.references_, self.n_candidates, progress=label)[1]

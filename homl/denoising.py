@@ -297,9 +297,11 @@ class KNNDenoiser(MultiOutputMixin, RegressorMixin, BaseEstimator):
         """The `n_neighbors` nearest references of each row of `X` (see `noise`): distances and indices."""
         check_is_fitted(self)
         X = validate_data(self, as_rows(X), dtype="numeric", reset=False)
-        if self.noise is None:
-            return kneighbors(X, self.X_, self.n_neighbors, progress=progress)
-        return kneighbors(X.astype(np.float32), self.references_, self.n_neighbors, progress=progress)
+        if self.noise is None:  # noisy rows on both sides: no bounds can settle them, so brute force
+            return kneighbors(X, self.X_, self.n_neighbors, progress=progress, bounds=False)
+        return kneighbors(
+            X.astype(np.float32), self.references_, self.n_neighbors, progress=progress, bounds=False
+        )
 
     def predict(self, X, neighbors: tuple[np.ndarray, np.ndarray] | None = None, progress: str | None = None):
         """Clean `X`; `neighbors` may pass a search already made, with at least `n_neighbors` columns."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 
 import numpy as np
 from joblib import Parallel, delayed
@@ -65,9 +66,10 @@ def _brute_force(q64, q_norms, references, refs32, ref_norms32, ref_norms64, k):
 
     For the queries whose bounds could not settle them (on noisy images, most): a reference left out
     may be as near as the k-th only if its float32 value, at least the candidates' largest, is within
-    rounding error of the k-th exact distance; such queries are searched again in full.
+    rounding error of the k-th exact distance; such queries are searched again in full. The margin of
+    candidates grows with k, since rounding blurs more of the ranks past a far k-th neighbour.
     """
-    count = min(k + BRUTE_FORCE_MARGIN, len(references))
+    count = min(k + max(BRUTE_FORCE_MARGIN, k // 4), len(references))
     approx = q64.astype(np.float32) @ refs32.T
     approx *= -2
     approx += ref_norms32  # |r|^2 - 2 q.r: the squared distance less |q|^2
@@ -124,32 +126,39 @@ def kneighbors(
     progress: str | None = None,
     subspace_dims: int = SUBSPACE_DIMS,
     few_queries: int = FEW_QUERIES,
+    bounds: bool = True,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Distances and indices of the `k` nearest references of every query, nearest first.
 
     Rows may be images of any shape; they are flattened. Queries are searched `chunk_rows` at a time
-    (the unit of progress and of work sent to a cluster). Fewer than `few_queries` queries are compared
-    with every reference (`_brute_force`). `subspace_dims` and `few_queries` set the speed, never the result.
+    (the unit of progress and of work sent to a cluster). `bounds=False`, or fewer than `few_queries`
+    queries, compares every query with every reference (`_brute_force`): for noisy queries, which the
+    bounds cannot settle, and for a handful, for which building them costs more. `subspace_dims`,
+    `few_queries` and `bounds` set the speed, never the result.
     """
     queries, references = _as_rows(queries), _as_rows(references)
     if not 1 <= k <= len(references):
         raise ValueError(f"k={k} must be between 1 and the number of references ({len(references)})")
     ref_norms64 = np.einsum("ij,ij->i", references, references, dtype=np.float64)
-    if len(queries) < few_queries:
-        q64 = queries.astype(np.float64)
-        refs32 = references.astype(np.float32)
-        ref_norms32 = np.einsum("ij,ij->i", refs32, refs32)
-        return _brute_force(
-            q64, np.einsum("ij,ij->i", q64, q64), references, refs32, ref_norms32, ref_norms64, k
+    if bounds and len(queries) >= few_queries:
+        count = min(k + RERANK_MARGIN, len(references))
+        space = LowerBoundSpace(references, subspace_dims)
+        search_chunk = partial(
+            _chunk_kneighbors, references=references, ref_norms64=ref_norms64, space=space, k=k, count=count
         )
-    count = min(k + RERANK_MARGIN, len(references))
-    space = LowerBoundSpace(references, subspace_dims)
+    else:
+        refs32 = references.astype(np.float32)
+        search_chunk = partial(
+            _chunk_brute_force,
+            references=references,
+            refs32=refs32,
+            ref_norms32=np.einsum("ij,ij->i", refs32, refs32),
+            ref_norms64=ref_norms64,
+            k=k,
+        )
     starts = range(0, len(queries), chunk_rows)
     search = Parallel(return_as="generator")(
-        delayed(_chunk_kneighbors)(
-            queries[start : start + chunk_rows], references, ref_norms64, space, k, count
-        )
-        for start in starts
+        delayed(search_chunk)(queries[start : start + chunk_rows]) for start in starts
     )
     chunks = list(tqdm(search, total=len(starts), desc=progress, disable=progress is None, unit="chunk"))
     if not chunks:
@@ -255,9 +264,20 @@ def _chunk_kneighbors(chunk, references, ref_norms64, space, k, count):
         todo, count = todo[~done], count * 4
         if not len(todo) or done.mean() < 0.5:  # bounds too loose to pay (noisy images): brute force
             break
-    for start in range(0, len(todo), BRUTE_FORCE_ROWS):
-        rows = todo[start : start + BRUTE_FORCE_ROWS]
+    if len(todo):
+        distances[todo], indices[todo] = _chunk_brute_force(
+            chunk[todo], references, *space.float32(references), ref_norms64, k
+        )
+    return distances, indices
+
+
+def _chunk_brute_force(chunk, references, refs32, ref_norms32, ref_norms64, k):
+    """`kneighbors` for one chunk of queries by `_brute_force`, BRUTE_FORCE_ROWS queries at a time."""
+    distances, indices = np.empty((len(chunk), k)), np.empty((len(chunk), k), dtype=np.int64)
+    for start in range(0, len(chunk), BRUTE_FORCE_ROWS):
+        rows = slice(start, start + BRUTE_FORCE_ROWS)
+        q64 = chunk[rows].astype(np.float64)
         distances[rows], indices[rows] = _brute_force(
-            q64[rows], q_norms[rows], references, *space.float32(references), ref_norms64, k
+            q64, np.einsum("ij,ij->i", q64, q64), references, refs32, ref_norms32, ref_norms64, k
         )
     return distances, indices

@@ -221,6 +221,43 @@ def exact_search(root: Path) -> list[list[object]]:
 
 
 @table
+def kernels(root: Path) -> list[list[object]]:
+    bench = _json(root, "bench/results/kernels.json")
+    idm, denoising, search = bench["idm"], bench["denoising_search"], bench["exact_search"]
+    rows = [
+        [
+            f"IDM re-ranking, window {idm['window']}, context {idm['context']}",
+            f"{idm['pairs']:,} image pairs",
+            idm,
+        ],
+        [
+            f"denoising search, brute force, k={denoising['k']}",
+            f"{denoising['queries']:,} noisy digits x {denoising['references']:,} references",
+            denoising,
+        ],
+        [
+            f"exact neighbour search, bounds then exact, k={search['k']}",
+            f"{search['queries']:,} x {search['references']:,} digits (as the brute-force product)",
+            search,
+        ],
+    ]
+    return [
+        ["kernel", "work", "time", "arithmetic per second", "machine's float32 product", "share of it"],
+        *[
+            [
+                name,
+                work,
+                f"{kernel['seconds']:.2f} s",
+                f"{kernel['operations_per_second'] / 1e9:.1f} G/s",
+                f"{kernel['peak_flops'] / 1e9:.0f} G/s",
+                f"**{kernel['share_of_peak']:.2f}**",
+            ]
+            for name, work, kernel in rows
+        ],
+    ]
+
+
+@table
 def pipeline_timing(root: Path) -> list[list[object]]:
     bench = _json(root, "bench/results/pipeline_timing.json")
     stages = sorted(bench["stages"], key=lambda stage: -stage["seconds"])

@@ -51,7 +51,7 @@ def test_predict_digit_reads_any_size_and_colour_mode(digit_model, tmp_path, cap
     predictions = []
     for path in (tmp_path / "transparent.png", opaque):
         assert main(["predict-digit", str(path), "--model", str(model), "--json"]) == 0
-        predictions.append(json.loads(capsys.readouterr().out))
+        predictions.append({**json.loads(capsys.readouterr().out), "image": None})
     assert predictions[0] == predictions[1]
     from homl.cli import _grayscale
 
@@ -143,3 +143,49 @@ def test_model_names_an_artifact_of_dvc_yaml_or_a_file(tmp_path, monkeypatch, ca
     assert "missing.joblib" in capsys.readouterr().err
     assert main(["predict-digit", str(digit), "--model", "no-such-model"]) == 1
     assert "no-such-model" in capsys.readouterr().err
+
+
+def test_predict_digit_answers_many_images_in_one_call_a_line_each(digit_model, tmp_path, capsys):
+    model, images, labels = digit_model
+    paths = []
+    for i in range(12):
+        paths.append(tmp_path / f"digit{i}.png")
+        big = np.kron(255 - images[i].reshape(8, 8) * 16, np.ones((12, 12)))
+        Image.fromarray(big.astype(np.uint8)).save(paths[-1])
+    (tmp_path / "broken.png").write_bytes(b"not a picture")
+    listed = [str(p) for p in paths[:6]] + [str(tmp_path / "broken.png")] + [str(p) for p in paths[6:]]
+    assert main(["predict-digit", *listed, "--model", str(model), "--json"]) == 2
+    out, err = capsys.readouterr()
+    records = [json.loads(line) for line in out.splitlines()]
+    assert [r["image"] for r in records] == [str(p) for p in paths]
+    assert err.count("\n") == 1 and err.startswith(f"error: {tmp_path / 'broken.png'}: not an image")
+    for path, record in zip(paths, records, strict=True):  # the same answer as one image at a time
+        assert main(["predict-digit", str(path), "--model", str(model), "--json"]) == 0
+        assert json.loads(capsys.readouterr().out) == record
+
+
+def test_denoise_cleans_many_images_into_a_directory(tmp_path, capsys):
+    from homl.images import add_noise
+
+    clean = digits_as_mnist()[0]
+    rng = np.random.default_rng(1)
+    denoiser = KNNDenoiser(10, method="bounded", noise=(0, 100), output_dtype="uint8")
+    io.save_model(
+        tmp_path / "denoiser.joblib", denoiser.fit(add_noise(clean[:800], 0, 100, rng), clean[:800])
+    )
+    noisy = np.clip(add_noise(clean[900:905], 0, 100, rng), 0, 255).astype(np.uint8)
+    paths = [tmp_path / f"noisy{i}.png" for i in range(5)]
+    for path, image in zip(paths, noisy, strict=True):
+        Image.fromarray(image).save(path)
+    out_dir = tmp_path / "cleaned"
+    model = ["--model", str(tmp_path / "denoiser.joblib")]
+    assert main(["denoise", *map(str, paths), "-o", str(out_dir), *model]) == 0
+    assert len(capsys.readouterr().out.splitlines()) == 5
+    one = tmp_path / "one.png"
+    assert main(["denoise", str(paths[3]), "-o", str(one), *model]) == 0
+    np.testing.assert_array_equal(np.asarray(Image.open(out_dir / "noisy3.png")), np.asarray(Image.open(one)))
+    assert (
+        main(["denoise", str(paths[0]), str(tmp_path / "cleaned" / "noisy0.png"), "-o", str(out_dir), *model])
+        == 2
+    )
+    assert "share a file name" in capsys.readouterr().err
