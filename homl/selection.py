@@ -8,8 +8,12 @@ from typing import Annotated, Any
 
 import numpy as np
 import pandas as pd
+from joblib import Parallel, delayed
+from sklearn.base import clone
+from sklearn.metrics import get_scorer
 from sklearn.model_selection import (
     GridSearchCV,
+    ParameterGrid,
     StratifiedGroupKFold,
     StratifiedKFold,
     cross_val_predict,
@@ -63,6 +67,46 @@ def grid_search(
     return search.fit(X, y, groups=groups)
 
 
+def fold_features(features: Any, X: Any, y: np.ndarray, cv: Any, groups: Any = None) -> list[tuple]:
+    """Each fold's (training features, training labels, held-out features, held-out labels): `features`
+    (a transformer) fitted on the fold's training rows, as a pipeline fits it inside a grid search."""
+    split = []
+    for train, valid in cv.split(X, y, groups):
+        fitted = clone(features)
+        X_train = fitted.fit_transform(_rows(X, train), y[train])
+        split.append((X_train, y[train], fitted.transform(_rows(X, valid)), y[valid]))
+    return split
+
+
+def _rows(X: Any, rows: np.ndarray) -> Any:
+    return X.iloc[rows] if hasattr(X, "iloc") else X[rows]
+
+
+def _fold_scores(classifier, hyperparameters, fold, metrics) -> list[float]:
+    X_train, y_train, X_valid, y_valid = fold
+    fitted = clone(classifier).set_params(**hyperparameters).fit(X_train, y_train)
+    return [get_scorer(metric)(fitted, X_valid, y_valid) for metric in metrics]
+
+
+def grid_on_fold_features(classifier: Any, grid: dict[str, list], folds: list[tuple], metrics: Sequence[str]):
+    """`candidates` of a grid search of `classifier` on features fitted once a fold (`fold_features`):
+    the scores `grid_search` gives a pipeline of those features and `classifier`, without refitting the
+    features for every candidate."""
+    settings = list(ParameterGrid(grid))
+    scores = Parallel()(
+        delayed(_fold_scores)(classifier, hyperparameters, fold, metrics)
+        for hyperparameters in settings
+        for fold in folds
+    )
+    scores = np.array(scores).reshape(len(settings), len(folds), len(metrics))
+    table = pd.DataFrame(settings, dtype=object)
+    for i, metric in enumerate(metrics):  # as GridSearchCV averages and spreads them
+        means = np.average(scores[:, :, i], axis=1)
+        table[f"mean_{metric}"] = means
+        table[f"std_{metric}"] = np.sqrt(np.average((scores[:, :, i] - means[:, None]) ** 2, axis=1))
+    return table[[*settings[0], *[f"{stat}_{m}" for m in metrics for stat in ("mean", "std")]]]
+
+
 def candidates(search: GridSearchCV) -> pd.DataFrame:
     """One row a candidate in grid order: its hyperparameters, then each metric's mean and std over the folds."""
     results = search.cv_results_
@@ -113,5 +157,5 @@ def response_method(model: Any) -> str:
 
 def cross_validated_scores(model: Any, X: Any, y: np.ndarray, cv: Any, groups: Any = None) -> np.ndarray:
     """Each training row's `positive_scores` from the fold in which it was held out."""
-    scores = cross_val_predict(model, X, y, groups=groups, cv=cv, method=response_method(model), n_jobs=-1)
+    scores = cross_val_predict(model, X, y, groups=groups, cv=cv, method=response_method(model))
     return scores if scores.ndim == 1 else scores[:, 1]

@@ -5,12 +5,10 @@ from __future__ import annotations
 
 import dataclasses
 import re
-import tempfile
 from typing import Annotated, Any, Literal
 
 import numpy as np
 import pandas as pd
-from joblib import Memory
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.compose import ColumnTransformer
 from sklearn.feature_extraction.text import TfidfTransformer, TfidfVectorizer
@@ -167,19 +165,14 @@ def vector_model(
     features: tuple[str, ...],
     vectorizer: VectorizerParams,
     seed: int,
-    memory: Any = None,
     **hyperparameters: Any,
 ) -> Pipeline:
-    """Email fields to the switched-on feature sets' vectors, side by side, to the classifier.
-
-    `memory` (a joblib.Memory) keeps each fold's fitted vectors, so that a search fits them once a fold,
-    not once a candidate.
-    """
+    """Email fields to the switched-on feature sets' vectors, side by side, to the classifier."""
     columns = ColumnTransformer(
         [(name, *FEATURES[name](vectorizer)) for name in features], sparse_threshold=1.0
     )
     model = CLASSIFIERS[classifier](seed).set_params(**hyperparameters)
-    return Pipeline([("vectors", columns), (selection.CLASSIFIER_STEP, model)], memory=memory)
+    return Pipeline([("vectors", columns), (selection.CLASSIFIER_STEP, model)])
 
 
 def email_fields(preprocessing: dict, word_bigrams: bool) -> EmailFields:
@@ -217,21 +210,17 @@ def train(
     fields = email_fields(cfg.preprocessing, cfg.features.word_bigrams)
     prepared = fields.transform(parsed_emails(messages))
     cv = selection.folds(cfg.cv.folds, seed, grouped=True)
-    choices, comparison, fitted = [], [], {}
-    with tempfile.TemporaryDirectory() as cache:
-        for name, grid in cfg.classifiers.items():
-            model = vector_model(name, cfg.switched_on, cfg.vectorizer, seed, memory=Memory(cache, verbose=0))
-            search = selection.grid_search(model, grid, cv, METRICS, prepared, is_spam, groups=copies)
-            candidates = selection.candidates(search)
-            choices.append(selection.choice(candidates, METRICS[0], classifier=name))
-            best = {f"cv_{m}": candidates[f"mean_{m}"][search.best_index_] for m in METRICS}
-            comparison.append({"classifier": name, **best})
-            fitted[name] = search.best_estimator_.set_params(memory=None)
+    vectors = vector_model(next(iter(cfg.classifiers)), cfg.switched_on, cfg.vectorizer, seed)[0]
+    folds = selection.fold_features(vectors, prepared, is_spam, cv, groups=copies)
+    choices, comparison = [], []
+    for name, grid in cfg.classifiers.items():
+        candidates = selection.grid_on_fold_features(CLASSIFIERS[name](seed), grid, folds, METRICS)
+        choices.append(selection.choice(candidates, METRICS[0], classifier=name))
+        best = selection.best(candidates[f"mean_{METRICS[0]}"])
+        comparison.append({"classifier": name, **{f"cv_{m}": candidates[f"mean_{m}"][best] for m in METRICS}})
     comparison = pd.DataFrame(comparison)
     chosen = choices[selection.best(comparison[f"cv_{METRICS[0]}"])]
-    figures, model = with_threshold(
-        messages, cfg, chosen, seed, refit=fitted[chosen["classifier"]], prepared=prepared
-    )
+    figures, model = with_threshold(messages, cfg, chosen, seed, prepared=prepared)
     return model, {**chosen, "features": cfg.features_on, **figures}, comparison
 
 
