@@ -13,8 +13,12 @@ $(UV):
 	$(PYTHON) -m pip install --quiet --disable-pip-version-check --target .tools uv==$(UV_VERSION)
 
 # --locked: stop when uv.lock no longer matches pyproject.toml (run `make lock`) instead of re-resolving.
+# --compile-bytecode, and compileall for homl itself: every stage, test and command then reads compiled
+# modules instead of compiling scikit-learn, pandas and the rest at each start (where PYTHONDONTWRITEBYTECODE
+# is set, Python never caches them itself).
 $(STAMP): pyproject.toml uv.lock | $(UV)
-	$(UV) sync --locked --extra dev --python $(PYTHON) --quiet
+	$(UV) sync --locked --extra dev --python $(PYTHON) --quiet --compile-bytecode
+	$(VENV)/bin/python -m compileall -q homl
 	touch $@
 
 install: $(STAMP)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import time
 from dataclasses import dataclass
 from numbers import Integral, Real
 from typing import Annotated, Literal
@@ -278,14 +279,12 @@ class KNNDenoiser(MultiOutputMixin, RegressorMixin, BaseEstimator):
             copies, _ = augment_with_shifts(images, np.zeros(len(images)), list(DIRECTIONS), 1)
             targets = copies.reshape(len(copies), -1)
         self.targets_ = targets
-        self.references_ = targets.astype(np.float32) + np.float32(uniform_noise_moments(*self.noise)[0])
 
     def __getstate__(self):
-        """A saved model keeps the training pairs; the references searched are rebuilt on loading."""
+        """A saved model keeps the training pairs; the shifted copies are rebuilt on loading."""
         state = dict(super().__getstate__())  # a copy: the model in use keeps its own
         if self.noise is not None:
             state.pop("targets_", None)
-            state.pop("references_", None)
         return state
 
     def __setstate__(self, state):
@@ -299,9 +298,9 @@ class KNNDenoiser(MultiOutputMixin, RegressorMixin, BaseEstimator):
         X = validate_data(self, as_rows(X), dtype="numeric", reset=False)
         if self.noise is None:  # noisy rows on both sides: no bounds can settle them, so brute force
             return kneighbors(X, self.X_, self.n_neighbors, progress=progress, bounds=False)
-        return kneighbors(
-            X.astype(np.float32), self.references_, self.n_neighbors, progress=progress, bounds=False
-        )
+        # |x - (target + noise mean)| as |(x - noise mean) - target|: the targets are searched as stored
+        centered = X.astype(np.float32) - np.float32(uniform_noise_moments(*self.noise)[0])
+        return kneighbors(centered, self.targets_, self.n_neighbors, progress=progress, bounds=False)
 
     def predict(self, X, neighbors: tuple[np.ndarray, np.ndarray] | None = None, progress: str | None = None):
         """Clean `X`; `neighbors` may pass a search already made, with at least `n_neighbors` columns."""
@@ -384,6 +383,26 @@ def search_denoisers(
                     }
                 )
     return pd.DataFrame(rows)
+
+
+def clean_each(models: dict[str, KNNDenoiser], X: np.ndarray, progress: str = "") -> dict[str, tuple]:
+    """Each fitted model's cleaning of `X` and its seconds; models that search the same references (the
+    noisy rows, or the clean targets with or without shifted copies) share one search, for their largest
+    k, and each model's seconds count that search."""
+    groups: dict[tuple, list[str]] = {}
+    for name, model in models.items():
+        groups.setdefault((model.noise is None, model.shifted_copies), []).append(name)
+    cleaned = {}
+    for names in groups.values():
+        widest = max(names, key=lambda name: models[name].n_neighbors)
+        started = time.perf_counter()
+        neighbors = models[widest].kneighbors(X, progress=f"{progress} ({', '.join(names)})")
+        searched = time.perf_counter() - started
+        for name in names:
+            started = time.perf_counter()
+            images = models[name].predict(X, neighbors)
+            cleaned[name] = images, searched + time.perf_counter() - started
+    return {name: cleaned[name] for name in models}
 
 
 def psnr_standard_error(cleaned: np.ndarray, target: np.ndarray) -> float:

@@ -134,7 +134,8 @@ def load_model(path: str | os.PathLike) -> object:
     Only load model files you trust: unpickling runs code.
     """
     data = Path(path).read_bytes()
-    header, _, body = data.partition(b"\n")
+    header = data[: data.find(b"\n")]
+    body = memoryview(data)[len(header) + 1 :]  # no copy of a large model's bytes
     if not header.startswith(_MODEL_MAGIC):
         raise CorruptModelError(f"{path}: not a homl model file")
     if hashlib.sha256(body).hexdigest().encode() != header[len(_MODEL_MAGIC) :]:

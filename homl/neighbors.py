@@ -27,6 +27,7 @@ EPS32 = np.finfo(np.float32).eps
 GROUP = 64
 BRUTE_FORCE_MARGIN = 8
 BRUTE_FORCE_ROWS = 1000
+CONVERT_ROWS = 20_000  # references made float32 at a time when they are stored as another type
 BOUND_ROUNDS = 4
 FEW_QUERIES = 64  # fewer queries than this skip the bounds: building them costs more than brute force
 
@@ -70,8 +71,8 @@ def _brute_force(q64, q_norms, references, refs32, ref_norms32, ref_norms64, k):
     candidates grows with k, since rounding blurs more of the ranks past a far k-th neighbour.
     """
     count = min(k + max(BRUTE_FORCE_MARGIN, k // 4), len(references))
-    approx = q64.astype(np.float32) @ refs32.T
-    approx *= -2
+    # -2 q.r by the product of -2 q (a power of two scales every rounding exactly): one pass fewer
+    approx = _float32_products(q64.astype(np.float32) * np.float32(-2), references, refs32)
     approx += ref_norms32  # |r|^2 - 2 q.r: the squared distance less |q|^2
     nearest = _candidates(approx, count)
     exact = _exact_squared(references, nearest, q64, q_norms, ref_norms64)
@@ -90,6 +91,27 @@ def _brute_force(q64, q_norms, references, refs32, ref_norms32, ref_norms64, k):
         exact[row, k:] = np.inf
     order = np.lexsort((nearest, exact), axis=1)[:, :k]
     return np.sqrt(np.take_along_axis(exact, order, axis=1)), np.take_along_axis(nearest, order, axis=1)
+
+
+def _float32_products(q32: np.ndarray, references: np.ndarray, refs32: np.ndarray | None) -> np.ndarray:
+    """Every query's float32 dot product with every reference; `refs32` None: the references are not
+    float32 and are converted CONVERT_ROWS at a time, never all at once."""
+    if refs32 is not None:
+        return q32 @ refs32.T
+    products = np.empty((len(q32), len(references)), dtype=np.float32)
+    for start in range(0, len(references), CONVERT_ROWS):
+        block = references[start : start + CONVERT_ROWS].astype(np.float32)
+        np.matmul(q32, block.T, out=products[:, start : start + len(block)])
+    return products
+
+
+def _float32_norms(references: np.ndarray) -> np.ndarray:
+    """The references' squared norms in float32, CONVERT_ROWS at a time."""
+    norms = np.empty(len(references), dtype=np.float32)
+    for start in range(0, len(references), CONVERT_ROWS):
+        block = references[start : start + CONVERT_ROWS].astype(np.float32)
+        norms[start : start + len(block)] = np.einsum("ij,ij->i", block, block)
+    return norms
 
 
 def _exact_squared(references, columns, queries64, query_norms, ref_norms64) -> np.ndarray:
@@ -147,12 +169,12 @@ def kneighbors(
             _chunk_kneighbors, references=references, ref_norms64=ref_norms64, space=space, k=k, count=count
         )
     else:
-        refs32 = references.astype(np.float32)
+        refs32 = references if references.dtype == np.float32 else None  # else converted in blocks
         search_chunk = partial(
             _chunk_brute_force,
             references=references,
             refs32=refs32,
-            ref_norms32=np.einsum("ij,ij->i", refs32, refs32),
+            ref_norms32=_float32_norms(references),
             ref_norms64=ref_norms64,
             k=k,
         )

@@ -10,8 +10,8 @@ DVC_YAML = Path("dvc.yaml")
 
 
 def _read(dvc_yaml: Path) -> dict:
-    with open(dvc_yaml) as file:
-        return yaml.safe_load(file)
+    with open(dvc_yaml) as file:  # libyaml's loader where PyYAML has it: dvc.yaml is long
+        return yaml.load(file, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
 
 
 def _path(entry: str | dict) -> str:

@@ -1,8 +1,6 @@
 """Choose each denoising method's settings on a validation split of the noisy training images; clean the
 10,000 noisy test images with each method; save the method with the best validation PSNR."""
 
-import time
-
 import numpy as np
 import pandas as pd
 
@@ -31,19 +29,19 @@ def main() -> None:
     chosen = list(choices)[selection.best([c["validation_psnr_db"] for c in choices.values()])]
     io.write_choice(args.choice, {"methods": choices, "saved": chosen})
 
-    outputs, seconds = {"noisy": noisy["test_images"]}, {}
-    for method, choice in choices.items():
-        denoiser = denoising.KNNDenoiser(
+    denoisers = {
+        method: denoising.KNNDenoiser(
             **choice["hyperparameters"],
             method=method,
             noise=noise if method in denoising.NOISE_AWARE else None,
             output_dtype=data.train_images.dtype.name,
         ).fit(noisy["train_images"], data.train_images)
-        started = time.perf_counter()
-        outputs[method] = denoiser.predict(noisy["test_images"], progress=f"noisy test set ({method})")
-        seconds[method] = time.perf_counter() - started
-        if method == chosen:
-            io.save_model(args.model, denoiser)
+        for method, choice in choices.items()
+    }
+    io.save_model(args.model, denoisers[chosen])
+    cleaned = denoising.clean_each(denoisers, noisy["test_images"], progress="noisy test set")
+    outputs = {"noisy": noisy["test_images"], **{method: images for method, (images, _) in cleaned.items()}}
+    seconds = {method: spent for method, (_, spent) in cleaned.items()}
 
     classifier = io.load_model(args.classifier)
     scores = {}
