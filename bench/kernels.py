@@ -23,10 +23,10 @@ import subprocess
 import numpy as np
 from timing import RESULTS_DIR, timed
 
-from homl import io, pipeline
+from homl import io, params, pipeline
 from homl.data import mnist
 from homl.deformation import IDMClassifier, feature_planes, idm_distances
-from homl.images import DIRECTIONS, augment_with_shifts
+from homl.images import DIRECTIONS, NoiseParams, augment_with_shifts, uniform_noise_moments
 from homl.neighbors import kneighbors
 
 RESULTS = RESULTS_DIR / "kernels.json"
@@ -103,8 +103,10 @@ def idm_kernel(train: np.ndarray) -> dict:
 
 def denoising_search(train: np.ndarray, noisy_test: np.ndarray) -> dict:
     shifted, _ = augment_with_shifts(train, np.zeros(len(train)), list(DIRECTIONS), 1)
-    references = shifted.reshape(len(shifted), -1).astype(np.float32) + np.float32(49.5)
-    queries = noisy_test[:DENOISE_QUERIES].reshape(DENOISE_QUERIES, -1).astype(np.float32)
+    references = shifted.reshape(len(shifted), -1)  # as the denoiser searches: the stored clean digits
+    noise = params.load("noisy", NoiseParams)
+    noise_mean = np.float32(uniform_noise_moments(noise.low, noise.high)[0])
+    queries = noisy_test[:DENOISE_QUERIES].reshape(DENOISE_QUERIES, -1).astype(np.float32) - noise_mean
     seconds = best_seconds(lambda: kneighbors(queries, references, DENOISE_K, bounds=False))
     operations = 2 * DENOISE_QUERIES * len(references) * references.shape[1]
     peak = matmul_flops_per_second(DENOISE_QUERIES, references.shape[1], len(references))

@@ -258,6 +258,34 @@ def kernels(root: Path) -> list[list[object]]:
 
 
 @table
+def commands(root: Path) -> list[list[object]]:
+    bench = _json(root, "bench/results/commands.json")
+    rows = [
+        ("`homl predict-digit` (digit-classifier)", bench["predict_digit"]),
+        ("`homl denoise`", bench["denoise"]),
+    ]
+    return [
+        [
+            "command",
+            "one image, new process",
+            "its peak memory",
+            f"{bench['predict_digit']['batch_images']} images in one call",
+            "images per second after loading",
+        ],
+        *[
+            [
+                name,
+                f"{found['cold_start_seconds']:.1f} s",
+                f"{found['cold_start_peak_mb']:,.0f} MB",
+                f"{found['batch_seconds']:.1f} s",
+                f"{found['images_per_second_after_loading']:,.0f}",
+            ]
+            for name, found in rows
+        ],
+    ]
+
+
+@table
 def pipeline_timing(root: Path) -> list[list[object]]:
     bench = _json(root, "bench/results/pipeline_timing.json")
     stages = sorted(bench["stages"], key=lambda stage: -stage["seconds"])
