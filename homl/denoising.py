@@ -26,6 +26,7 @@ from homl.params import Range
 METHODS = ("vote", "mean", "posterior", "bounded")
 NOISE_AWARE = ("posterior", "bounded")  # the methods that know the noise (`noise`)
 CHUNK_VALUES = 20_000_000  # neighbour values held at a time while predicting
+TABLE_ENTRIES = 1_000_000  # the most differences the bounded posterior tabulates (uint8 images: 611)
 
 
 @dataclass(frozen=True)
@@ -122,12 +123,14 @@ def _bounded_from_references(references, indices, w, observed, low, high, bandwi
     minus its value, so they come from a table of those differences: the same numbers, computed once."""
     observed = np.asarray(observed, dtype=np.float64)
     whole = np.issubdtype(references.dtype, np.integer) and np.array_equal(observed, np.rint(observed))
-    if not whole or references.size == 0 or observed.size == 0:
+    if whole and references.size and observed.size:
+        smallest = int(observed.min()) - int(references.max())
+        largest = int(observed.max()) - int(references.min())
+    if not whole or not references.size or not observed.size or largest - smallest >= TABLE_ENTRIES:
         return _bounded_posterior(
             np.asarray(references, dtype=np.float64), indices, w, observed, low, high, bandwidth
         )
-    smallest = int(observed.min()) - int(references.max())
-    differences = np.arange(smallest, int(observed.max()) - int(references.min()) + 1, dtype=np.float64)
+    differences = np.arange(smallest, largest + 1, dtype=np.float64)
     mass, shift = _bounded_terms(differences - high + 0.5, differences - low + 0.5, bandwidth)
     return _bounded_posterior_by_table(references, indices, w, observed, low, high, mass, shift, smallest)
 
@@ -386,12 +389,12 @@ def search_denoisers(
 
 
 def clean_each(models: dict[str, KNNDenoiser], X: np.ndarray, progress: str = "") -> dict[str, tuple]:
-    """Each fitted model's cleaning of `X` and its seconds; models that search the same references (the
-    noisy rows, or the clean targets with or without shifted copies) share one search, for their largest
-    k, and each model's seconds count that search."""
+    """Each model's cleaning of `X` and its seconds, the models fitted on the same training pairs. Those
+    that search the same references (the noisy rows, or the clean targets with or without shifted copies)
+    share one search, for their largest k, and each one's seconds count that search."""
     groups: dict[tuple, list[str]] = {}
     for name, model in models.items():
-        groups.setdefault((model.noise is None, model.shifted_copies), []).append(name)
+        groups.setdefault((model.noise, model.shifted_copies), []).append(name)
     cleaned = {}
     for names in groups.values():
         widest = max(names, key=lambda name: models[name].n_neighbors)

@@ -159,6 +159,19 @@ def test_the_bounded_posterior_keeps_the_clean_value_inside_what_the_reading_all
     assert 150.5 <= estimate[2] <= 250.5  # 0 is impossible: the allowed range's middle
 
 
+@pytest.mark.parametrize("bandwidth", [0.5, 2.0, 7.3])
+def test_the_bounded_posteriors_table_gives_the_bits_of_its_formula(bandwidth):
+    from homl.denoising import _bounded_from_references, _bounded_posterior
+
+    rng = np.random.default_rng(2)
+    clean = rng.integers(0, 256, (300, 40)).astype(np.uint8)
+    observed = (clean[:25].astype(np.int64) + rng.integers(0, 100, (25, 40))).astype(np.float64)
+    indices, weights = rng.integers(0, 300, (25, 12)), rng.random((25, 12))
+    by_formula = _bounded_posterior(clean.astype(np.float64), indices, weights, observed, 0, 100, bandwidth)
+    by_table = _bounded_from_references(clean, indices, weights, observed, 0, 100, bandwidth)
+    np.testing.assert_array_equal(by_table, by_formula)
+
+
 def test_knowing_the_noise_the_neighbours_are_searched_among_the_clean_images_plus_its_mean():
     rng = np.random.default_rng(1)
     clean = rng.integers(0, 256, (200, 5, 5)).astype(np.uint8)
