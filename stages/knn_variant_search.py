@@ -6,7 +6,7 @@ import pandas as pd
 
 from homl import io, knn, params, selection, stage
 from homl.data import mnist
-from homl.images import VariantParams, preprocess
+from homl.images import VariantParams, blur, preprocess
 
 
 def main() -> None:
@@ -14,10 +14,12 @@ def main() -> None:
     grid, cfg = params.load("knn", knn.SearchParams), params.load("knn_variants", VariantParams)
     seed = params.load("seed", int)
     data = mnist.load(args.mnist)
-    rows = []
+    rows, straightened = [], {}
     for deskewed, sigma in itertools.product(cfg.deskew, cfg.blur_sigma):
         print(f"variant deskew={deskewed} blur_sigma={sigma}")
-        images = preprocess(data.train_images, deskewed, sigma)
+        if deskewed not in straightened:  # deskewed once, blurred by each sigma
+            straightened[deskewed] = preprocess(data.train_images, deskewed, 0.0)
+        images = blur(straightened[deskewed], sigma)
         table = knn.search_knn(images, data.train_labels, grid.n_neighbors, grid.weights, cfg.folds, seed)
         best = table.iloc[selection.best(table["mean_accuracy"])]
         rows.append(
