@@ -140,11 +140,7 @@ def denoise(args: argparse.Namespace) -> Answers:
 
 def model_path(model: str | None, default: str) -> Path:
     """`--model`: an artifact of dvc.yaml by name, or a file; none: the artifact `default`."""
-    if model is None:
-        return pipeline.artifact(default)
-    if Path(model).exists() or not pipeline.DVC_YAML.exists() or model not in pipeline.artifacts():
-        return Path(model)
-    return pipeline.artifact(model)
+    return pipeline.artifact(default) if model is None else pipeline.model_file(model)
 
 
 def classify_email(args: argparse.Namespace) -> dict:

@@ -31,6 +31,14 @@ def artifact(name: str, dvc_yaml: str | Path = DVC_YAML) -> Path:
     return Path(declared[name]["path"])
 
 
+def model_file(model: str | Path) -> Path:
+    """A model named by `dvc.yaml`'s `artifacts:`, or a model file: a name that is no artifact, or a path
+    that exists, is taken as a file."""
+    if Path(model).exists() or not DVC_YAML.exists() or str(model) not in artifacts():
+        return Path(model)
+    return artifact(str(model))
+
+
 def output(stage: str, kind: str = "outs", dvc_yaml: str | Path = DVC_YAML, suffix: str = "") -> Path:
     """The first path ending in `suffix` that a stage declares under `kind` (outs, metrics or plots).
 

@@ -189,3 +189,17 @@ def test_denoise_cleans_many_images_into_a_directory(tmp_path, capsys):
         == 2
     )
     assert "share a file name" in capsys.readouterr().err
+
+
+def test_python_callers_load_a_model_by_its_artifact_name_in_one_line(tmp_path, monkeypatch, digit_model):
+    import homl
+
+    path, images, labels = digit_model
+    (tmp_path / "dvc.yaml").write_text(f"artifacts:\n  small-digits:\n    path: {path}\n    type: model\n")
+    monkeypatch.chdir(tmp_path)
+    digits = np.stack([to_mnist_format(255 - image.reshape(8, 8) * 16) for image in images[:30]])
+    expected = io.load_model(path).predict(digits)
+    np.testing.assert_array_equal(homl.load("small-digits").predict(digits), expected)
+    np.testing.assert_array_equal(homl.load(str(path)).predict(digits), expected)
+    with pytest.raises(FileNotFoundError):
+        homl.load("no-such-model")
