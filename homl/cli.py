@@ -32,15 +32,16 @@ class Answers:
     refused: list[str] = field(default_factory=list)
 
 
-def read_each(paths: list[str], read: Callable[[str], object]) -> tuple[dict[str, object], list[str]]:
-    """`read(path)` for every path: what could be read, by path, and one line for each that could not."""
-    readable, refused = {}, []
+def read_each(paths: list[str], read: Callable[[str], np.ndarray]) -> tuple[list[str], list, list[str]]:
+    """`read(path)` for every path: the paths read and what each gave, and one line for each refused."""
+    readable, values, refused = [], [], []
     for path in paths:
         try:
-            readable[path] = read(path)
+            values.append(read(path))
+            readable.append(path)
         except BadInput as error:
             refused.append(str(error))
-    return readable, refused
+    return readable, values, refused
 
 
 def read_input(path: str) -> bytes:
@@ -59,12 +60,12 @@ def predict_digit(args: argparse.Namespace) -> Answers:
     """Every readable image brought to MNIST's format, then classified in one call."""
     from homl.images import to_mnist_format
 
-    digits, refused = read_each(args.images, lambda path: to_mnist_format(_grayscale(path)))
+    paths, digits, refused = read_each(args.images, lambda path: to_mnist_format(_grayscale(path)))
     answers = Answers(refused=refused)
-    if not digits:
+    if not paths:
         return answers
     model = io.load_model(model_path(args.model, "digit-classifier"))
-    for path, proba in zip(digits, model.predict_proba(np.stack(list(digits.values()))), strict=True):
+    for path, proba in zip(paths, model.predict_proba(np.stack(digits)), strict=True):
         best = int(proba.argmax())
         digit = model.classes_[best]
         answers.records.append(
@@ -117,13 +118,13 @@ def denoise(args: argparse.Namespace) -> Answers:
 
     if len(args.images) > 1 and len({Path(path).name for path in args.images}) < len(args.images):
         raise BadInput("two images share a file name; their cleaned copies would overwrite each other")
-    frames, refused = read_each(args.images, as_frame)
+    paths, frames, refused = read_each(args.images, as_frame)
     answers = Answers(refused=refused)
-    if not frames:
+    if not paths:
         return answers
     denoiser = io.load_model(model_path(args.model, "digit-denoiser"))
-    cleaned = denoiser.predict(np.stack(list(frames.values())).astype(np.int16)).astype(np.uint8)
-    for path, image in zip(frames, cleaned, strict=True):
+    cleaned = denoiser.predict(np.stack(frames).astype(np.int16)).astype(np.uint8)
+    for path, image in zip(paths, cleaned, strict=True):
         output = Path(args.output) / Path(path).name if len(args.images) > 1 else Path(args.output)
         with io.atomic_path(output) as tmp:
             Image.fromarray(image).save(tmp, format="PNG")

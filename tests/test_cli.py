@@ -162,6 +162,8 @@ def test_predict_digit_answers_many_images_in_one_call_a_line_each(digit_model, 
     for path, record in zip(paths, records, strict=True):  # the same answer as one image at a time
         assert main(["predict-digit", str(path), "--model", str(model), "--json"]) == 0
         assert json.loads(capsys.readouterr().out) == record
+    assert main(["predict-digit", str(paths[0]), str(paths[0]), "--model", str(model)]) == 0
+    assert len(capsys.readouterr().out.splitlines()) == 2  # an image given twice is answered twice
 
 
 def test_denoise_cleans_many_images_into_a_directory(tmp_path, capsys):
