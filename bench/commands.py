@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 from PIL import Image
-from timing import RESULTS_DIR, timed
+from timing import RESULTS_DIR, commit, timed
 
 from homl import io, pipeline
 from homl.data import mnist
@@ -76,12 +76,11 @@ def measure(command: str, paths: list[str], one: tuple[str, ...] = (), many: tup
 def main() -> None:
     data = mnist.load(pipeline.output("fetch_mnist"))
     noisy = io.load_arrays(pipeline.output("noisy_mnist"), ["test_images"])["test_images"]
-    commit = subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True).stdout.strip()
     with tempfile.TemporaryDirectory() as scratch:
         digits = save_pngs(data.test_images[:BATCH], Path(scratch, "digits"))
         noisy_digits = save_pngs(noisy[:BATCH], Path(scratch, "noisy"))
         results = {
-            "commit": commit,
+            "commit": commit(),
             "cores": os.cpu_count(),
             "predict_digit": measure("predict-digit", digits),
             "denoise": measure(

@@ -17,7 +17,7 @@ import tempfile
 from pathlib import Path
 
 import numpy as np
-from timing import RESULTS_DIR, timed
+from timing import RESULTS_DIR, best_of
 
 from homl import io, pipeline
 from homl.data import mnist
@@ -27,11 +27,6 @@ RESULTS = RESULTS_DIR / "exact_search.json"
 K = 10
 SIDES = ("sklearn", "homl", "faiss")
 REPEATS = 3  # each side's best time in its own process: its steady state, not its first page faults
-
-
-def best_of(function):
-    runs = [timed(function) for _ in range(REPEATS)]
-    return runs[0][0], min(seconds for _, seconds in runs)
 
 
 def agreement(ours: np.ndarray, theirs: np.ndarray) -> dict:
@@ -47,11 +42,11 @@ def search(side: str, out: Path) -> None:
         from sklearn.neighbors import NearestNeighbors
 
         model = NearestNeighbors(n_neighbors=K, algorithm="brute")
-        indices, seconds = best_of(lambda: model.fit(train.astype(np.float64)).kneighbors(test)[1])
+        indices, seconds = best_of(lambda: model.fit(train.astype(np.float64)).kneighbors(test)[1], REPEATS)
     elif side == "homl":
         import faiss  # noqa: F401 - homl's bounds use it; its import is outside the time, as on faiss's side
 
-        (_, indices), seconds = best_of(lambda: kneighbors(test, train, K))
+        (_, indices), seconds = best_of(lambda: kneighbors(test, train, K), REPEATS)
     else:
         import faiss
 
@@ -60,7 +55,7 @@ def search(side: str, out: Path) -> None:
             index.add(train.astype(np.float32))
             return index.search(test.astype(np.float32), K)[1]
 
-        indices, seconds = best_of(faiss_search)
+        indices, seconds = best_of(faiss_search, REPEATS)
     np.save(out, indices)
     print(json.dumps({"seconds": seconds}))
 

@@ -18,10 +18,9 @@ Writes bench/results/kernels.json. Run after `dvc repro`:  python bench/kernels.
 """
 
 import os
-import subprocess
 
 import numpy as np
-from timing import RESULTS_DIR, timed
+from timing import RESULTS_DIR, best_of, commit
 
 from homl import io, params, pipeline
 from homl.data import mnist
@@ -37,7 +36,7 @@ REPEATS = 3
 
 
 def best_seconds(function) -> float:
-    return min(timed(function)[1] for _ in range(REPEATS))
+    return best_of(function, REPEATS)[1]
 
 
 def matmul_flops_per_second(rows: int, inner: int, columns: int) -> float:
@@ -86,9 +85,12 @@ def idm_kernel(train: np.ndarray) -> dict:
     pairs = np.random.default_rng(0).integers(0, len(planes), (IDM_QUERIES, IDM_CANDIDATES))
     idm_distances(queries[:2], planes, pairs[:2], window, context, margin)  # compiled or loaded once
     seconds = best_seconds(lambda: idm_distances(queries, planes, pairs, window, context, margin))
-    operations = IDM_QUERIES * IDM_CANDIDATES * idm_operations(28, 28, window, context, queries.shape[1])
-    # the same arithmetic as one float32 product: pairs x (shifts x span) x 2 columns
-    peak = matmul_flops_per_second(IDM_QUERIES, 784, IDM_CANDIDATES * 49)
+    height, width = train.shape[1:]
+    operations = (
+        IDM_QUERIES * IDM_CANDIDATES * idm_operations(height, width, window, context, queries.shape[1])
+    )
+    # a float32 product of about the same arithmetic: queries x pixels x (candidates x shifts)
+    peak = matmul_flops_per_second(IDM_QUERIES, height * width, IDM_CANDIDATES * (2 * window + 1) ** 2)
     return share(
         "IDM re-ranking",
         operations,
@@ -140,9 +142,8 @@ def exact_search(train: np.ndarray, test: np.ndarray) -> dict:
 def main() -> None:
     data = mnist.load(pipeline.output("fetch_mnist"))
     noisy = io.load_arrays(pipeline.output("noisy_mnist"), ["test_images"])["test_images"]
-    commit = subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True).stdout.strip()
     results = {
-        "commit": commit,
+        "commit": commit(),
         "cores": os.cpu_count(),
         "idm": idm_kernel(data.train_images),
         "denoising_search": denoising_search(data.train_images, noisy),

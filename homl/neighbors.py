@@ -219,7 +219,7 @@ class LowerBoundSpace:
         """The references in float32 and their squared norms, for brute force: made once, when needed."""
         if self._float32 is None:
             refs32 = references.astype(np.float32)
-            self._float32 = refs32, np.einsum("ij,ij->i", refs32, refs32)
+            self._float32 = refs32, _float32_norms(refs32)
         return self._float32
 
     def embed(self, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

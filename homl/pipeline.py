@@ -34,9 +34,8 @@ def artifact(name: str, dvc_yaml: str | Path = DVC_YAML) -> Path:
 def model_file(model: str | Path) -> Path:
     """A model named by `dvc.yaml`'s `artifacts:`, or a model file: a name that is no artifact, or a path
     that exists, is taken as a file."""
-    if Path(model).exists() or not DVC_YAML.exists() or str(model) not in artifacts():
-        return Path(model)
-    return artifact(str(model))
+    declared = artifacts() if DVC_YAML.exists() and not Path(model).exists() else {}
+    return Path(declared[str(model)]["path"]) if str(model) in declared else Path(model)
 
 
 def output(stage: str, kind: str = "outs", dvc_yaml: str | Path = DVC_YAML, suffix: str = "") -> Path:

@@ -160,6 +160,11 @@ def _words_vector(cfg: VectorizerParams) -> Pipeline:
     return make_pipeline(text.WordsToVector(cfg.vocabulary_size, cfg.binary), *weighting)
 
 
+def feature_vectors(features: tuple[str, ...], vectorizer: VectorizerParams) -> ColumnTransformer:
+    """Email fields to the switched-on feature sets' vectors, side by side."""
+    return ColumnTransformer([(name, *FEATURES[name](vectorizer)) for name in features], sparse_threshold=1.0)
+
+
 def vector_model(
     classifier: str,
     features: tuple[str, ...],
@@ -168,11 +173,8 @@ def vector_model(
     **hyperparameters: Any,
 ) -> Pipeline:
     """Email fields to the switched-on feature sets' vectors, side by side, to the classifier."""
-    columns = ColumnTransformer(
-        [(name, *FEATURES[name](vectorizer)) for name in features], sparse_threshold=1.0
-    )
     model = CLASSIFIERS[classifier](seed).set_params(**hyperparameters)
-    return Pipeline([("vectors", columns), (selection.CLASSIFIER_STEP, model)])
+    return Pipeline([("vectors", feature_vectors(features, vectorizer)), (selection.CLASSIFIER_STEP, model)])
 
 
 def email_fields(preprocessing: dict, word_bigrams: bool) -> EmailFields:
@@ -210,7 +212,7 @@ def train(
     fields = email_fields(cfg.preprocessing, cfg.features.word_bigrams)
     prepared = fields.transform(parsed_emails(messages))
     cv = selection.folds(cfg.cv.folds, seed, grouped=True)
-    vectors = vector_model(next(iter(cfg.classifiers)), cfg.switched_on, cfg.vectorizer, seed)[0]
+    vectors = feature_vectors(cfg.switched_on, cfg.vectorizer)
     folds = selection.fold_features(vectors, prepared, is_spam, cv, groups=copies)
     choices, comparison = [], []
     for name, grid in cfg.classifiers.items():
