@@ -24,7 +24,6 @@ CHUNK_ROWS = 2500
 EXACT_ROWS = 4
 EPS64 = np.finfo(np.float64).eps
 EPS32 = np.finfo(np.float32).eps
-GROUP = 64
 BRUTE_FORCE_MARGIN = 8
 BRUTE_FORCE_ROWS = 1000
 CONVERT_ROWS = 20_000  # references made float32 at a time when they are stored as another type
@@ -36,53 +35,22 @@ def _as_rows(X: np.ndarray) -> np.ndarray:
     return np.asarray(X).reshape(len(X), -1)
 
 
-def _candidates(values: np.ndarray, count: int, group: int = GROUP) -> np.ndarray:
-    """Indices of the `count` smallest entries of each row (in no order).
-
-    The columns are dealt into groups of `group` (column j into group j mod n_groups); the `count`
-    smallest entries of a row all lie in the `count` groups with the smallest minima, so only those
-    groups are partitioned. Minima of such strided groups are elementwise minima of whole rows.
-    """
-    n_rows, n_cols = values.shape
-    n_groups = n_cols // group
-    if n_groups <= count:
-        return np.argpartition(values, count - 1, axis=1)[:, :count]
-    minima = values[:, : n_groups * group].reshape(n_rows, group, n_groups).min(axis=1)
-    if n_groups * group < n_cols:  # the columns left over form one more, smaller group
-        minima = np.hstack([minima, values[:, n_groups * group :].min(axis=1, keepdims=True)])
-    best = np.argpartition(minima, count - 1, axis=1)[:, :count, None]
-    members = np.arange(group)
-    columns = np.where(best < n_groups, best + n_groups * members, n_groups * group + members)
-    columns = columns.reshape(n_rows, -1)
-    outside = columns >= n_cols  # past the end of the smaller group
-    columns[outside] = n_cols - 1
-    picked_values = np.take_along_axis(values, columns, axis=1)
-    picked_values[outside] = np.inf
-    picked = np.argpartition(picked_values, count - 1, axis=1)[:, :count]
-    return np.take_along_axis(columns, picked, axis=1)
-
-
-def _brute_force(q64, q_norms, references, refs32, ref_norms32, ref_norms64, k):
-    """Exact neighbours by float32 distances to every reference, the nearest re-ranked in float64.
+def _brute_force(q64, q_norms, references, flat, ref_norms64, k):
+    """Exact neighbours by float32 distances to every reference (`flat`), the nearest re-ranked in float64.
 
     For the queries whose bounds could not settle them (on noisy images, most): a reference left out
-    may be as near as the k-th only if its float32 value, at least the candidates' largest, is within
+    may be as near as the k-th only if its float32 distance, at least the candidates' largest, is within
     rounding error of the k-th exact distance; such queries are searched again in full. The margin of
     candidates grows with k, since rounding blurs more of the ranks past a far k-th neighbour.
     """
     count = min(k + max(BRUTE_FORCE_MARGIN, k // 4), len(references))
-    # -2 q.r by the product of -2 q (a power of two scales every rounding exactly): one pass fewer
-    approx = _float32_products(q64.astype(np.float32) * np.float32(-2), references, refs32)
-    approx += ref_norms32  # |r|^2 - 2 q.r: the squared distance less |q|^2
-    nearest = _candidates(approx, count)
+    q32 = q64.astype(np.float32)
+    approx, nearest = flat.search(q32, count)
     exact = _exact_squared(references, nearest, q64, q_norms, ref_norms64)
-    max_ref_norm = float(ref_norms64.max())
-    error = 3 * references.shape[1] * EPS32 * (np.sqrt(q_norms * max_ref_norm) + max_ref_norm)
-    bound = np.partition(exact, k - 1, axis=1)[:, k - 1] - q_norms + error
-    unsure = np.take_along_axis(approx, nearest, axis=1).max(axis=1) <= bound
-    unsure &= count < len(references)
+    bound = np.partition(exact, k - 1, axis=1)[:, k - 1] + flat.rounding(q_norms)
+    unsure = (approx[:, -1] <= bound) & (count < len(references))
     for row in np.flatnonzero(unsure):
-        wide = np.flatnonzero(approx[row] <= bound[row])
+        wide = flat.within(q32[row], bound[row])
         wide_exact = _exact_squared(
             references, wide[None], q64[row : row + 1], q_norms[row : row + 1], ref_norms64
         )[0]
@@ -93,25 +61,45 @@ def _brute_force(q64, q_norms, references, refs32, ref_norms32, ref_norms64, k):
     return np.sqrt(np.take_along_axis(exact, order, axis=1)), np.take_along_axis(nearest, order, axis=1)
 
 
-def _float32_products(q32: np.ndarray, references: np.ndarray, refs32: np.ndarray | None) -> np.ndarray:
-    """Every query's float32 dot product with every reference; `refs32` None: the references are not
-    float32 and are converted CONVERT_ROWS at a time, never all at once."""
-    if refs32 is not None:
-        return q32 @ refs32.T
-    products = np.empty((len(q32), len(references)), dtype=np.float32)
-    for start in range(0, len(references), CONVERT_ROWS):
-        block = references[start : start + CONVERT_ROWS].astype(np.float32)
-        np.matmul(q32, block.T, out=products[:, start : start + len(block)])
-    return products
+class FlatSpace:
+    """The references in float32, every one compared with every query by faiss (`IndexFlatL2`: blocked
+    matrix products and a heap per query). Built on first use, CONVERT_ROWS references at a time; each
+    process builds its own (a faiss index does not pickle)."""
 
+    def __init__(self, references: np.ndarray, ref_norms64: np.ndarray):
+        self.references = references
+        self.max_norm = float(np.sqrt(ref_norms64.max()))
+        self._index = None
 
-def _float32_norms(references: np.ndarray) -> np.ndarray:
-    """The references' squared norms in float32, CONVERT_ROWS at a time."""
-    norms = np.empty(len(references), dtype=np.float32)
-    for start in range(0, len(references), CONVERT_ROWS):
-        block = references[start : start + CONVERT_ROWS].astype(np.float32)
-        norms[start : start + len(block)] = np.einsum("ij,ij->i", block, block)
-    return norms
+    def __getstate__(self) -> dict:
+        return {**self.__dict__, "_index": None}
+
+    @property
+    def index(self):
+        if self._index is None:
+            import faiss  # on first use: loaded, its OpenMP slows scikit-learn's in the same process
+
+            self._index = faiss.IndexFlatL2(self.references.shape[1])
+            for start in range(0, len(self.references), CONVERT_ROWS):
+                self._index.add(
+                    np.ascontiguousarray(self.references[start : start + CONVERT_ROWS], np.float32)
+                )
+        return self._index
+
+    def search(self, q32: np.ndarray, count: int) -> tuple[np.ndarray, np.ndarray]:
+        """The `count` smallest float32 squared distances of each query (ascending), and their references."""
+        return self.index.search(q32, count)
+
+    def within(self, q32: np.ndarray, squared: float) -> np.ndarray:
+        """Every reference whose float32 squared distance to the one query is at most `squared`."""
+        _, _, found = self.index.range_search(q32[None], float(np.nextafter(np.float32(squared), np.inf)))
+        return found
+
+    def rounding(self, q_norms: np.ndarray) -> np.ndarray:
+        """How far float32 rounding may move a squared distance |q|^2 + |r|^2 - 2 q.r from the true one:
+        at most (width + 2) eps (|q| + |r|)^2, tripled for safety."""
+        width = self.references.shape[1]
+        return 3 * (width + 2) * EPS32 * (np.sqrt(q_norms) + self.max_norm) ** 2
 
 
 def _exact_squared(references, columns, queries64, query_norms, ref_norms64) -> np.ndarray:
@@ -169,12 +157,10 @@ def kneighbors(
             _chunk_kneighbors, references=references, ref_norms64=ref_norms64, space=space, k=k, count=count
         )
     else:
-        refs32 = references if references.dtype == np.float32 else None  # else converted in blocks
         search_chunk = partial(
             _chunk_brute_force,
             references=references,
-            refs32=refs32,
-            ref_norms32=_float32_norms(references),
+            flat=FlatSpace(references, ref_norms64),
             ref_norms64=ref_norms64,
             k=k,
         )
@@ -210,17 +196,10 @@ class LowerBoundSpace:
         self.references, reference_error = self.embed(references)
         self.max_norm = float(np.sqrt(np.einsum("ij,ij->i", self.references, self.references).max()))
         self.max_error = float(reference_error.max())
-        self._index = self._float32 = None
+        self._index = self.flat = None
 
     def __getstate__(self) -> dict:  # a faiss index does not pickle: each process builds its own
-        return {**self.__dict__, "_index": None, "_float32": None}
-
-    def float32(self, references: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """The references in float32 and their squared norms, for brute force: made once, when needed."""
-        if self._float32 is None:
-            refs32 = references.astype(np.float32)
-            self._float32 = refs32, _float32_norms(refs32)
-        return self._float32
+        return {**self.__dict__, "_index": None, "flat": None}
 
     def embed(self, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Float32 rows of (projection, length left out), and how far rounding may move that length.
@@ -287,19 +266,21 @@ def _chunk_kneighbors(chunk, references, ref_norms64, space, k, count):
         if not len(todo) or done.mean() < 0.5:  # bounds too loose to pay (noisy images): brute force
             break
     if len(todo):
+        if space.flat is None:  # kept for the next chunks; brute force is needed by chunks alike
+            space.flat = FlatSpace(references, ref_norms64)
         distances[todo], indices[todo] = _chunk_brute_force(
-            chunk[todo], references, *space.float32(references), ref_norms64, k
+            chunk[todo], references, space.flat, ref_norms64, k
         )
     return distances, indices
 
 
-def _chunk_brute_force(chunk, references, refs32, ref_norms32, ref_norms64, k):
+def _chunk_brute_force(chunk, references, flat, ref_norms64, k):
     """`kneighbors` for one chunk of queries by `_brute_force`, BRUTE_FORCE_ROWS queries at a time."""
     distances, indices = np.empty((len(chunk), k)), np.empty((len(chunk), k), dtype=np.int64)
     for start in range(0, len(chunk), BRUTE_FORCE_ROWS):
         rows = slice(start, start + BRUTE_FORCE_ROWS)
         q64 = chunk[rows].astype(np.float64)
         distances[rows], indices[rows] = _brute_force(
-            q64, np.einsum("ij,ij->i", q64, q64), references, refs32, ref_norms32, ref_norms64, k
+            q64, np.einsum("ij,ij->i", q64, q64), references, flat, ref_norms64, k
         )
     return distances, indices
