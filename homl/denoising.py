@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import itertools
 import math
-import time
 from dataclasses import dataclass
 from numbers import Integral, Real
 from typing import Annotated, Literal
@@ -388,23 +387,19 @@ def search_denoisers(
     return pd.DataFrame(rows)
 
 
-def clean_each(models: dict[str, KNNDenoiser], X: np.ndarray, progress: str = "") -> dict[str, tuple]:
-    """Each model's cleaning of `X` and its seconds, the models fitted on the same training pairs. Those
-    that search the same references (the noisy rows, or the clean targets with or without shifted copies)
-    share one search, for their largest k, and each one's seconds count that search."""
+def clean_each(models: dict[str, KNNDenoiser], X: np.ndarray, progress: str = "") -> dict[str, np.ndarray]:
+    """Each model's cleaning of `X`, the models fitted on the same training pairs. Those that search the
+    same references (the noisy rows, or the clean targets with or without shifted copies) share one
+    search, for their largest k."""
     groups: dict[tuple, list[str]] = {}
     for name, model in models.items():
         groups.setdefault((model.noise, model.shifted_copies), []).append(name)
     cleaned = {}
     for names in groups.values():
         widest = max(names, key=lambda name: models[name].n_neighbors)
-        started = time.perf_counter()
         neighbors = models[widest].kneighbors(X, progress=f"{progress} ({', '.join(names)})")
-        searched = time.perf_counter() - started
         for name in names:
-            started = time.perf_counter()
-            images = models[name].predict(X, neighbors)
-            cleaned[name] = images, searched + time.perf_counter() - started
+            cleaned[name] = models[name].predict(X, neighbors)
     return {name: cleaned[name] for name in models}
 
 

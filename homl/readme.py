@@ -67,7 +67,7 @@ def _theta(values: list[float], digits: int = 4) -> str:
 @table
 def results(root: Path) -> list[list[object]]:
     knn, augmented = _metrics(root, "knn_evaluate"), _metrics(root, "knn_augmented")
-    best, denoise = _metrics(root, "knn_best"), _metrics(root, "denoise")
+    best, denoise = _metrics(root, "knn_best"), _metrics(root, "denoise_evaluate")
     idm = _metrics(root, "idm_evaluate")
     titanic, spam = _metrics(root, "titanic_evaluate"), _metrics(root, "spam_evaluate")
     headers, linreg = (
@@ -393,7 +393,7 @@ def knn_variants(root: Path) -> list[list[object]]:
 
 @table
 def denoise(root: Path) -> list[list[object]]:
-    scores = _metrics(root, "denoise")
+    scores, search = _metrics(root, "denoise_evaluate"), _metrics(root, "denoise_search")
     model = pipeline.artifact("digit-classifier-knn", root / "dvc.yaml")
     rows = [
         [
@@ -403,27 +403,27 @@ def denoise(root: Path) -> list[list[object]]:
             "test PSNR",
             "MSE",
             f"KNN digit accuracy (`{model}`)",
-            "time",
         ]
     ]
     for name in ["noisy", *(name for name in scores if name not in ("noisy", "saved"))]:
-        score = scores[name]
-        chosen = {
-            k: score[k] for k in ("n_neighbors", "weights", "bandwidth", "shifted_copies") if k in score
+        score, chosen = scores[name], search.get(name, {})
+        settings = {
+            k: chosen[k] for k in ("n_neighbors", "weights", "bandwidth", "shifted_copies") if k in chosen
         }
-        if "bandwidth" in chosen and not chosen["bandwidth"] == chosen["bandwidth"]:  # NaN: not its setting
-            del chosen["bandwidth"]
+        if (
+            "bandwidth" in settings and not settings["bandwidth"] == settings["bandwidth"]
+        ):  # NaN: not its setting
+            del settings["bandwidth"]
         rows.append(
             [
                 "noisy inputs"
                 if name == "noisy"
                 else f"`{name}`" + (" (saved)" if name == scores["saved"] else ""),
-                _settings(chosen) if chosen else "",
-                f"{score['validation_psnr_db']:.2f} dB" if "validation_psnr_db" in score else "",
+                _settings(settings) if settings else "",
+                f"{chosen['validation_psnr_db']:.2f} dB" if chosen else "",
                 f"**{score['psnr_db']:.2f} dB**",
                 f"{score['mse']:,.0f}",
                 f"{score['knn_accuracy']:.4f}",
-                f"{score['test_seconds']:.0f} s" if "test_seconds" in score else "",
             ]
         )
     return rows

@@ -179,17 +179,31 @@ def test_noisy_digits_are_cleaned_and_recognized_better(tiny_mnist):
     methods = yaml.safe_load((REPO / "params.yaml").read_text())["denoise"]["methods"]
     methods["bounded"].update(n_neighbors=[10, 20], shifted_copies=[False, True])
     write_params(tiny_mnist, seed=0, denoise={"validation_size": 100, "methods": methods})
-    outputs = ["choice.json", "denoiser.joblib", "denoise.json", "denoise.csv", "denoise.png"]
-    result = run_stage(tiny_mnist, "denoise.py", "mnist.npz", "noisy.npz", "knn.joblib", *outputs)
-    assert result.returncode == 0, result.stderr
-    scores = io.read_json(tiny_mnist / "denoise.json")
+    stages = [
+        ("denoise_search.py", "mnist.npz", "noisy.npz", "search.csv", "choice.json", "search.json"),
+        ("denoise.py", "mnist.npz", "noisy.npz", "choice.json", "denoiser.joblib", "cleaned.npz"),
+        ("denoise_evaluate.py", "mnist.npz", "noisy.npz", "cleaned.npz", "choice.json", "knn.joblib")
+        + ("denoise.json", "denoise.csv", "denoise.png"),
+    ]
+    for script, *paths in stages:
+        result = run_stage(tiny_mnist, script, *paths)
+        assert result.returncode == 0, result.stderr
+    scores, search = io.read_json(tiny_mnist / "denoise.json"), io.read_json(tiny_mnist / "search.json")
     assert set(scores) == {"noisy", "vote", "mean", "posterior", "bounded", "saved"}
     for method in ("vote", "mean", "posterior", "bounded"):
         assert scores[method]["psnr_db"] > scores["noisy"]["psnr_db"] + 1
-        assert scores[method]["validation_psnr_db"] > scores["noisy"]["psnr_db"] + 1
+        assert search[method]["validation_psnr_db"] > scores["noisy"]["psnr_db"] + 1
     assert scores["bounded"]["psnr_db"] > scores["posterior"]["psnr_db"] > scores["mean"]["psnr_db"]
     saved = io.load_model(tiny_mnist / "denoiser.joblib")
-    assert saved.method == scores["saved"] == io.read_json(tiny_mnist / "choice.json")["saved"]
+    assert (
+        saved.method
+        == scores["saved"]
+        == search["saved"]
+        == io.read_json(tiny_mnist / "choice.json")["saved"]
+    )
+    cleaned = io.load_arrays(tiny_mnist / "cleaned.npz")
+    noisy_test = io.load_arrays(tiny_mnist / "noisy.npz")["test_images"]
+    np.testing.assert_array_equal(cleaned[saved.method], saved.predict(noisy_test))
     assert (tiny_mnist / "denoise.png").read_bytes().startswith(b"\x89PNG")
 
     # Other test digits, same training digits: the same choices (selection never reads the test digits).
@@ -198,8 +212,9 @@ def test_noisy_digits_are_cleaned_and_recognized_better(tiny_mnist):
         arrays = io.load_arrays(tiny_mnist / name)
         arrays["test_images"] = np.ascontiguousarray(arrays["test_images"][::-1, ::-1])
         io.save_arrays(tiny_mnist / name, **arrays)
-    result = run_stage(tiny_mnist, "denoise.py", "mnist.npz", "noisy.npz", "knn.joblib", *outputs)
-    assert result.returncode == 0, result.stderr
+    for script, *paths in stages:
+        result = run_stage(tiny_mnist, script, *paths)
+        assert result.returncode == 0, result.stderr
     assert (tiny_mnist / "choice.json").read_bytes() == chosen
     assert io.read_json(tiny_mnist / "denoise.json")["bounded"]["psnr_db"] != scores["bounded"]["psnr_db"]
 
