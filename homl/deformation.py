@@ -9,11 +9,10 @@ import itertools
 import math
 from dataclasses import dataclass
 from numbers import Integral, Real
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 import numba
 import numpy as np
-import pandas as pd
 from scipy import ndimage
 from sklearn.base import BaseEstimator, ClassifierMixin, _fit_context
 from sklearn.utils._param_validation import Interval, StrOptions
@@ -21,11 +20,13 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 from tqdm import tqdm
 
-from homl import selection
 from homl.images import preprocess
 from homl.knn import WEIGHTS, as_rows, vote
-from homl.neighbors import kneighbors
+from homl.neighbors import kneighbors, squared_norms
 from homl.params import Range
+
+if TYPE_CHECKING:  # pandas and the selection helpers load only in a search (start-up time)
+    import pandas as pd
 
 FEATURES = ("pixels", "gradients")  # what the local context compares: intensities, or Sobel gradients
 CHUNK_ROWS = 500
@@ -179,6 +180,7 @@ class IDMClassifier(ClassifierMixin, BaseEstimator):
         if self.n_neighbors > self.n_candidates:
             raise ValueError(f"n_neighbors={self.n_neighbors} exceeds n_candidates={self.n_candidates}")
         self.references_ = self._prepared(X)  # kept prepared: a saved model answers without redoing it
+        self.reference_norms_ = squared_norms(self.references_)
         self.classes_, self.y_index_ = np.unique(y, return_inverse=True)
         return self
 
@@ -197,7 +199,14 @@ class IDMClassifier(ClassifierMixin, BaseEstimator):
             )
         queries = self._prepared(X)
         label = None if progress is None else f"{progress}: Euclidean candidates"
-        return queries, kneighbors(queries, self.references_, self.n_candidates, progress=label)[1]
+        search = kneighbors(
+            queries,
+            self.references_,
+            self.n_candidates,
+            progress=label,
+            reference_norms=self.reference_norms_,
+        )
+        return queries, search[1]
 
     def idm(self, queries: np.ndarray, indices: np.ndarray, progress: str | None = None) -> np.ndarray:
         """IDM distances of prepared query images to the training images `indices` names (row by row)."""
@@ -243,6 +252,10 @@ def search_idm(
     The Euclidean candidates are searched once, for the most candidates, and the IDM distances computed
     once per (features, window, context); fewer candidates are the nearest of those.
     """
+    import pandas as pd
+
+    from homl import selection
+
     X = as_rows(X)
     fit_rows, valid_rows = selection.validation_split(y, grid.validation_size, seed)
     model = IDMClassifier(n_candidates=max(grid.n_candidates), deskew=deskew, blur_sigma=blur_sigma)

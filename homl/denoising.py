@@ -6,21 +6,22 @@ import itertools
 import math
 from dataclasses import dataclass
 from numbers import Integral, Real
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 import numba
 import numpy as np
-import pandas as pd
 from sklearn.base import BaseEstimator, MultiOutputMixin, RegressorMixin, _fit_context
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
 from tqdm import tqdm
 
-from homl import selection
 from homl.images import DIRECTIONS, augment_with_shifts, psnr, uniform_noise_moments
 from homl.knn import WEIGHTS, as_rows, neighbor_weights
-from homl.neighbors import kneighbors
+from homl.neighbors import kneighbors, squared_norms
 from homl.params import Range
+
+if TYPE_CHECKING:  # pandas and the selection helpers load only in a search (start-up time)
+    import pandas as pd
 
 METHODS = ("vote", "mean", "posterior", "bounded")
 NOISE_AWARE = ("posterior", "bounded")  # the methods that know the noise (`noise`)
@@ -210,8 +211,8 @@ class KNNDenoiser(MultiOutputMixin, RegressorMixin, BaseEstimator):
     with `bandwidth`); the last two need `noise`.
     `noise` = (low, high): the noise is an integer drawn uniformly from [low, high) and added. Given, the
     neighbours are searched among the clean targets plus the noise's mean (noise on one side only), and
-    `shifted_copies` adds each target image shifted one pixel in every direction (rebuilt on loading,
-    not saved). Not given (the book's way), among the noisy training rows.
+    `shifted_copies` adds each target image shifted one pixel in every direction (saved with the model,
+    so that loading rebuilds nothing). Not given (the book's way), among the noisy training rows.
     `output_dtype` (for example "uint8" for images): predictions rounded and clipped into that integer
     type; None (default) keeps them as computed.
     """
@@ -272,6 +273,7 @@ class KNNDenoiser(MultiOutputMixin, RegressorMixin, BaseEstimator):
             self.X_ = X
         else:
             self._search_clean_targets()
+        self.reference_norms_ = squared_norms(self.X_ if self.noise is None else self.targets_)
         return self
 
     def _search_clean_targets(self) -> None:
@@ -282,27 +284,24 @@ class KNNDenoiser(MultiOutputMixin, RegressorMixin, BaseEstimator):
             targets = copies.reshape(len(copies), -1)
         self.targets_ = targets
 
-    def __getstate__(self):
-        """A saved model keeps the training pairs; the shifted copies are rebuilt on loading."""
-        state = dict(super().__getstate__())  # a copy: the model in use keeps its own
-        if self.noise is not None:
-            state.pop("targets_", None)
-        return state
-
-    def __setstate__(self, state):
-        super().__setstate__(state)
-        if state.get("noise") is not None and "y_" in state:
-            self._search_clean_targets()
-
     def kneighbors(self, X, progress: str | None = None) -> tuple[np.ndarray, np.ndarray]:
         """The `n_neighbors` nearest references of each row of `X` (see `noise`): distances and indices."""
         check_is_fitted(self)
         X = validate_data(self, as_rows(X), dtype="numeric", reset=False)
-        if self.noise is None:  # noisy rows on both sides: no bounds can settle them, so brute force
-            return kneighbors(X, self.X_, self.n_neighbors, progress=progress, bounds=False)
-        # |x - (target + noise mean)| as |(x - noise mean) - target|: the targets are searched as stored
-        centered = X.astype(np.float32) - np.float32(uniform_noise_moments(*self.noise)[0])
-        return kneighbors(centered, self.targets_, self.n_neighbors, progress=progress, bounds=False)
+        # Noisy rows on one side at least: no bounds can settle them, so brute force.
+        if self.noise is None:
+            queries, references = X, self.X_
+        else:  # |x - (target + noise mean)| as |(x - noise mean) - target|: targets searched as stored
+            queries = X.astype(np.float32) - np.float32(uniform_noise_moments(*self.noise)[0])
+            references = self.targets_
+        return kneighbors(
+            queries,
+            references,
+            self.n_neighbors,
+            progress=progress,
+            bounds=False,
+            reference_norms=self.reference_norms_,
+        )
 
     def predict(self, X, neighbors: tuple[np.ndarray, np.ndarray] | None = None, progress: str | None = None):
         """Clean `X`; `neighbors` may pass a search already made, with at least `n_neighbors` columns."""
@@ -350,6 +349,10 @@ def search_denoisers(
     Methods sharing a search (the noisy rows, or the clean targets with or without shifted copies) search
     once, for their largest k.
     """
+    import pandas as pd
+
+    from homl import selection
+
     fit, valid = selection.validation_split(labels, grid.validation_size, seed)
     searches = {}
     for method, settings in grid.methods.items():

@@ -115,31 +115,51 @@ def write_csv(path: str | os.PathLike, table: pd.DataFrame, float_digits: int = 
         table.round(float_digits).to_csv(tmp, index=False, lineterminator="\n")
 
 
-_MODEL_MAGIC = b"homl-model sha256="
+_MODEL_MAGIC = b"\nhoml-model sha256="
+_MODEL_TRAILER = len(_MODEL_MAGIC) + 64 + 1  # the magic, the hex digest and a newline
 
 
 def save_model(path: str | os.PathLike, model: object) -> None:
-    """Pickle a fitted estimator behind a header holding the pickle's SHA-256."""
+    """Pickle a fitted estimator with joblib (arrays aligned in the file, so they can be memory-mapped),
+    followed by a trailer holding the pickle's SHA-256."""
     import joblib
 
     buffer = io.BytesIO()
     joblib.dump(model, buffer)
     body = buffer.getvalue()
-    write_bytes(path, _MODEL_MAGIC + hashlib.sha256(body).hexdigest().encode() + b"\n" + body)
+    write_bytes(path, body + _MODEL_MAGIC + hashlib.sha256(body).hexdigest().encode() + b"\n")
+
+
+def _model_digest(path: str | os.PathLike) -> tuple[bytes, bytes]:
+    """The SHA-256 a model file's trailer records, and that of its body (hashed where it lies)."""
+    import mmap
+
+    with open(path, "rb") as file:
+        size = os.fstat(file.fileno()).st_size
+        if size <= _MODEL_TRAILER:
+            raise CorruptModelError(f"{path}: not a homl model file")
+        with mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ) as mapped:
+            trailer = mapped[size - _MODEL_TRAILER :]
+            if not (trailer.startswith(_MODEL_MAGIC) and trailer.endswith(b"\n")):
+                raise CorruptModelError(f"{path}: not a homl model file")
+            with memoryview(mapped) as view, view[: size - _MODEL_TRAILER] as body:
+                return trailer[len(_MODEL_MAGIC) : -1], hashlib.sha256(body).hexdigest().encode()
 
 
 def load_model(path: str | os.PathLike) -> object:
-    """Load a model written by `save_model`, verifying its checksum before unpickling anything.
+    """Load a model written by `save_model`, verifying its checksum before unpickling anything; its
+    arrays are memory-mapped copy-on-write (the file is never changed, memory is used as pages are read).
 
     Only load model files you trust: unpickling runs code.
     """
-    data = Path(path).read_bytes()
-    header = data[: data.find(b"\n")]
-    body = memoryview(data)[len(header) + 1 :]  # no copy of a large model's bytes
-    if not header.startswith(_MODEL_MAGIC):
-        raise CorruptModelError(f"{path}: not a homl model file")
-    if hashlib.sha256(body).hexdigest().encode() != header[len(_MODEL_MAGIC) :]:
-        raise CorruptModelError(f"{path}: checksum mismatch, the file is corrupt or was modified")
-    import joblib
+    from concurrent.futures import ThreadPoolExecutor
 
-    return joblib.load(io.BytesIO(body))
+    with ThreadPoolExecutor(1) as pool:  # the checksum runs while the main thread imports
+        digests = pool.submit(_model_digest, path)
+        import joblib
+        import sklearn.base  # noqa: F401  every homl model is a scikit-learn estimator
+
+        recorded, actual = digests.result()
+    if recorded != actual:
+        raise CorruptModelError(f"{path}: checksum mismatch, the file is corrupt or was modified")
+    return joblib.load(path, mmap_mode="c")

@@ -5,18 +5,19 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from numbers import Integral
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 import numpy as np
-import pandas as pd
 from sklearn.base import BaseEstimator, ClassifierMixin, _fit_context
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from homl import selection
-from homl.neighbors import CHUNK_ROWS, kneighbors
+from homl.neighbors import CHUNK_ROWS, kneighbors, squared_norms
 from homl.params import Range
+
+if TYPE_CHECKING:  # pandas and the selection helpers load only in a search (start-up time)
+    import pandas as pd
 
 WEIGHTS = ("uniform", "distance")
 
@@ -80,7 +81,7 @@ class KNNClassifier(ClassifierMixin, BaseEstimator):
     def fit(self, X, y) -> KNNClassifier:
         X, y = validate_data(self, as_rows(X), y, dtype="numeric")
         check_classification_targets(y)
-        self.X_ = X
+        self.X_, self.reference_norms_ = X, squared_norms(X)
         self.classes_, self.y_index_ = np.unique(y, return_inverse=True)
         return self
 
@@ -90,7 +91,9 @@ class KNNClassifier(ClassifierMixin, BaseEstimator):
         X = validate_data(self, as_rows(X), dtype="numeric", reset=False)
         if self.n_neighbors > len(self.X_):
             raise ValueError(f"n_neighbors={self.n_neighbors} exceeds the {len(self.X_)} training rows")
-        distances, indices = kneighbors(X, self.X_, self.n_neighbors, self.chunk_rows, progress)
+        distances, indices = kneighbors(
+            X, self.X_, self.n_neighbors, self.chunk_rows, progress, reference_norms=self.reference_norms_
+        )
         return vote(self.y_index_[indices], distances, self.weights, len(self.classes_))
 
     def predict(self, X, progress: str | None = None) -> np.ndarray:
@@ -112,6 +115,10 @@ def search_knn(
     The folds are `selection.folds`; each is searched once, for the largest k, and every candidate is
     scored from those neighbours: the same scores as GridSearchCV, several times faster.
     """
+    import pandas as pd
+
+    from homl import selection
+
     grid = [(k, w) for k in n_neighbors for w in weights]
     X = as_rows(X)
     classes, y_index = np.unique(y, return_inverse=True)

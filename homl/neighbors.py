@@ -9,6 +9,7 @@ lower reference index, as in scikit-learn.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 
@@ -62,38 +63,55 @@ def _brute_force(q64, q_norms, references, flat, ref_norms64, k):
 
 
 class FlatSpace:
-    """The references in float32, every one compared with every query by faiss (`IndexFlatL2`: blocked
-    matrix products and a heap per query). Built on first use, CONVERT_ROWS references at a time; each
-    process builds its own (a faiss index does not pickle)."""
+    """Every reference compared with every query in float32: by faiss (`faiss.knn`: blocked matrix
+    products and a heap per query), or by numpy for fewer than FEW_QUERIES queries (no faiss to load).
+    float32 references are read as they are; others are made float32 CONVERT_ROWS at a time, never all
+    at once."""
 
     def __init__(self, references: np.ndarray, ref_norms64: np.ndarray):
         self.references = references
+        self.norms32 = ref_norms64.astype(np.float32)
         self.max_norm = float(np.sqrt(ref_norms64.max()))
-        self._index = None
 
-    def __getstate__(self) -> dict:
-        return {**self.__dict__, "_index": None}
+    def _blocks(self) -> Iterator[tuple[int, np.ndarray]]:
+        """(first row, float32 block) over the references."""
+        if self.references.dtype == np.float32 and self.references.flags.c_contiguous:
+            yield 0, self.references
+            return
+        for start in range(0, len(self.references), CONVERT_ROWS):
+            yield start, self.references[start : start + CONVERT_ROWS].astype(np.float32)
 
-    @property
-    def index(self):
-        if self._index is None:
-            import faiss  # on first use: loaded, its OpenMP slows scikit-learn's in the same process
-
-            self._index = faiss.IndexFlatL2(self.references.shape[1])
-            for start in range(0, len(self.references), CONVERT_ROWS):
-                self._index.add(
-                    np.ascontiguousarray(self.references[start : start + CONVERT_ROWS], np.float32)
-                )
-        return self._index
+    def _approx(self, q32: np.ndarray) -> Iterator[tuple[int, np.ndarray]]:
+        """(first row, float32 squared distances of every query to the block's references) over the blocks."""
+        q_norms = np.einsum("ij,ij->i", q32, q32)[:, None]
+        for start, block in self._blocks():
+            yield start, self.norms32[start : start + len(block)] - 2 * (q32 @ block.T) + q_norms
 
     def search(self, q32: np.ndarray, count: int) -> tuple[np.ndarray, np.ndarray]:
-        """The `count` smallest float32 squared distances of each query (ascending), and their references."""
-        return self.index.search(q32, count)
+        """The `count` smallest float32 squared distances of each query (ascending), and their references.
+        Each block's `count` smallest are merged: every reference left out is at least the largest kept."""
+        distances, indices = [], []
+        if len(q32) < FEW_QUERIES:
+            for start, approx in self._approx(q32):
+                nearest = np.argpartition(approx, min(count, approx.shape[1]) - 1, axis=1)[:, :count]
+                distances.append(np.take_along_axis(approx, nearest, 1))
+                indices.append(nearest + start)
+        else:
+            import faiss  # on first use: loaded, its OpenMP slows scikit-learn's in the same process
+
+            for start, block in self._blocks():
+                block_distances, block_indices = faiss.knn(q32, block, min(count, len(block)))
+                distances.append(block_distances)
+                indices.append(block_indices + start)
+        distances, indices = np.hstack(distances), np.hstack(indices)
+        kept = np.argsort(distances, axis=1, kind="stable")[:, :count]
+        return np.take_along_axis(distances, kept, 1), np.take_along_axis(indices, kept, 1)
 
     def within(self, q32: np.ndarray, squared: float) -> np.ndarray:
         """Every reference whose float32 squared distance to the one query is at most `squared`."""
-        _, _, found = self.index.range_search(q32[None], float(np.nextafter(np.float32(squared), np.inf)))
-        return found
+        return np.concatenate(
+            [start + np.flatnonzero(approx[0] <= squared) for start, approx in self._approx(q32[None])]
+        )
 
     def rounding(self, q_norms: np.ndarray) -> np.ndarray:
         """How far float32 rounding may move a squared distance |q|^2 + |r|^2 - 2 q.r from the true one:
@@ -128,6 +146,12 @@ def _exact_squared(references, columns, queries64, query_norms, ref_norms64) -> 
     return np.maximum(squared, 0)
 
 
+def squared_norms(rows: np.ndarray) -> np.ndarray:
+    """Each row's squared length in float64: what `kneighbors` computes, or takes as `reference_norms`."""
+    rows = _as_rows(rows)
+    return np.einsum("ij,ij->i", rows, rows, dtype=np.float64)
+
+
 def kneighbors(
     queries: np.ndarray,
     references: np.ndarray,
@@ -137,6 +161,7 @@ def kneighbors(
     subspace_dims: int = SUBSPACE_DIMS,
     few_queries: int = FEW_QUERIES,
     bounds: bool = True,
+    reference_norms: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Distances and indices of the `k` nearest references of every query, nearest first.
 
@@ -144,12 +169,13 @@ def kneighbors(
     (the unit of progress and of work sent to a cluster). `bounds=False`, or fewer than `few_queries`
     queries, compares every query with every reference (`_brute_force`): for noisy queries, which the
     bounds cannot settle, and for a handful, for which building them costs more. `subspace_dims`,
-    `few_queries` and `bounds` set the speed, never the result.
+    `few_queries` and `bounds` set the speed, never the result. `reference_norms`: `squared_norms(references)`,
+    kept by a model that searches the same references again and again.
     """
     queries, references = _as_rows(queries), _as_rows(references)
     if not 1 <= k <= len(references):
         raise ValueError(f"k={k} must be between 1 and the number of references ({len(references)})")
-    ref_norms64 = np.einsum("ij,ij->i", references, references, dtype=np.float64)
+    ref_norms64 = squared_norms(references) if reference_norms is None else reference_norms
     if bounds and len(queries) >= few_queries:
         count = min(k + RERANK_MARGIN, len(references))
         space = LowerBoundSpace(references, subspace_dims)
