@@ -88,12 +88,18 @@ def _fold_scores(classifier, hyperparameters, fold, metrics) -> list[float]:
     return [get_scorer(metric)(fitted, X_valid, y_valid) for metric in metrics]
 
 
-def grid_on_fold_features(classifier: Any, grid: dict[str, list], folds: list[tuple], metrics: Sequence[str]):
+def grid_on_fold_features(
+    classifier: Any,
+    grid: dict[str, list],
+    folds: list[tuple],
+    metrics: Sequence[str],
+    n_jobs: int | None = None,
+):
     """`candidates` of a grid search of `classifier` on features fitted once a fold (`fold_features`):
     the scores `grid_search` gives a pipeline of those features and `classifier`, without refitting the
-    features for every candidate."""
+    features for every candidate. `n_jobs`: joblib's (None: as the surrounding `parallel_config` says)."""
     settings = list(ParameterGrid(grid))
-    scores = Parallel()(
+    scores = Parallel(n_jobs=n_jobs)(
         delayed(_fold_scores)(classifier, hyperparameters, fold, metrics)
         for hyperparameters in settings
         for fold in folds

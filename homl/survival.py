@@ -13,7 +13,7 @@ from sklearn.compose import ColumnTransformer, make_column_selector
 from sklearn.ensemble import GradientBoostingClassifier, RandomForestClassifier
 from sklearn.impute import SimpleImputer
 from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import GridSearchCV, cross_val_score
+from sklearn.model_selection import cross_val_score
 from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
 from sklearn.svm import SVC
@@ -260,10 +260,17 @@ def grid_search(
     grid: dict,
     n_folds: int,
     seed: int,
-) -> GridSearchCV:
-    """Cross-validated grid search of one classifier's hyperparameters by accuracy, refitted on all of X."""
-    model = survival_model(features, classifier, seed)
-    return selection.grid_search(model, grid, selection.folds(n_folds, seed), ["accuracy"], X, y)
+) -> tuple[pd.DataFrame, dict, Pipeline]:
+    """Cross-validated grid search of one classifier's hyperparameters by accuracy, the preprocessing fitted
+    once a fold (the scores of GridSearchCV over the whole pipeline): the `selection.candidates` table,
+    the `selection.choice`, and the chosen candidate's whole model refitted on all of X."""
+    folds = selection.fold_features(preprocessing(features), X, y, selection.folds(n_folds, seed))
+    candidates = selection.grid_on_fold_features(
+        CLASSIFIERS[classifier](seed), grid, folds, ["accuracy"], n_jobs=-1
+    )
+    choice = selection.choice(candidates, "accuracy", classifier=classifier)
+    model = survival_model(features, classifier, seed, **choice["hyperparameters"]).fit(X, y)
+    return candidates, choice, model
 
 
 def feature_gains(

@@ -1,6 +1,6 @@
 """Grid-search one classifier of the Titanic survival pipeline by cross-validation on the training part."""
 
-from homl import errors, io, params, selection, stage, survival
+from homl import errors, io, params, stage, survival
 from homl.data import titanic
 
 
@@ -14,11 +14,12 @@ def main() -> None:
         )
     X, y = titanic.features_and_target(titanic.load(args.train))
     grid = cfg.classifiers[classifier]
-    search = survival.grid_search(X, y, cfg.switched_on, classifier, grid, cfg.cv.folds, seed)
-    choice = selection.choice(selection.candidates(search), "accuracy", classifier=classifier)
-    io.save_model(args.model, search.best_estimator_)
+    candidates, choice, model = survival.grid_search(
+        X, y, cfg.switched_on, classifier, grid, cfg.cv.folds, seed
+    )
+    io.save_model(args.model, model)
     io.write_choice(args.choice, choice)
-    io.write_json(args.metrics, {**choice, "candidates": len(search.cv_results_["params"])})
+    io.write_json(args.metrics, {**choice, "candidates": len(candidates)})
 
 
 if __name__ == "__main__":

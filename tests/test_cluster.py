@@ -50,8 +50,10 @@ def test_grid_search_on_the_cluster_equals_the_search_here(scheduler):
 
     def search():
         grid = {"C": [0.1, 1.0]}
-        fitted = survival.grid_search(passengers, survived, features, "logistic_regression", grid, 3, 0)
-        return fitted.cv_results_["mean_test_accuracy"], fitted.predict(passengers)
+        candidates, _, fitted = survival.grid_search(
+            passengers, survived, features, "logistic_regression", grid, 3, 0
+        )
+        return candidates["mean_accuracy"].to_numpy(), fitted.predict(passengers)
 
     here = search()
     there, tasks = tasks_run_by(scheduler, search)

@@ -76,9 +76,11 @@ def test_the_leaking_columns_never_reach_a_model():
 @pytest.mark.parametrize("classifier", list(survival.CLASSIFIERS))
 def test_every_classifier_learns_the_synthetic_passengers(classifier):
     passengers, survived = titanic.features_and_target(make_passengers(500))
-    search = survival.grid_search(passengers.iloc[:400], survived[:400], ALL_FEATURES, classifier, {}, 3, 0)
-    assert search.best_score_ > 0.7
-    assert selection.positive_scores(search.best_estimator_, passengers.iloc[400:]).shape == (100,)
+    _, choice, model = survival.grid_search(
+        passengers.iloc[:400], survived[:400], ALL_FEATURES, classifier, {}, 3, 0
+    )
+    assert choice["cv_accuracy"] > 0.7
+    assert selection.positive_scores(model, passengers.iloc[400:]).shape == (100,)
 
 
 def test_a_passenger_scores_the_same_alone_and_in_any_batch():
@@ -104,3 +106,19 @@ def test_feature_gains_cover_every_switched_on_feature():
     gains = survival.feature_gains(passengers, survived, features, "logistic_regression", {"C": 1.0}, 3, 0)
     assert gains["feature"].tolist() == [*features, "all engineered"]
     assert np.isfinite(gains["gain"]).all()
+
+
+def test_the_grid_search_scores_each_candidate_as_grid_search_cv_on_the_whole_pipeline():
+    passengers, survived = titanic.features_and_target(make_passengers(300))
+    grid = {"C": [0.1, 1.0, 10.0]}
+    model = survival.survival_model(ALL_FEATURES, "logistic_regression", 0)
+    cv = selection.folds(3, 0)
+    expected = selection.candidates(
+        selection.grid_search(model, grid, cv, ["accuracy"], passengers, survived)
+    )
+    candidates, choice, fitted = survival.grid_search(
+        passengers, survived, ALL_FEATURES, "logistic_regression", grid, 3, 0
+    )
+    pd.testing.assert_frame_equal(candidates[expected.columns], expected, check_exact=True)
+    assert choice["cv_accuracy"] == expected["mean_accuracy"].max()
+    assert fitted.named_steps[selection.CLASSIFIER_STEP].C == choice["hyperparameters"]["C"]
