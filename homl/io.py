@@ -124,10 +124,11 @@ def save_model(path: str | os.PathLike, model: object) -> None:
     followed by a trailer holding the pickle's SHA-256."""
     import joblib
 
-    buffer = io.BytesIO()
-    joblib.dump(model, buffer)
-    body = buffer.getvalue()
-    write_bytes(path, body + _MODEL_MAGIC + hashlib.sha256(body).hexdigest().encode() + b"\n")
+    with atomic_path(path) as tmp:
+        joblib.dump(model, tmp)
+        with open(tmp, "rb+") as file:
+            digest = hashlib.file_digest(file, "sha256").hexdigest()
+            file.write(_MODEL_MAGIC + digest.encode() + b"\n")
 
 
 def _model_digest(path: str | os.PathLike) -> tuple[bytes, bytes]:

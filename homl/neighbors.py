@@ -26,7 +26,7 @@ EXACT_ROWS = 4
 EPS64 = np.finfo(np.float64).eps
 EPS32 = np.finfo(np.float32).eps
 BRUTE_FORCE_MARGIN = 8
-BRUTE_FORCE_ROWS = 1000
+FAISS_REFERENCE_BLOCK = 4096  # references per matrix product in faiss (its default 1024 is slower here)
 CONVERT_ROWS = 20_000  # references made float32 at a time when they are stored as another type
 BOUND_ROUNDS = 4
 FEW_QUERIES = 64  # fewer queries than this skip the bounds: building them costs more than brute force
@@ -99,6 +99,7 @@ class FlatSpace:
         else:
             import faiss  # on first use: loaded, its OpenMP slows scikit-learn's in the same process
 
+            faiss.cvar.distance_compute_blas_database_bs = FAISS_REFERENCE_BLOCK
             for start, block in self._blocks():
                 block_distances, block_indices = faiss.knn(q32, block, min(count, len(block)))
                 distances.append(block_distances)
@@ -301,12 +302,6 @@ def _chunk_kneighbors(chunk, references, ref_norms64, space, k, count):
 
 
 def _chunk_brute_force(chunk, references, flat, ref_norms64, k):
-    """`kneighbors` for one chunk of queries by `_brute_force`, BRUTE_FORCE_ROWS queries at a time."""
-    distances, indices = np.empty((len(chunk), k)), np.empty((len(chunk), k), dtype=np.int64)
-    for start in range(0, len(chunk), BRUTE_FORCE_ROWS):
-        rows = slice(start, start + BRUTE_FORCE_ROWS)
-        q64 = chunk[rows].astype(np.float64)
-        distances[rows], indices[rows] = _brute_force(
-            q64, np.einsum("ij,ij->i", q64, q64), references, flat, ref_norms64, k
-        )
-    return distances, indices
+    """`kneighbors` for one chunk of queries by `_brute_force`."""
+    q64 = chunk.astype(np.float64)
+    return _brute_force(q64, np.einsum("ij,ij->i", q64, q64), references, flat, ref_norms64, k)
