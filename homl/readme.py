@@ -384,7 +384,7 @@ def font_digits(root: Path) -> list[list[object]]:
 
 @table
 def knn_variants(root: Path) -> list[list[object]]:
-    variants = _table(root, "knn_variant_search").sort_values("cv_accuracy", ascending=False)
+    variants = _table(root, "knn_variant_choice").sort_values("cv_accuracy", ascending=False)
     return [["deskew", "blur sigma", "CV accuracy"]] + [
         [row.deskew, row.blur_sigma, f"{row.cv_accuracy:.4f} ± {row.cv_std:.4f}"]
         for row in variants.itertuples()

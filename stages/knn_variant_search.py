@@ -1,25 +1,28 @@
-"""Score every preprocessing variant (deskew, blur) by CV on the training images only; choose the best."""
-
-import itertools
+"""Score the preprocessing variants of one deskew setting (each blur sigma) by CV on the training images
+only: each variant's best (n_neighbors, weights). knn_variant_choice chooses among every variant."""
 
 import pandas as pd
 
-from homl import io, knn, params, selection, stage
+from homl import errors, io, knn, params, selection, stage
 from homl.data import mnist
 from homl.images import VariantParams, blur, preprocess
 
+SWITCH = {"true": True, "false": False}  # how dvc.yaml writes the deskew setting
+
 
 def main() -> None:
-    args = stage.paths(__doc__, "mnist", "table", "choice", "metrics")
+    args = stage.paths(__doc__, "deskew", "mnist", "table")
+    if str(args.deskew) not in SWITCH:
+        raise errors.ParamsError(f"deskew: {args.deskew} is neither true nor false")
+    deskewed = SWITCH[str(args.deskew)]
     grid, cfg = params.load("knn", knn.SearchParams), params.load("knn_variants", VariantParams)
     seed = params.load("seed", int)
     data = mnist.load(args.mnist)
-    rows, straightened = [], {}
-    for deskewed, sigma in itertools.product(cfg.deskew, cfg.blur_sigma):
+    straightened = preprocess(data.train_images, deskewed, 0.0)  # deskewed once, blurred by each sigma
+    rows = []
+    for sigma in cfg.blur_sigma:
         print(f"variant deskew={deskewed} blur_sigma={sigma}")
-        if deskewed not in straightened:  # deskewed once, blurred by each sigma
-            straightened[deskewed] = preprocess(data.train_images, deskewed, 0.0)
-        images = blur(straightened[deskewed], sigma)
+        images = blur(straightened, sigma)
         table = knn.search_knn(images, data.train_labels, grid.n_neighbors, grid.weights, cfg.folds, seed)
         best = table.iloc[selection.best(table["mean_accuracy"])]
         rows.append(
@@ -29,15 +32,11 @@ def main() -> None:
                 "blur_sigma": sigma,
                 "n_neighbors": int(best["n_neighbors"]),
                 "weights": best["weights"],
-                "mean_accuracy": best["mean_accuracy"],
-                "std_accuracy": best["std_accuracy"],
+                "cv_accuracy": best["mean_accuracy"],
+                "cv_std": best["std_accuracy"],
             }
         )
-    table = pd.DataFrame(rows)
-    io.write_csv(args.table, table.rename(columns={"mean_accuracy": "cv_accuracy", "std_accuracy": "cv_std"}))
-    choice = selection.choice(table.drop(columns="variant"), "accuracy")
-    io.write_choice(args.choice, choice)
-    io.write_json(args.metrics, selection.flat(choice))
+    io.write_table(args.table, pd.DataFrame(rows))
 
 
 if __name__ == "__main__":

@@ -111,16 +111,21 @@ def test_augmentation_and_variant_stages(tiny_mnist):
     )
     assert augmented.returncode == 0, augmented.stderr
     assert io.read_json(tiny_mnist / "augmented.json")["train_images"] == 3000
-    search = run_stage(
-        tiny_mnist,
-        "knn_variant_search.py",
-        "mnist.npz",
-        "variants.csv",
-        "variant_choice.json",
-        "variant.json",
+    for deskew in ("false", "true"):
+        search = run_stage(
+            tiny_mnist, "knn_variant_search.py", deskew, "mnist.npz", f"variants/{deskew}.parquet"
+        )
+        assert search.returncode == 0, search.stderr
+    io.write_table(
+        tiny_mnist / "variants" / "stale.parquet",
+        io.read_table(tiny_mnist / "variants" / "true.parquet").assign(deskew=None),
     )
-    assert search.returncode == 0, search.stderr
-    assert len((tiny_mnist / "variants.csv").read_text().splitlines()) == 3
+    choice = run_stage(
+        tiny_mnist, "knn_variant_choice.py", "variants", "variants.csv", "variant_choice.json", "variant.json"
+    )
+    assert choice.returncode == 0, choice.stderr
+    assert len((tiny_mnist / "variants.csv").read_text().splitlines()) == 3  # the stale table is not read
+    assert run_stage(tiny_mnist, "knn_variant_search.py", "maybe", "mnist.npz", "x.parquet").returncode == 1
     best = run_stage(tiny_mnist, "knn_best.py", "mnist.npz", "variant_choice.json", "best_test.json")
     assert best.returncode == 0, best.stderr
     metrics = io.read_json(tiny_mnist / "best_test.json")
