@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 from PIL import Image
-from timing import RESULTS_DIR, commit, timed
+from timing import RESULTS_DIR, commit
 
 from homl import io, pipeline
 from homl.data import mnist
@@ -27,22 +27,20 @@ RESULTS = RESULTS_DIR / "commands.json"
 BATCH = 200
 REPEATS = 3
 HOML = str(Path(sys.executable).parent / "homl")
-# Runs one command and prints its peak resident memory in kB (the only child of this parent).
-MEASURED = "import resource, subprocess, sys; subprocess.run(sys.argv[1:], check=True, stdout=subprocess.DEVNULL); print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
+# Runs one command and prints its wall seconds (from its start to its exit, this parent's own start-up left
+# out) and its peak resident memory in kB (the only child of this parent).
+MEASURED = "import resource, subprocess, sys, time; t = time.perf_counter(); subprocess.run(sys.argv[1:], check=True, stdout=subprocess.DEVNULL); print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
 
 
 def run(*command: str) -> tuple[float, float]:
     """Wall seconds and peak MB of one command in a new process, best time of REPEATS."""
     best, peak = float("inf"), 0.0
     for _ in range(REPEATS):
-        out, seconds = timed(
-            lambda: (
-                subprocess.run(
-                    [sys.executable, "-c", MEASURED, *command], check=True, capture_output=True, text=True
-                ).stdout
-            )
-        )
-        best, peak = min(best, seconds), max(peak, int(out.split()[-1]) / 1024)
+        out = subprocess.run(
+            [sys.executable, "-c", MEASURED, *command], check=True, capture_output=True, text=True
+        ).stdout
+        seconds, kilobytes = out.split()[-2:]
+        best, peak = min(best, float(seconds)), max(peak, int(kilobytes) / 1024)
     return best, peak
 
 

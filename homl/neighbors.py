@@ -9,7 +9,6 @@ lower reference index, as in scikit-learn.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 
@@ -73,45 +72,51 @@ class FlatSpace:
         self.norms32 = ref_norms64.astype(np.float32)
         self.max_norm = float(np.sqrt(ref_norms64.max()))
 
-    def _blocks(self) -> Iterator[tuple[int, np.ndarray]]:
-        """(first row, float32 block) over the references."""
-        if self.references.dtype == np.float32 and self.references.flags.c_contiguous:
-            yield 0, self.references
-            return
-        for start in range(0, len(self.references), CONVERT_ROWS):
-            yield start, self.references[start : start + CONVERT_ROWS].astype(np.float32)
+    def _starts(self) -> range:
+        whole = self.references.dtype == np.float32 and self.references.flags.c_contiguous
+        return range(0, len(self.references), len(self.references) if whole else CONVERT_ROWS)
 
-    def _approx(self, q32: np.ndarray) -> Iterator[tuple[int, np.ndarray]]:
-        """(first row, float32 squared distances of every query to the block's references) over the blocks."""
+    def _block(self, start: int) -> np.ndarray:
+        """The float32 references of the block that begins at `start` (the references themselves if
+        they are float32)."""
+        step = self._starts().step
+        return self.references[start : start + step].astype(np.float32, copy=False)
+
+    def _approx(self, q32: np.ndarray, start: int) -> np.ndarray:
+        """Float32 squared distances of every query to the block's references."""
+        block = self._block(start)
         q_norms = np.einsum("ij,ij->i", q32, q32)[:, None]
-        for start, block in self._blocks():
-            yield start, self.norms32[start : start + len(block)] - 2 * (q32 @ block.T) + q_norms
+        return self.norms32[start : start + len(block)] - 2 * (q32 @ block.T) + q_norms
 
     def search(self, q32: np.ndarray, count: int) -> tuple[np.ndarray, np.ndarray]:
         """The `count` smallest float32 squared distances of each query (ascending), and their references.
         Each block's `count` smallest are merged: every reference left out is at least the largest kept."""
-        distances, indices = [], []
         if len(q32) < FEW_QUERIES:
-            for start, approx in self._approx(q32):
+
+            def nearest_in_block(start: int) -> tuple[np.ndarray, np.ndarray]:
+                approx = self._approx(q32, start)
                 nearest = np.argpartition(approx, min(count, approx.shape[1]) - 1, axis=1)[:, :count]
-                distances.append(np.take_along_axis(approx, nearest, 1))
-                indices.append(nearest + start)
+                return np.take_along_axis(approx, nearest, 1), nearest + start
+
+            with ThreadPoolExecutor(os.cpu_count()) as pool:  # numpy lets go of the GIL as it converts
+                found = list(pool.map(nearest_in_block, self._starts()))
         else:
             import faiss  # on first use: loaded, its OpenMP slows scikit-learn's in the same process
 
             faiss.cvar.distance_compute_blas_database_bs = FAISS_REFERENCE_BLOCK
-            for start, block in self._blocks():
-                block_distances, block_indices = faiss.knn(q32, block, min(count, len(block)))
-                distances.append(block_distances)
-                indices.append(block_indices + start)
-        distances, indices = np.hstack(distances), np.hstack(indices)
+            found = []
+            for start in self._starts():
+                block = self._block(start)
+                distances, indices = faiss.knn(q32, block, min(count, len(block)))
+                found.append((distances, indices + start))
+        distances, indices = np.hstack([d for d, _ in found]), np.hstack([i for _, i in found])
         kept = np.argsort(distances, axis=1, kind="stable")[:, :count]
         return np.take_along_axis(distances, kept, 1), np.take_along_axis(indices, kept, 1)
 
     def within(self, q32: np.ndarray, squared: float) -> np.ndarray:
         """Every reference whose float32 squared distance to the one query is at most `squared`."""
         return np.concatenate(
-            [start + np.flatnonzero(approx[0] <= squared) for start, approx in self._approx(q32[None])]
+            [start + np.flatnonzero(self._approx(q32[None], start)[0] <= squared) for start in self._starts()]
         )
 
     def rounding(self, q_norms: np.ndarray) -> np.ndarray:
