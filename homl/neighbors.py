@@ -228,10 +228,10 @@ class LowerBoundSpace:
         self.references, reference_error = self.embed(references)
         self.max_norm = float(np.sqrt(np.einsum("ij,ij->i", self.references, self.references).max()))
         self.max_error = float(reference_error.max())
-        self._index = self.flat = None
+        self._index = None
 
     def __getstate__(self) -> dict:  # a faiss index does not pickle: each process builds its own
-        return {**self.__dict__, "_index": None, "flat": None}
+        return {**self.__dict__, "_index": None}
 
     def embed(self, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Float32 rows of (projection, length left out), and how far rounding may move that length.
@@ -298,11 +298,8 @@ def _chunk_kneighbors(chunk, references, ref_norms64, space, k, count):
         if not len(todo) or done.mean() < 0.5:  # bounds too loose to pay (noisy images): brute force
             break
     if len(todo):
-        if space.flat is None:  # kept for the next chunks; brute force is needed by chunks alike
-            space.flat = FlatSpace(references, ref_norms64)
-        distances[todo], indices[todo] = _chunk_brute_force(
-            chunk[todo], references, space.flat, ref_norms64, k
-        )
+        flat = FlatSpace(references, ref_norms64)
+        distances[todo], indices[todo] = _chunk_brute_force(chunk[todo], references, flat, ref_norms64, k)
     return distances, indices
 
 
