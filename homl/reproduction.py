@@ -7,8 +7,8 @@ So a reproduction is compared with a commit by what must be equal:
 - the content of every data file (`homl.fingerprints`: values, dtypes and shapes, never file bytes),
   which the `fingerprints` stage writes to a tracked file;
 - every metric and every plot's data (JSON and CSV under metrics/ and plots/): exact, except the files
-  `TOLERANCES` names, with the reason, and timings (keys ending in `_seconds`), which are reported,
-  never compared; image plots by their pixels;
+  `TOLERANCES` names, with the reason; image plots by their pixels (no metric records a duration: how long
+  a step took is a measurement of the machine, kept under bench/results);
 - models through the metrics they produce (their bytes are a pickle's).
 
 python -m homl.reproduction [REV]    compare the workspace with REV (default HEAD); exit 1 naming each difference
@@ -65,7 +65,6 @@ TOLERANCES: list[tuple[tuple[str, ...], float, str]] = [
 # Mean absolute pixel difference (0-255) allowed in an image plot: FreeType's text rasterization and
 # antialiasing differ between builds, while a different digit or curve moves far more pixels.
 IMAGE_TOLERANCE = 0.5
-TIMING_SUFFIX = "_seconds"  # how long a step took on this machine: a record, not a result
 SHOWN_PER_FILE = 5
 
 
@@ -99,8 +98,6 @@ def _differ(old, new, tol: float) -> bool:
 def _compare_values(path: str, old: dict, new: dict, tol: float) -> list[str]:
     differences = []
     for key in [*old, *(key for key in new if key not in old)]:
-        if key.endswith(TIMING_SUFFIX) and key in old and key in new:
-            continue
         if key not in new:
             differences.append(f"{path}: {key} is missing (committed: {old[key]!r})")
         elif key not in old:

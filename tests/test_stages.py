@@ -151,7 +151,7 @@ def test_the_idm_settings_are_chosen_without_the_test_digits(tiny_mnist):
     result = run_stage(tiny_mnist, "digit_evaluate.py", *evaluate)
     assert result.returncode == 0, result.stderr
     metrics = io.read_json(tiny_mnist / "test.json")
-    assert metrics["accuracy"] > 0.9 and metrics["test_seconds"] > 0 and len(metrics["class_accuracy"]) == 10
+    assert metrics["accuracy"] > 0.9 and len(metrics["class_accuracy"]) == 10
 
 
 def test_font_digits_are_read_by_every_model(tiny_mnist):
