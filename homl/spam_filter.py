@@ -234,12 +234,12 @@ def with_threshold(
     preprocessing: dict | None = None,
     features: tuple[str, ...] | None = None,
     word_bigrams: bool | None = None,
-    refit: Pipeline | bool = True,
+    refit: bool = True,
     prepared: pd.DataFrame | None = None,
 ) -> tuple[dict, FixedThresholdClassifier | None]:
     """The chosen classifier's cross-validated scores (group-aware), the threshold they give for the target
-    precision and the CV figures there; and, when `refit`, the whole model fitted on every message (a
-    fitted vector model may be passed). Preprocessing, features and bigrams default to `cfg`'s; `prepared`
+    precision and the CV figures there; and, when `refit`, the whole model fitted on every message.
+    Preprocessing, features and bigrams default to `cfg`'s; `prepared`
     passes the messages' fields when they were already made with those settings."""
     is_spam, copies = messages["is_spam"].to_numpy(), messages["copy_group"].to_numpy()
     preprocessing = cfg.preprocessing if preprocessing is None else preprocessing
@@ -258,10 +258,9 @@ def with_threshold(
         "cv_precision_at_threshold": float(is_spam[scores >= threshold].mean()),
         "cv_recall_at_threshold": float((scores[is_spam] >= threshold).mean()),
     }
-    if refit is False:
+    if not refit:
         return figures, None
-    fitted = refit if isinstance(refit, Pipeline) else model.fit(prepared, is_spam)
-    return figures, spam_model(fields, fitted, threshold)
+    return figures, spam_model(fields, model.fit(prepared, is_spam), threshold)
 
 
 def feature_gains(messages: pd.DataFrame, cfg: Params, choice: dict, seed: int) -> pd.DataFrame:
