@@ -279,7 +279,7 @@ def _chunk_kneighbors(chunk, references, ref_norms64, space, k, count):
     then by brute force (at once when a round settled fewer than half of them).
     """
     q64 = chunk.astype(np.float64)
-    q_norms = np.einsum("ij,ij->i", q64, q64)
+    q_norms = squared_norms(q64)
     exact_rounding = 16 * references.shape[1] * EPS64
     exact_rounding *= (np.sqrt(q_norms) + np.sqrt(ref_norms64.max())) ** 2
     embedded, embedding_error = space.embed(chunk)
@@ -306,4 +306,4 @@ def _chunk_kneighbors(chunk, references, ref_norms64, space, k, count):
 def _chunk_brute_force(chunk, references, flat, ref_norms64, k):
     """`kneighbors` for one chunk of queries by `_brute_force`."""
     q64 = chunk.astype(np.float64)
-    return _brute_force(q64, np.einsum("ij,ij->i", q64, q64), references, flat, ref_norms64, k)
+    return _brute_force(q64, squared_norms(q64), references, flat, ref_norms64, k)
