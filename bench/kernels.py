@@ -48,7 +48,7 @@ def matmul_flops_per_second(rows: int, inner: int, columns: int) -> float:
 
 
 def idm_operations(height: int, width: int, window: int, context: int, planes: int) -> int:
-    """Arithmetic of one pair in `idm_distances`, counted from its loops."""
+    """The arithmetic one pair needs in `idm_distances` (the padding's columns it also computes, then drops, not counted)."""
     span_y, span_x, side = height + 2 * context, width + 2 * context, 2 * context + 1
     per_shift = (
         2 * planes * span_y * span_x  # difference and square, per plane

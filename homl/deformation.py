@@ -63,6 +63,48 @@ def feature_planes(images: np.ndarray, features: str, margin: int) -> np.ndarray
     return np.pad(planes, ((0, 0), (0, 0), (margin, margin), (margin, margin)))
 
 
+@numba.njit(inline="always")
+def _box_minimum(source: np.ndarray, cheapest: np.ndarray, side: int, step: int) -> None:
+    """cheapest[i] = min(cheapest[i], source[i] + source[i + step] + ... (side terms, left to right))."""
+    n = len(cheapest)
+    if side == 5:
+        s0, s1, s2 = source[:n], source[step : step + n], source[2 * step : 2 * step + n]
+        s3, s4 = source[3 * step : 3 * step + n], source[4 * step : 4 * step + n]
+        for i in range(n):
+            cheapest[i] = min(cheapest[i], s0[i] + s1[i] + s2[i] + s3[i] + s4[i])
+    elif side == 3:
+        s0, s1, s2 = source[:n], source[step : step + n], source[2 * step : 2 * step + n]
+        for i in range(n):
+            cheapest[i] = min(cheapest[i], s0[i] + s1[i] + s2[i])
+    else:
+        for i in range(n):
+            total = source[i]
+            for d in range(1, side):
+                total += source[i + d * step]
+            cheapest[i] = min(cheapest[i], total)
+
+
+@numba.njit(inline="always")
+def _box_sum(source: np.ndarray, out: np.ndarray, side: int, step: int) -> None:
+    """out[i] = source[i] + source[i + step] + ... (side terms, left to right)."""
+    n = len(out)
+    if side == 5:
+        s0, s1, s2 = source[:n], source[step : step + n], source[2 * step : 2 * step + n]
+        s3, s4 = source[3 * step : 3 * step + n], source[4 * step : 4 * step + n]
+        for i in range(n):
+            out[i] = s0[i] + s1[i] + s2[i] + s3[i] + s4[i]
+    elif side == 3:
+        s0, s1, s2 = source[:n], source[step : step + n], source[2 * step : 2 * step + n]
+        for i in range(n):
+            out[i] = s0[i] + s1[i] + s2[i]
+    else:
+        out[:] = source[:n]
+        for d in range(1, side):
+            view = source[d * step : d * step + n]
+            for i in range(n):
+                out[i] += view[i]
+
+
 @numba.njit(parallel=True, cache=True)  # no fastmath: the same sums in the same order on every CPU
 def idm_distances(
     queries: np.ndarray, references: np.ndarray, pairs: np.ndarray, window: int, context: int, margin: int
@@ -73,59 +115,50 @@ def idm_distances(
     For each shift (a, b) within the window, the squared difference between the query and the shifted
     reference is summed over each pixel's (2 context + 1)^2 patch (a box filter, summed along rows, then
     columns); every pixel then keeps its cheapest shift, and the distance is the sum over the pixels.
-    Every loop innermost runs along an image row, so the compiler vectorizes it without reordering any
-    pixel's sum.
+    Each plane is read as one flat line of its padded rows, so every loop runs over a whole image (the
+    columns of the padding are computed and never used) and the compiler vectorizes it without
+    reordering any pixel's sum.
     """
     n_queries, n_candidates = pairs.shape
-    n_planes = queries.shape[1]
-    height, width = queries.shape[2] - 2 * margin, queries.shape[3] - 2 * margin
-    span_y, span_x = height + 2 * context, width + 2 * context
+    n_planes, padded_height, stride = queries.shape[1:]
+    height, width = padded_height - 2 * margin, stride - 2 * margin
     side = 2 * context + 1
     top = margin - context
+    squared_length = (height + 2 * context - 1) * stride + width + 2 * context
+    rows_length = (height + 2 * context - 1) * stride + width
+    patch_length = (height - 1) * stride + width
+    plane_size = padded_height * stride
+    flat_queries = queries.reshape(n_queries, n_planes * plane_size)
+    flat_references = references.reshape(len(references), n_planes * plane_size)
     distances = np.empty((n_queries, n_candidates), dtype=np.float64)
     for q in numba.prange(n_queries):
-        squared = np.empty((span_y, span_x), dtype=np.float32)
-        rows = np.empty((span_y, width), dtype=np.float32)
-        patch = np.empty(width, dtype=np.float32)
-        cheapest = np.empty((height, width), dtype=np.float32)
+        squared = np.empty(squared_length, dtype=np.float32)
+        rows = np.empty(rows_length, dtype=np.float32)
+        cheapest = np.empty(patch_length, dtype=np.float32)
         for j in range(n_candidates):
-            r = pairs[q, j]
+            reference = flat_references[pairs[q, j]]
             cheapest[:] = np.inf
             for a in range(-window, window + 1):
                 for b in range(-window, window + 1):
-                    for y in range(span_y):
-                        out = squared[y]
-                        for p in range(n_planes):
-                            query_row = queries[q, p, top + y, top : top + span_x]
-                            reference_row = references[r, p, top + y + a, top + b : top + b + span_x]
-                            if p == 0:
-                                for x in range(span_x):
-                                    d = query_row[x] - reference_row[x]
-                                    out[x] = d * d
-                            else:
-                                for x in range(span_x):
-                                    d = query_row[x] - reference_row[x]
-                                    out[x] += d * d
-                    for y in range(span_y):
-                        source, out = squared[y], rows[y]
-                        out[:] = source[:width]
-                        for dx in range(1, side):
-                            for x in range(width):
-                                out[x] += source[x + dx]
-                    for y in range(height):
-                        patch[:] = rows[y]
-                        for dy in range(1, side):
-                            below = rows[y + dy]
-                            for x in range(width):
-                                patch[x] += below[x]
-                        best = cheapest[y]
-                        for x in range(width):
-                            if patch[x] < best[x]:
-                                best[x] = patch[x]
+                    for p in range(n_planes):
+                        start = p * plane_size + top * stride + top
+                        query_line = flat_queries[q, start : start + squared_length]
+                        start += a * stride + b
+                        reference_line = reference[start : start + squared_length]
+                        if p == 0:
+                            for i in range(squared_length):
+                                d = query_line[i] - reference_line[i]
+                                squared[i] = d * d
+                        else:
+                            for i in range(squared_length):
+                                d = query_line[i] - reference_line[i]
+                                squared[i] += d * d
+                    _box_sum(squared, rows, side, 1)
+                    _box_minimum(rows, cheapest, side, stride)
             total = 0.0
             for y in range(height):
                 for x in range(width):
-                    total += np.float64(cheapest[y, x])
+                    total += np.float64(cheapest[y * stride + x])
             distances[q, j] = total
     return distances
 

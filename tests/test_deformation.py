@@ -133,7 +133,7 @@ def test_the_kernel_computes_the_papers_formula(images, window, context):
     )
 
 
-@pytest.mark.parametrize("window,context", [(0, 0), (2, 0), (1, 1), (3, 2)])
+@pytest.mark.parametrize("window,context", [(0, 0), (2, 0), (1, 1), (3, 2), (1, 3)])
 @pytest.mark.parametrize("features", ["pixels", "gradients"])
 def test_the_kernel_gives_the_bits_of_plain_loops(window, context, features):
     images, _ = digits_as_mnist()
