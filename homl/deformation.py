@@ -55,12 +55,24 @@ def feature_planes(images: np.ndarray, features: str, margin: int) -> np.ndarray
     """(n, planes, height + 2 margin, width + 2 margin) float32 planes padded with zeros: the image, or
     its vertical and horizontal Sobel gradients (a window reaching past the image meets background)."""
     images = np.asarray(images, dtype=np.float32)
-    planes = (
-        images[:, None]
-        if features == "pixels"
-        else np.stack([ndimage.sobel(images, axis=axis, mode="constant") for axis in (1, 2)], axis=1)
+    n, height, width = images.shape
+    planes = np.zeros(
+        (n, 1 if features == "pixels" else 2, height + 2 * margin, width + 2 * margin), dtype=np.float32
     )
-    return np.pad(planes, ((0, 0), (0, 0), (margin, margin), (margin, margin)))
+    inside = planes[:, :, margin : margin + height, margin : margin + width]
+    if features == "pixels":
+        inside[:, 0] = images
+    else:
+        for plane, axis in enumerate((1, 2)):
+            inside[:, plane] = sobel(images, axis)
+    return planes
+
+
+def sobel(images: np.ndarray, axis: int) -> np.ndarray:
+    """The Sobel derivative of each image of a (n, height, width) stack along `axis` (1 or 2), smoothed
+    along the other image axis only (scipy's `ndimage.sobel` would also smooth across the stack)."""
+    derivative = ndimage.correlate1d(images, [-1, 0, 1], axis, mode="constant")
+    return ndimage.correlate1d(derivative, [1, 2, 1], 3 - axis, mode="constant")
 
 
 @numba.njit(inline="always")
@@ -244,16 +256,18 @@ class IDMClassifier(ClassifierMixin, BaseEstimator):
     def idm(self, queries: np.ndarray, indices: np.ndarray, progress: str | None = None) -> np.ndarray:
         """IDM distances of prepared query images to the training images `indices` names (row by row)."""
         margin = self.window + self.context
+        needed, pairs = np.unique(indices, return_inverse=True)
+        references = feature_planes(self.references_[needed], self.features, margin)
+        pairs = pairs.reshape(indices.shape).astype(np.int64)
         distances = np.empty(indices.shape)
         starts = range(0, len(queries), self.chunk_rows)
         bar = tqdm(starts, desc=progress and f"{progress}: IDM", disable=progress is None, unit="chunk")
         for start in bar:
             rows = slice(start, start + self.chunk_rows)
-            needed, pairs = np.unique(indices[rows], return_inverse=True)
             distances[rows] = idm_distances(
                 feature_planes(queries[rows], self.features, margin),
-                feature_planes(self.references_[needed], self.features, margin),
-                pairs.reshape(indices[rows].shape).astype(np.int64),
+                references,
+                pairs[rows],
                 self.window,
                 self.context,
                 margin,

@@ -147,9 +147,17 @@ def test_the_kernel_gives_the_bits_of_plain_loops(window, context, features):
     )
 
 
-def test_the_distance_is_the_same_for_any_chunk_of_queries():
+def test_each_image_has_its_own_gradients_whatever_stands_beside_it():
+    images = digits_as_mnist()[0][:5].astype(np.float32)
+    alone = np.concatenate([feature_planes(image[None], "gradients", 2) for image in images])
+    np.testing.assert_array_equal(feature_planes(images, "gradients", 2), alone)
+    assert np.abs(alone).max() > 0
+
+
+@pytest.mark.parametrize("features", ["pixels", "gradients"])
+def test_the_distance_is_the_same_for_any_chunk_of_queries(features):
     images, labels = digits_as_mnist()
-    model = IDMClassifier(n_candidates=8, n_neighbors=3).fit(images[:500], labels[:500])
+    model = IDMClassifier(n_candidates=8, n_neighbors=3, features=features).fit(images[:500], labels[:500])
     queries = model._prepared(images[500:540].reshape(40, -1))
     _, indices = model.euclidean_candidates(images[500:540])
     whole = model.idm(queries, indices)
