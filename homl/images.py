@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Annotated, Literal
 
@@ -12,6 +14,7 @@ from scipy import ndimage
 from homl.errors import ParamsError
 from homl.params import Range
 
+DESKEW_ROWS = 256  # images deskewed at a time: the temporary arrays stay in the cache
 DIRECTIONS = {"up": (-1, 0), "down": (1, 0), "left": (0, -1), "right": (0, 1)}
 
 
@@ -73,14 +76,18 @@ def augment_with_shifts(
     return np.concatenate(copies), np.tile(labels, len(copies))
 
 
-def deskew(images: np.ndarray, chunk: int = 10_000) -> np.ndarray:
+def deskew(images: np.ndarray, chunk: int = DESKEW_ROWS) -> np.ndarray:
     """Straighten slanted digits and centre them by mass, using the images' second moments.
 
     Each image is sheared along x by cov(x, y) / var(y) about its centre of mass, which is moved to
     the image centre (bilinear interpolation, zero outside). Returns float32 images in the input's range.
+    Chunks small enough for the cache are shared among the cores.
     """
     images = np.asarray(images)
-    return np.concatenate([_deskew_chunk(images[i : i + chunk]) for i in range(0, len(images), chunk)])
+    starts = range(0, len(images), chunk)
+    with ThreadPoolExecutor(os.cpu_count()) as pool:
+        chunks = list(pool.map(lambda start: _deskew_chunk(images[start : start + chunk]), starts))
+    return np.concatenate(chunks) if chunks else np.empty(images.shape, dtype=np.float32)
 
 
 def _deskew_chunk(images: np.ndarray) -> np.ndarray:
@@ -108,19 +115,21 @@ def _deskew_chunk(images: np.ndarray) -> np.ndarray:
 
 def _bilinear(images: np.ndarray, source_r: np.ndarray, source_c: np.ndarray) -> np.ndarray:
     n, height, width = images.shape
-    padded = np.pad(images, ((0, 0), (1, 1), (1, 1)))
+    padded = np.pad(images, ((0, 0), (1, 1), (1, 1))).reshape(-1)
     r0, c0 = np.floor(source_r), np.floor(source_c)
     fr, fc = source_r - r0, source_c - c0
     r0 = np.clip(r0.astype(np.int64) + 1, 0, height + 1)
     c0 = np.clip(c0.astype(np.int64) + 1, 0, width + 1)
     r1, c1 = np.minimum(r0 + 1, height + 1), np.minimum(c0 + 1, width + 1)
     inside = (source_r > -1) & (source_r < height) & (source_c > -1) & (source_c < width)
-    index = np.arange(n)[:, None, None]
+    stride = width + 2
+    image_start = (np.arange(n) * (height + 2) * stride)[:, None, None]
+    top, bottom = image_start + r0 * stride, image_start + r1 * stride
     value = (
-        padded[index, r0, c0] * (1 - fr) * (1 - fc)
-        + padded[index, r0, c1] * (1 - fr) * fc
-        + padded[index, r1, c0] * fr * (1 - fc)
-        + padded[index, r1, c1] * fr * fc
+        padded[top + c0] * (1 - fr) * (1 - fc)
+        + padded[top + c1] * (1 - fr) * fc
+        + padded[bottom + c0] * fr * (1 - fc)
+        + padded[bottom + c1] * fr * fc
     )
     return np.where(inside, value, 0.0)
 
