@@ -48,9 +48,9 @@ def _metrics(root: Path, stage: str) -> dict:
     return io.read_json(root / pipeline.output(stage, "metrics", root / "dvc.yaml"))
 
 
-def _table(root: Path, stage: str) -> pd.DataFrame:
-    """The table (CSV) a stage writes, found in dvc.yaml."""
-    return pd.read_csv(root / pipeline.output(stage, "outs", root / "dvc.yaml", suffix=".csv"))
+def _table(root: Path, stage: str, suffix: str = ".csv") -> pd.DataFrame:
+    """The (first) table a stage writes whose path ends in `suffix`, found in dvc.yaml."""
+    return pd.read_csv(root / pipeline.output(stage, "outs", root / "dvc.yaml", suffix=suffix))
 
 
 def _settings(hyperparameters: dict) -> str:
@@ -467,14 +467,21 @@ def titanic_feature_gains(root: Path) -> list[list[object]]:
 @table
 def spam_classifiers(root: Path) -> list[list[object]]:
     chosen = _metrics(root, "spam_train")
+    chosen_features = "+".join(chosen["features"])
     scores = _table(root, "spam_train").sort_values("cv_average_precision", ascending=False)
-    rows = [["classifier", "CV average precision", "CV precision", "CV recall"]]
+    rows = [["feature sets", "classifier", "CV average precision", "CV precision", "CV recall"]]
     for row in scores.itertuples():
         label = row.classifier
-        if row.classifier == chosen["classifier"]:
+        if row.classifier == chosen["classifier"] and row.features == chosen_features:
             label = f"**{label}**, {_settings(chosen['hyperparameters'])} (chosen)"
         rows.append(
-            [label, f"{row.cv_average_precision:.4f}", f"{row.cv_precision:.3f}", f"{row.cv_recall:.3f}"]
+            [
+                row.features.replace("+", " + "),
+                label,
+                f"{row.cv_average_precision:.4f}",
+                f"{row.cv_precision:.3f}",
+                f"{row.cv_recall:.3f}",
+            ]
         )
     return rows
 
@@ -545,9 +552,16 @@ def spam_book(root: Path) -> list[list[object]]:
 
 @table
 def spam_feature_gains(root: Path) -> list[list[object]]:
-    gains = _table(root, "spam_feature_gains")
-    return [["feature set", "CV average precision gain", "CV recall at the target precision: gain"]] + [
-        [f"`{row.feature}`", f"{row.cv_average_precision_gain:+.4f}", f"{row.recall_gain:+.3f}"]
+    gains = _table(root, "spam_train", "_feature_gains.csv")
+    header = ["feature set", "chosen", "best CV average precision with it", "without it", "gain"]
+    return [header] + [
+        [
+            f"`{row.feature}`",
+            "yes" if row.chosen else "no",
+            f"{row.cv_average_precision_with:.5f}",
+            f"{row.cv_average_precision_without:.5f}",
+            f"{row.cv_average_precision_gain:+.5f}",
+        ]
         for row in gains.itertuples()
     ]
 

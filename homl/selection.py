@@ -16,7 +16,6 @@ from sklearn.model_selection import (
     ParameterGrid,
     StratifiedGroupKFold,
     StratifiedKFold,
-    cross_val_predict,
     train_test_split,
 )
 
@@ -159,9 +158,3 @@ def positive_scores(model: Any, X: Any) -> np.ndarray:
 def response_method(model: Any) -> str:
     """The method `positive_scores` calls on `model`."""
     return "decision_function" if hasattr(model, "decision_function") else "predict_proba"
-
-
-def cross_validated_scores(model: Any, X: Any, y: np.ndarray, cv: Any, groups: Any = None) -> np.ndarray:
-    """Each training row's `positive_scores` from the fold in which it was held out."""
-    scores = cross_val_predict(model, X, y, groups=groups, cv=cv, method=response_method(model))
-    return scores if scores.ndim == 1 else scores[:, 1]

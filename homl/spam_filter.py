@@ -4,14 +4,18 @@ grid-searched by group-aware CV, and a decision threshold for a target precision
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import re
+from collections import Counter
 from typing import Annotated, Any, Literal
 
 import numpy as np
 import pandas as pd
-from sklearn.base import BaseEstimator, TransformerMixin
+from joblib import Parallel, delayed
+from scipy import sparse
+from sklearn.base import BaseEstimator, TransformerMixin, clone
 from sklearn.compose import ColumnTransformer
-from sklearn.feature_extraction.text import TfidfTransformer, TfidfVectorizer
+from sklearn.feature_extraction.text import TfidfTransformer
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import average_precision_score, precision_recall_curve
 from sklearn.model_selection import FixedThresholdClassifier
@@ -30,22 +34,6 @@ CLASSIFIERS = {
 }
 METRICS = ("average_precision", "precision", "recall")  # the first chooses
 STRUCTURE = ("log_length", "capitals", "html_only", "links", "images", "attachments", "exclamations")
-# Each feature set: the fields it reads (columns of `EmailFields`) and how they become vectors.
-FEATURES = {
-    "words": lambda cfg: (_words_vector(cfg), "words"),
-    "subject": lambda cfg: (_words_vector(cfg), "subject"),
-    "chars": lambda cfg: (
-        TfidfVectorizer(
-            analyzer="char_wb",
-            ngram_range=tuple(cfg.char_ngrams),
-            max_features=cfg.char_vocabulary_size,
-            sublinear_tf=True,
-            dtype=np.float64,
-        ),
-        "text",
-    ),
-    "structure": lambda cfg: (MaxAbsScaler(), list(STRUCTURE)),
-}
 URL_OR_LINK = re.compile(r"https?://|www\.", re.IGNORECASE)
 
 
@@ -54,12 +42,34 @@ class VectorizerParams:
     vocabulary_size: Annotated[int, Range(1, None)]
     binary: bool
     tfidf: bool
-    char_ngrams: tuple[Annotated[int, Range(1, 10)], Annotated[int, Range(1, 10)]]
+    char_ngrams: tuple[
+        Annotated[int, Range(1, text.MAX_CHAR_NGRAM)], Annotated[int, Range(1, text.MAX_CHAR_NGRAM)]
+    ]
     char_vocabulary_size: Annotated[int, Range(1, None)]
 
 
+def _words_vector(cfg: VectorizerParams) -> Pipeline:
+    weighting = [TfidfTransformer(sublinear_tf=True)] if cfg.tfidf else []
+    return make_pipeline(text.WordsToVector(cfg.vocabulary_size, cfg.binary), *weighting)
+
+
+def _chars_vector(cfg: VectorizerParams) -> Pipeline:
+    """As scikit-learn's TfidfVectorizer(analyzer="char_wb", max_features, sublinear_tf=True) would."""
+    return make_pipeline(text.CodesToVector(cfg.char_vocabulary_size), TfidfTransformer(sublinear_tf=True))
+
+
+# Each feature set: the columns of `EmailFields` it reads, and how they become vectors.
+FEATURES = {
+    "words": ("words", _words_vector),
+    "word_bigrams": ("bigrams", _words_vector),
+    "subject": ("subject", _words_vector),
+    "chars": ("chars", _chars_vector),
+    "structure": (list(STRUCTURE), lambda cfg: MaxAbsScaler()),
+}
+AUTO = "auto"  # a feature set switched on or off by its gain in cross-validation
+
 FeatureSwitches = dataclasses.make_dataclass(
-    "FeatureSwitches", [(name, bool) for name in (*FEATURES, "word_bigrams")], frozen=True
+    "FeatureSwitches", [(name, bool | Literal[AUTO]) for name in FEATURES], frozen=True
 )
 
 
@@ -93,14 +103,19 @@ class Params:
         params.check_grids("spam.classifiers", estimators, self.classifiers)
 
     @property
-    def switched_on(self) -> tuple[str, ...]:
-        """The feature sets switched on, in `FEATURES` order."""
-        return tuple(name for name in FEATURES if getattr(self.features, name))
+    def automatic(self) -> tuple[str, ...]:
+        """The feature sets switched on or off by their gain in cross-validation."""
+        return tuple(name for name in FEATURES if getattr(self.features, name) == AUTO)
 
     @property
-    def features_on(self) -> tuple[str, ...]:
-        """Every switch that is on: the feature sets, then word bigrams."""
-        return self.switched_on + (("word_bigrams",) if self.features.word_bigrams else ())
+    def feature_choices(self) -> list[tuple[str, ...]]:
+        """Every combination of feature sets the switches allow (each automatic set off, then on), in
+        `FEATURES` order, fewest sets first."""
+        on = {name for name in FEATURES if getattr(self.features, name) is True}
+        added = [
+            c for size in range(len(self.automatic) + 1) for c in itertools.combinations(self.automatic, size)
+        ]
+        return [tuple(name for name in FEATURES if name in on or name in extra) for extra in added]
 
 
 def structure(message: text.ParsedEmail) -> list[float]:
@@ -121,14 +136,23 @@ def structure(message: text.ParsedEmail) -> list[float]:
 
 
 class EmailFields(TransformerMixin, BaseEstimator):
-    """Parsed emails to a table of fields: `words` (word counts of `to_words`), `subject` (the subject's words,
-    as a field of their own), `text` (subject and body, lowercased, for character n-grams) and `STRUCTURE`.
+    """Parsed emails to a table of the fields the feature sets `features` read: `words` (word counts of
+    `to_words`), `bigrams` (counts of neighbouring word pairs), `subject` (the subject's words, as a field
+    of their own), `chars` (`text.char_ngrams` of the lowercased subject and body, `char_ngrams` long)
+    and `STRUCTURE`.
 
     Stateless: done once for every candidate and fold of a search.
     """
 
-    def __init__(self, to_words: text.EmailToWords | None = None):
+    def __init__(
+        self,
+        to_words: text.EmailToWords | None = None,
+        char_ngrams: tuple[int, int] = (3, 5),
+        features: tuple[str, ...] = tuple(FEATURES),
+    ):
         self.to_words = to_words
+        self.char_ngrams = char_ngrams
+        self.features = features
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -140,29 +164,35 @@ class EmailFields(TransformerMixin, BaseEstimator):
         return self
 
     def transform(self, X: list[text.ParsedEmail]) -> pd.DataFrame:
-        to_words = self.to_words or text.EmailToWords()
-        fields = pd.DataFrame(
-            {
-                "words": [to_words.words(message) for message in X],
-                "subject": [
-                    {f"subject:{word}": n for word, n in to_words.words_of(message.subject).items()}
-                    for message in X
-                ],
-                "text": [(message.subject + "\n" + message.body).lower() for message in X],
-            }
-        )
-        shape = pd.DataFrame([structure(message) for message in X], columns=list(STRUCTURE), dtype=float)
-        return pd.concat([fields, shape.reindex(fields.index)], axis=1)
-
-
-def _words_vector(cfg: VectorizerParams) -> Pipeline:
-    weighting = [TfidfTransformer(sublinear_tf=True)] if cfg.tfidf else []
-    return make_pipeline(text.WordsToVector(cfg.vocabulary_size, cfg.binary), *weighting)
+        to_words, wanted = self.to_words or text.EmailToWords(), set(self.features)
+        fields = pd.DataFrame(index=range(len(X)))
+        if wanted & {"words", "word_bigrams"}:
+            tokens = [to_words.tokens(message) for message in X]
+            if "words" in wanted:
+                fields["words"] = [to_words.counted(words) for words in tokens]
+            if "word_bigrams" in wanted:
+                fields["bigrams"] = [Counter(text.bigrams(words)) for words in tokens]
+        if "subject" in wanted:
+            fields["subject"] = [
+                {f"subject:{word}": n for word, n in to_words.words_of(message.subject).items()}
+                for message in X
+            ]
+        if "chars" in wanted:
+            fields["chars"] = [
+                text.char_ngrams((message.subject + "\n" + message.body).lower(), *self.char_ngrams)
+                for message in X
+            ]
+        if "structure" in wanted:
+            shape = pd.DataFrame([structure(message) for message in X], columns=list(STRUCTURE), dtype=float)
+            fields = pd.concat([fields, shape], axis=1)
+        return fields
 
 
 def feature_vectors(features: tuple[str, ...], vectorizer: VectorizerParams) -> ColumnTransformer:
-    """Email fields to the switched-on feature sets' vectors, side by side."""
-    return ColumnTransformer([(name, *FEATURES[name](vectorizer)) for name in features], sparse_threshold=1.0)
+    """Email fields to the feature sets' vectors, side by side."""
+    return ColumnTransformer(
+        [(name, FEATURES[name][1](vectorizer), FEATURES[name][0]) for name in features], sparse_threshold=1.0
+    )
 
 
 def vector_model(
@@ -172,14 +202,14 @@ def vector_model(
     seed: int,
     **hyperparameters: Any,
 ) -> Pipeline:
-    """Email fields to the switched-on feature sets' vectors, side by side, to the classifier."""
+    """Email fields to the feature sets' vectors, side by side, to the classifier."""
     model = CLASSIFIERS[classifier](seed).set_params(**hyperparameters)
     return Pipeline([("vectors", feature_vectors(features, vectorizer)), (selection.CLASSIFIER_STEP, model)])
 
 
-def email_fields(preprocessing: dict, word_bigrams: bool) -> EmailFields:
-    """`EmailFields` over `EmailToWords` with these settings."""
-    return EmailFields(text.EmailToWords(**preprocessing, word_bigrams=word_bigrams))
+def email_fields(preprocessing: dict, features: tuple[str, ...], vectorizer: VectorizerParams) -> EmailFields:
+    """`EmailFields` for these feature sets, over `EmailToWords` with these settings."""
+    return EmailFields(text.EmailToWords(**preprocessing), tuple(vectorizer.char_ngrams), tuple(features))
 
 
 def threshold_for_precision(is_spam: np.ndarray, scores: np.ndarray, target_precision: float) -> float:
@@ -199,101 +229,142 @@ def spam_model(fields: EmailFields, fitted: Pipeline, threshold: float) -> Fixed
     )
 
 
+class CrossValidation:
+    """Group-aware folds of the training messages, each feature set's vectors fitted once a fold: what every
+    candidate (feature sets, classifier, hyperparameters) is scored on."""
+
+    def __init__(self, prepared: pd.DataFrame, messages: pd.DataFrame, cfg: Params, seed: int, features):
+        self.is_spam, copies = messages["is_spam"].to_numpy(), messages["copy_group"].to_numpy()
+        cv = selection.folds(cfg.cv.folds, seed, grouped=True)
+        self.held_out = [valid for _, valid in cv.split(prepared, self.is_spam, copies)]
+        self.per_set = {
+            name: selection.fold_features(
+                feature_vectors((name,), cfg.vectorizer), prepared, self.is_spam, cv, copies
+            )
+            for name in features
+        }
+        self.target_precision = cfg.target_precision
+
+    def folds(self, features: tuple[str, ...]) -> list[tuple]:
+        """Each fold's (training vectors, labels, held-out vectors, labels) of these sets side by side."""
+        return [
+            _side_by_side([self.per_set[name][fold] for name in features])
+            for fold in range(len(self.held_out))
+        ]
+
+    def figures(self, classifier: Any, features: tuple[str, ...]) -> dict:
+        """The classifier's scores of each message from the fold that held it out, the threshold they give
+        for the target precision, and the CV figures there."""
+        folds = self.folds(features)
+        fitted = Parallel(n_jobs=-1)(  # processes: liblinear's random numbers are one global state
+            delayed(clone(classifier).fit)(X_train, y_train) for X_train, y_train, _, _ in folds
+        )
+        scores = np.empty(len(self.is_spam))
+        for model, (_, _, X_valid, _), rows in zip(fitted, folds, self.held_out, strict=True):
+            scores[rows] = selection.positive_scores(model, X_valid)
+        threshold = threshold_for_precision(self.is_spam, scores, self.target_precision)
+        return {
+            "cv_average_precision_of_scores": float(average_precision_score(self.is_spam, scores)),
+            "threshold": threshold,
+            "cv_precision_at_threshold": float(self.is_spam[scores >= threshold].mean()),
+            "cv_recall_at_threshold": float((scores[self.is_spam] >= threshold).mean()),
+        }
+
+
+def _side_by_side(folds: list[tuple]) -> tuple:
+    X_train, y_train, X_valid, y_valid = zip(*folds, strict=True)
+    return sparse.hstack(X_train).tocsr(), y_train[0], sparse.hstack(X_valid).tocsr(), y_valid[0]
+
+
+def _classifier(choice: dict, seed: int) -> Any:
+    return CLASSIFIERS[choice["classifier"]](seed).set_params(**choice["hyperparameters"])
+
+
 def train(
     messages: pd.DataFrame, cfg: Params, seed: int
-) -> tuple[FixedThresholdClassifier, dict, pd.DataFrame]:
-    """Grid-search every classifier by group-aware CV on fields prepared once, keep the best by CV average
+) -> tuple[FixedThresholdClassifier, dict, pd.DataFrame, pd.DataFrame]:
+    """Grid-search every classifier on every combination of feature sets the switches allow, by
+    group-aware CV on fields prepared once (each set vectorized once a fold); keep the best by CV average
     precision, and set its threshold for the target precision on cross-validated scores.
 
-    Returns the whole model, its choice (classifier, hyperparameters, threshold, CV figures) and the
-    comparison table (each classifier's best candidate).
+    Returns the whole model, its choice (feature sets, classifier, hyperparameters, threshold, CV figures),
+    the comparison table (each classifier's best candidate on each combination) and `feature_gains`.
     """
-    is_spam, copies = messages["is_spam"].to_numpy(), messages["copy_group"].to_numpy()
-    fields = email_fields(cfg.preprocessing, cfg.features.word_bigrams)
+    every = tuple(name for name in FEATURES if any(name in c for c in cfg.feature_choices))
+    fields = email_fields(cfg.preprocessing, every, cfg.vectorizer)
     prepared = fields.transform(parsed_emails(messages))
-    cv = selection.folds(cfg.cv.folds, seed, grouped=True)
-    vectors = feature_vectors(cfg.switched_on, cfg.vectorizer)
-    folds = selection.fold_features(vectors, prepared, is_spam, cv, groups=copies)
+    cv = CrossValidation(prepared, messages, cfg, seed, every)
     choices, comparison = [], []
-    for name, grid in cfg.classifiers.items():
-        candidates = selection.grid_on_fold_features(CLASSIFIERS[name](seed), grid, folds, METRICS)
-        choices.append(selection.choice(candidates, METRICS[0], classifier=name))
-        best = selection.best(candidates[f"mean_{METRICS[0]}"])
-        comparison.append({"classifier": name, **{f"cv_{m}": candidates[f"mean_{m}"][best] for m in METRICS}})
+    for features in cfg.feature_choices:
+        folds = cv.folds(features)
+        for name, grid in cfg.classifiers.items():
+            candidates = selection.grid_on_fold_features(
+                CLASSIFIERS[name](seed), grid, folds, METRICS, n_jobs=-1
+            )
+            choices.append(selection.choice(candidates, METRICS[0], features=features, classifier=name))
+            best = selection.best(candidates[f"mean_{METRICS[0]}"])
+            comparison.append(
+                {
+                    "features": "+".join(features),
+                    "classifier": name,
+                    **{f"cv_{m}": candidates[f"mean_{m}"][best] for m in METRICS},
+                }
+            )
     comparison = pd.DataFrame(comparison)
     chosen = choices[selection.best(comparison[f"cv_{METRICS[0]}"])]
-    figures, model = with_threshold(messages, cfg, chosen, seed, prepared=prepared)
-    return model, {**chosen, "features": cfg.features_on, **figures}, comparison
+    figures = cv.figures(_classifier(chosen, seed), chosen["features"])
+    model = _fitted(messages, cfg, chosen, seed, fields, prepared, figures["threshold"])
+    return model, {**chosen, **figures}, comparison, feature_gains(comparison, cfg, chosen["features"])
+
+
+def _fitted(messages, cfg, choice, seed, fields, prepared, threshold) -> FixedThresholdClassifier:
+    """The whole model, fitted on every message."""
+    vectors = vector_model(
+        choice["classifier"], choice["features"], cfg.vectorizer, seed, **choice["hyperparameters"]
+    )
+    return spam_model(fields, vectors.fit(prepared, messages["is_spam"].to_numpy()), threshold)
 
 
 def with_threshold(
-    messages: pd.DataFrame,
-    cfg: Params,
-    choice: dict,
-    seed: int,
-    preprocessing: dict | None = None,
-    features: tuple[str, ...] | None = None,
-    word_bigrams: bool | None = None,
-    refit: bool = True,
-    prepared: pd.DataFrame | None = None,
-) -> tuple[dict, FixedThresholdClassifier | None]:
-    """The chosen classifier's cross-validated scores (group-aware), the threshold they give for the target
-    precision and the CV figures there; and, when `refit`, the whole model fitted on every message.
-    Preprocessing, features and bigrams default to `cfg`'s; `prepared`
-    passes the messages' fields when they were already made with those settings."""
-    is_spam, copies = messages["is_spam"].to_numpy(), messages["copy_group"].to_numpy()
-    preprocessing = cfg.preprocessing if preprocessing is None else preprocessing
-    bigrams = cfg.features.word_bigrams if word_bigrams is None else word_bigrams
-    fields = email_fields(preprocessing, bigrams)
-    if prepared is None:
-        prepared = fields.transform(parsed_emails(messages))
-    features = cfg.switched_on if features is None else features
-    model = vector_model(choice["classifier"], features, cfg.vectorizer, seed, **choice["hyperparameters"])
-    cv = selection.folds(cfg.cv.folds, seed, grouped=True)
-    scores = selection.cross_validated_scores(model, prepared, is_spam, cv, groups=copies)
-    threshold = threshold_for_precision(is_spam, scores, cfg.target_precision)
-    figures = {
-        "cv_average_precision_of_scores": float(average_precision_score(is_spam, scores)),
-        "threshold": threshold,
-        "cv_precision_at_threshold": float(is_spam[scores >= threshold].mean()),
-        "cv_recall_at_threshold": float((scores[is_spam] >= threshold).mean()),
-    }
-    if not refit:
-        return figures, None
-    return figures, spam_model(fields, model.fit(prepared, is_spam), threshold)
+    messages: pd.DataFrame, cfg: Params, choice: dict, seed: int, preprocessing: dict
+) -> tuple[dict, FixedThresholdClassifier]:
+    """The chosen model's CV figures at the threshold for the target precision, and the whole model fitted
+    on every message, with other preprocessing settings."""
+    features = tuple(choice["features"])
+    fields = email_fields(preprocessing, features, cfg.vectorizer)
+    prepared = fields.transform(parsed_emails(messages))
+    figures = CrossValidation(prepared, messages, cfg, seed, features).figures(
+        _classifier(choice, seed), features
+    )
+    return figures, _fitted(messages, cfg, choice, seed, fields, prepared, figures["threshold"])
 
 
-def feature_gains(messages: pd.DataFrame, cfg: Params, choice: dict, seed: int) -> pd.DataFrame:
-    """Each feature set's gain for the chosen classifier: the CV figures with every switched-on feature
-    minus those without it (word bigrams: with them minus without)."""
-    parsed, bigrams = parsed_emails(messages), cfg.features.word_bigrams
-    prepared = {
-        with_bigrams: email_fields(cfg.preprocessing, with_bigrams).transform(parsed)
-        for with_bigrams in {bigrams, False}
-    }
-    full, _ = with_threshold(messages, cfg, choice, seed, refit=False, prepared=prepared[bigrams])
-    features = cfg.switched_on
-    variants = {
-        name: {"features": tuple(f for f in features if f != name), "word_bigrams": bigrams}
-        for name in features
-        if len(features) > 1
-    }
-    if bigrams:
-        variants["word_bigrams"] = {"word_bigrams": False}
+def feature_gains(comparison: pd.DataFrame, cfg: Params, chosen: tuple[str, ...]) -> pd.DataFrame:
+    """What each automatic feature set adds to the chosen sets: the best CV average precision of any
+    classifier (a row of `train`'s comparison) with it minus without it."""
+    best = comparison.groupby("features")[f"cv_{METRICS[0]}"].max()
     rows = []
-    for name, variant in variants.items():
-        fields = prepared[variant["word_bigrams"]]
-        without, _ = with_threshold(messages, cfg, choice, seed, refit=False, prepared=fields, **variant)
-        rows.append(
-            {
-                "feature": name,
-                "cv_average_precision_gain": full["cv_average_precision_of_scores"]
-                - without["cv_average_precision_of_scores"],
-                "cv_recall_without": without["cv_recall_at_threshold"],
-                "recall_gain": full["cv_recall_at_threshold"] - without["cv_recall_at_threshold"],
-            }
-        )
-    return pd.DataFrame(rows)
+    for name in cfg.automatic:
+        with_it = "+".join(f for f in FEATURES if f in chosen or f == name)
+        without = "+".join(f for f in FEATURES if f in chosen and f != name)
+        if without:
+            rows.append(
+                {
+                    "feature": name,
+                    "chosen": name in chosen,
+                    "cv_average_precision_with": best[with_it],
+                    "cv_average_precision_without": best[without],
+                    "cv_average_precision_gain": best[with_it] - best[without],
+                }
+            )
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "feature",
+            "chosen",
+            *(f"cv_average_precision_{end}" for end in ("with", "without", "gain")),
+        ],
+    )
 
 
 def evaluate(

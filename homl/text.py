@@ -7,6 +7,7 @@ import email.parser
 import email.policy
 import functools
 import html
+import itertools
 import re
 from collections import Counter
 from collections.abc import Iterable
@@ -250,13 +251,28 @@ class EmailToWords(TransformerMixin, BaseEstimator):
         return [self.words(message) for message in X]
 
     def words(self, message: ParsedEmail) -> Counter:
+        return self.counted(self.tokens(message))
+
+    def tokens(self, message: ParsedEmail) -> list[str]:
+        """The message's words in order, preprocessed as the parameters say (no bigrams)."""
         text = message.subject + "\n" + message.body
         if not self.strip_headers:
             text = message.headers + "\n" + text
-        return self.words_of(text)
+        return self.tokens_of(text)
 
     def words_of(self, text: str) -> Counter:
         """The words of any text, preprocessed as the parameters say."""
+        return self.counted(self.tokens_of(text))
+
+    def counted(self, tokens: list[str]) -> Counter:
+        """Counts of the words `tokens` gives, and of their bigrams if `word_bigrams`."""
+        counts = Counter(tokens)
+        if self.word_bigrams:
+            counts.update(bigrams(tokens))
+        return counts
+
+    def tokens_of(self, text: str) -> list[str]:
+        """The words of any text in order, preprocessed as the parameters say (no bigrams)."""
         if self.lowercase:
             text = text.lower()
         if self.replace_urls:
@@ -266,12 +282,12 @@ class EmailToWords(TransformerMixin, BaseEstimator):
         if self.remove_punctuation:
             text = PUNCTUATION.sub(" ", text)
         tokens = WORD.findall(text)
-        if self.stemming:
-            tokens = [_stem(token) for token in tokens]
-        counts = Counter(tokens)
-        if self.word_bigrams:
-            counts.update(f"{first} {second}" for first, second in zip(tokens, tokens[1:], strict=False))
-        return counts
+        return [_stem(token) for token in tokens] if self.stemming else tokens
+
+
+def bigrams(tokens: list[str]) -> Iterable[str]:
+    """Each pair of neighbouring words, as one word "first second"."""
+    return (f"{first} {second}" for first, second in itertools.pairwise(tokens))
 
 
 @functools.lru_cache(maxsize=1 << 18)
@@ -303,12 +319,22 @@ class WordsToVector(TransformerMixin, BaseEstimator):
         return _tags(super().__sklearn_tags__(), dict=True)
 
     def fit(self, X: list[Counter], y: Any = None) -> WordsToVector:
-        totals = Counter()
-        for counts in X:
-            totals.update(counts)
+        import pandas as pd
+
+        words = list(itertools.chain.from_iterable(X))
+        counts = np.fromiter(itertools.chain.from_iterable(c.values() for c in X), np.int64, len(words))
+        which, distinct = pd.factorize(np.array(words, dtype=object))
+        totals = np.bincount(which, weights=counts, minlength=len(distinct)).astype(np.int64)
+        if len(totals) > self.vocabulary_size:  # only words as frequent as the last one kept can be kept
+            cutoff = np.partition(totals, len(totals) - self.vocabulary_size)[
+                len(totals) - self.vocabulary_size
+            ]
+            distinct, totals = distinct[totals >= cutoff], totals[totals >= cutoff]
         # Most frequent first, ties by the word itself, so the vocabulary does not depend on input order.
-        ranked = sorted(totals.items(), key=lambda item: (-item[1], item[0]))[: self.vocabulary_size]
-        self.vocabulary_ = {word: index for index, (word, _) in enumerate(ranked)}
+        ranked = sorted(
+            zip(distinct.tolist(), totals.tolist(), strict=True), key=lambda item: (-item[1], item[0])
+        )
+        self.vocabulary_ = {word: index for index, (word, _) in enumerate(ranked[: self.vocabulary_size])}
         return self
 
     def transform(self, X: list[Counter]) -> sparse.csr_matrix:
@@ -325,3 +351,93 @@ class WordsToVector(TransformerMixin, BaseEstimator):
 
     def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
         return np.array(sorted(self.vocabulary_, key=self.vocabulary_.get), dtype=object)
+
+
+CHAR_BITS = 12  # bits of one character in an n-gram's code: code points past 4093 share one code
+MAX_CHAR_NGRAM = 63 // CHAR_BITS  # the longest n-gram an int64 code holds
+_LAST_SYMBOL = (1 << CHAR_BITS) - 1
+_SPACE = ord(" ") + 1
+
+
+def char_ngrams(text: str, low: int, high: int) -> tuple[np.ndarray, np.ndarray]:
+    """scikit-learn's `char_wb` n-grams of `text`, `low` to `high` characters: each word padded with a
+    space on each side, a padded word shorter than n counted once whole. Returns each distinct n-gram as
+    an integer code (CHAR_BITS a character, code point + 1; 0 only before a shorter n-gram's first
+    character), sorted, and its count."""
+    if not 1 <= low <= high <= MAX_CHAR_NGRAM:
+        raise ValueError(f"n-gram sizes {low} to {high} must lie within 1 to {MAX_CHAR_NGRAM}")
+    words = text.split()
+    if not words:
+        return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
+    line = " " + "  ".join(words) + " "  # no window without a space inside crosses two words
+    symbols = _symbols(line)
+    spaces = np.concatenate(([0], np.cumsum(symbols == _SPACE)))  # spaces[i]: spaces before position i
+    found, codes = [], symbols
+    for n in range(1, high + 1):
+        if n > 1:
+            codes = (codes[:-1] << CHAR_BITS) | symbols[n - 1 :]
+        if n < low:
+            continue
+        if n == 2:
+            inside = (symbols[:-1] == _SPACE) & (symbols[1:] == _SPACE)
+        else:  # a space strictly inside the window
+            starts = np.arange(len(codes))
+            inside = spaces[starts + n - 1] > spaces[np.minimum(starts + 1, len(symbols))]
+        found.append(codes[~inside])
+    for word in words:
+        if len(word) + 2 < low:
+            code = 0
+            for symbol in _symbols(f" {word} ").tolist():
+                code = (code << CHAR_BITS) | symbol
+            found.append(np.array([code], dtype=np.int64))
+    return np.unique(np.concatenate(found), return_counts=True)
+
+
+def _symbols(text: str) -> np.ndarray:
+    points = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.int64)
+    return np.minimum(points + 1, _LAST_SYMBOL)
+
+
+class CodesToVector(TransformerMixin, BaseEstimator):
+    """Counted codes (a pair of arrays a row: distinct integer codes, ascending, and their counts, as
+    `char_ngrams` gives) to a sparse matrix of counts over the `vocabulary_size` codes most frequent in
+    `fit` (ties: the lower code), one column each in ascending code order. Unknown codes are dropped."""
+
+    _parameter_constraints = {"vocabulary_size": [Interval(Integral, 1, None, closed="left")]}
+
+    def __init__(self, vocabulary_size: int = 20000):
+        self.vocabulary_size = vocabulary_size
+
+    def __sklearn_tags__(self):
+        return _tags(super().__sklearn_tags__())
+
+    def fit(self, X: list[tuple[np.ndarray, np.ndarray]], y: Any = None) -> CodesToVector:
+        import pandas as pd
+
+        codes, counts, _ = _stacked(X)
+        which, distinct = pd.factorize(codes)
+        totals = np.bincount(which, weights=counts, minlength=len(distinct))
+        self.vocabulary_ = np.sort(distinct[np.lexsort((distinct, -totals))[: self.vocabulary_size]])
+        return self
+
+    def transform(self, X: list[tuple[np.ndarray, np.ndarray]]) -> sparse.csr_matrix:
+        codes, counts, rows = _stacked(X)
+        columns = np.searchsorted(self.vocabulary_, codes)
+        known = self.vocabulary_[np.minimum(columns, len(self.vocabulary_) - 1)] == codes
+        per_row = np.bincount(rows[known], minlength=len(X))
+        indptr = np.concatenate(([0], np.cumsum(per_row)))
+        matrix = sparse.csr_matrix(
+            (counts[known], columns[known], indptr), shape=(len(X), len(self.vocabulary_))
+        )
+        matrix.has_sorted_indices = True  # each row's codes ascend, and so do their columns
+        return matrix
+
+
+def _stacked(X: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every row's codes and counts end to end, and the row each comes from."""
+    lengths = [len(codes) for codes, _ in X]
+    if not lengths:
+        return np.empty(0, dtype=np.int64), np.empty(0), np.empty(0, dtype=np.int64)
+    codes = np.concatenate([codes for codes, _ in X])
+    counts = np.concatenate([counts for _, counts in X]).astype(np.float64)
+    return codes, counts, np.repeat(np.arange(len(X)), lengths)

@@ -14,7 +14,7 @@ from homl.knn import KNNClassifier
 from homl.linear import BatchGD, MiniBatchGD, NormalEquation, PseudoInverse, StochasticGD
 from homl.spam_filter import EmailFields
 from homl.survival import PassengerFeatures
-from homl.text import EmailToWords, WordsToVector
+from homl.text import CodesToVector, EmailToWords, WordsToVector
 
 # The gradient-descent solvers take a fixed learning rate, sized for the book's data (smaller here,
 # for the checks' data). Three checks fit on features centred at 100, where any fixed rate that suits
@@ -53,6 +53,7 @@ TABLE_AND_TEXT_TRANSFORMERS = [
     PassengerFeatures(),
     EmailToWords(),
     WordsToVector(),
+    CodesToVector(),
     EmailFields(),
     KNNDenoiser(3, method="bounded", noise=(0, 100)),
 ]

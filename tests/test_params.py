@@ -137,3 +137,21 @@ def test_the_allowed_values_are_the_codes_own():
     fields = survival.FeatureSwitches.__dataclass_fields__
     assert list(fields) == list(survival.FEATURES)
     assert set(raw_params()["denoise"]["methods"]) <= set(denoising.METHODS)
+
+
+def test_automatic_spam_feature_sets_are_tried_off_and_on():
+    with open("params.yaml") as file:
+        raw = yaml.safe_load(file)
+    switches = {"words": True, "word_bigrams": "auto", "subject": False, "chars": "auto", "structure": True}
+    raw["spam"]["features"] = switches
+    cfg = params.parse("spam", spam_filter.Params, raw)
+    assert cfg.automatic == ("word_bigrams", "chars")
+    assert cfg.feature_choices == [
+        ("words", "structure"),
+        ("words", "word_bigrams", "structure"),
+        ("words", "chars", "structure"),
+        ("words", "word_bigrams", "chars", "structure"),
+    ]
+    raw["spam"]["features"] = {**switches, "chars": "sometimes"}
+    with pytest.raises(errors.ParamsError, match="spam.features.chars"):
+        params.parse("spam", spam_filter.Params, raw)

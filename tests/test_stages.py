@@ -360,7 +360,7 @@ def tiny_corpus(n: int = 240, seed: int = 0) -> pd.DataFrame:
 def test_spam_stages(tmp_path):
     base = yaml.safe_load((REPO / "params.yaml").read_text())["spam"]
     base["cv"] = {"folds": 3}
-    base["features"].update(word_bigrams=True, chars=False)
+    base["features"].update(word_bigrams="auto", chars=True)
     base["target_precision"] = 0.9
     write_params(tmp_path, spam=base, seed=0)
     io.write_table(tmp_path / "spam.parquet", tiny_corpus())
@@ -382,10 +382,11 @@ def test_spam_stages(tmp_path):
         "choice.json",
         "train.json",
         "classifiers.csv",
+        "gains.csv",
     )
     assert trained.returncode == 0, trained.stderr
     assert set(io.read_json(tmp_path / "train.json")) >= {"classifier", "threshold", "cv_recall_at_threshold"}
-    assert len((tmp_path / "classifiers.csv").read_text().splitlines()) == 4
+    assert len((tmp_path / "classifiers.csv").read_text().splitlines()) == 1 + 2 * 3  # 3 classifiers, 2 sets
     evaluated = run_stage(
         tmp_path, "spam_evaluate.py", "test.parquet", "spam.joblib", "test.json", "pr.csv", "c.csv"
     )
@@ -401,14 +402,21 @@ def test_spam_stages(tmp_path):
     assert (
         metrics["groups"]["easy_ham"]["false_alarm_rate"] < 0.2 and metrics["groups"]["spam"]["recall"] > 0.8
     )
-    gains = run_stage(tmp_path, "spam_feature_gains.py", "train.parquet", "choice.json", "gains.csv")
-    assert gains.returncode == 0, gains.stderr
-    assert pd.read_csv(tmp_path / "gains.csv")["feature"].tolist() == [
-        "words",
-        "subject",
-        "structure",
-        "word_bigrams",
-    ]
+    chosen = io.read_json(tmp_path / "choice.json")["features"]
+    assert {"words", "subject", "chars", "structure"} <= set(chosen)  # switched on, not auto
+    comparison = pd.read_csv(tmp_path / "classifiers.csv")
+    assert set(comparison["features"]) == {
+        "words+subject+chars+structure",
+        "words+word_bigrams+subject+chars+structure",
+    }
+    gains = pd.read_csv(tmp_path / "gains.csv").set_index("feature")
+    assert gains.index.tolist() == ["word_bigrams"] and gains["chosen"]["word_bigrams"] == (
+        "word_bigrams" in chosen
+    )
+    best = comparison.groupby("features")["cv_average_precision"].max()
+    assert gains["cv_average_precision_gain"]["word_bigrams"] == pytest.approx(
+        best["words+word_bigrams+subject+chars+structure"] - best["words+subject+chars+structure"]
+    )
     book = run_stage(tmp_path, "spam_book.py", "spam.parquet", "book.json")
     assert book.returncode == 0, book.stderr
     assert io.read_json(tmp_path / "book.json")["test_messages"] == 51  # the book splits 20% of all 252

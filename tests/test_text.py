@@ -1,12 +1,23 @@
 import base64
+from collections import Counter
 from email.message import EmailMessage
 
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from sklearn.feature_extraction.text import CountVectorizer
 
-from homl.text import EmailToWords, ParsedEmail, WordsToVector, html_to_text, parse_email
+from homl.text import (
+    CHAR_BITS,
+    CodesToVector,
+    EmailToWords,
+    ParsedEmail,
+    WordsToVector,
+    char_ngrams,
+    html_to_text,
+    parse_email,
+)
 
 
 def multipart_message() -> bytes:
@@ -113,6 +124,45 @@ def test_words_to_vector_keeps_the_most_frequent_words_and_counts_or_flags_them(
     np.testing.assert_array_equal(counts.transform([{"a": 2, "zzz": 9}]).toarray(), [[0, 2, 0]])
     presence = WordsToVector(vocabulary_size=3, binary=True).fit(words)
     np.testing.assert_array_equal(presence.transform(words).toarray(), [[0, 1, 0], [0, 1, 1], [1, 0, 1]])
+
+
+def ngram_code(gram: str) -> int:
+    code = 0
+    for point in gram:
+        code = (code << CHAR_BITS) | min(ord(point) + 1, (1 << CHAR_BITS) - 1)
+    return code
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.text(alphabet=st.sampled_from(list("ab c\t\n\x00\xa0é€𝄞")), max_size=20),
+    st.integers(1, 5),
+    st.integers(0, 4),
+)
+def test_char_ngrams_count_what_scikit_learns_char_wb_counts(text, low, extra):
+    high = min(low + extra, 5)
+    analyzer = CountVectorizer(analyzer="char_wb", ngram_range=(low, high), lowercase=False).build_analyzer()
+    codes, counts = char_ngrams(text, low, high)
+    assert dict(zip(codes.tolist(), counts.tolist(), strict=True)) == Counter(map(ngram_code, analyzer(text)))
+
+
+def test_char_ngrams_refuse_sizes_their_codes_cannot_hold():
+    with pytest.raises(ValueError, match="within 1 to 5"):
+        char_ngrams("text", 3, 6)
+
+
+def test_codes_to_vector_keeps_the_most_frequent_codes_and_counts_them():
+    rows = [
+        (np.array([1, 2]), np.array([3, 1])),
+        (np.array([1, 3]), np.array([1, 2])),
+        (np.array([3, 4]), np.array([1, 5])),
+    ]
+    vectors = CodesToVector(vocabulary_size=3).fit(rows)
+    assert vectors.vocabulary_.tolist() == [1, 3, 4]  # 4, 3 and 5 in all; code 2 (once) left out
+    np.testing.assert_array_equal(
+        vectors.transform([(np.array([1, 4, 9]), np.array([2, 1, 7]))]).toarray(), [[2, 0, 1]]
+    )
+    assert vectors.transform([]).shape == (0, 3)
 
 
 MIME_PIECES = st.sampled_from(

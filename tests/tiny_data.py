@@ -86,10 +86,11 @@ def save_spam_model(path: Path) -> Path:
     from homl import spam_filter, text
 
     messages = [b"Subject: win\n\nfree money offer click now", b"Subject: patch\n\nkernel patch review"] * 10
-    fields = spam_filter.email_fields({}, word_bigrams=False)
-    prepared = fields.transform([text.parse_email(m) for m in messages])
     vectorizer = spam_filter.VectorizerParams(100, True, False, (3, 5), 1000)
-    model = spam_filter.vector_model("logistic_regression", ("words", "structure"), vectorizer, 0)
+    features = ("words", "structure")
+    fields = spam_filter.email_fields({}, features, vectorizer)
+    prepared = fields.transform([text.parse_email(m) for m in messages])
+    model = spam_filter.vector_model("logistic_regression", features, vectorizer, 0)
     io.save_model(path, spam_filter.spam_model(fields, model.fit(prepared, [1, 0] * 10), 0.0))
     return path
 
