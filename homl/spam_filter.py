@@ -305,6 +305,7 @@ def train(
             best = selection.best(candidates[f"mean_{METRICS[0]}"])
             comparison.append(
                 {
+                    "candidate": f"{name} on {' + '.join(features)}",
                     "features": "+".join(features),
                     "classifier": name,
                     **{f"cv_{m}": candidates[f"mean_{m}"][best] for m in METRICS},
