@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+import os
 import re
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from typing import Annotated, Any, Literal
 
 import numpy as np
@@ -237,12 +239,14 @@ class CrossValidation:
         self.is_spam, copies = messages["is_spam"].to_numpy(), messages["copy_group"].to_numpy()
         cv = selection.folds(cfg.cv.folds, seed, grouped=True)
         self.held_out = [valid for _, valid in cv.split(prepared, self.is_spam, copies)]
-        self.per_set = {
-            name: selection.fold_features(
-                feature_vectors((name,), cfg.vectorizer), prepared, self.is_spam, cv, copies
+        with ThreadPoolExecutor(os.cpu_count()) as pool:  # the character n-grams' numpy beside the words
+            vectors = pool.map(
+                lambda name: selection.fold_features(
+                    feature_vectors((name,), cfg.vectorizer), prepared, self.is_spam, cv, copies
+                ),
+                features,
             )
-            for name in features
-        }
+            self.per_set = dict(zip(features, vectors, strict=True))
         self.target_precision = cfg.target_precision
 
     def folds(self, features: tuple[str, ...]) -> list[tuple]:
