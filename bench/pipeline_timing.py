@@ -15,6 +15,8 @@ import threading
 import time
 from pathlib import Path
 
+from timing import commit
+
 from homl import io
 
 RESULTS = Path(__file__).parent / "results" / "pipeline_timing.json"
@@ -85,7 +87,10 @@ def main() -> None:
         }
         for (name, start), end in zip(starts, ends, strict=True)
     ]
-    io.write_json(RESULTS, {"cores": os.cpu_count(), "total_seconds": finished - started, "stages": stages})
+    io.write_json(
+        RESULTS,
+        {"commit": commit(), "cores": os.cpu_count(), "total_seconds": finished - started, "stages": stages},
+    )
     print(f"dvc repro --force: {finished - started:.0f} s on {os.cpu_count()} cores")
 
 
