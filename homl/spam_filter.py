@@ -295,8 +295,7 @@ def train(
     the comparison table (each classifier's best candidate on each combination) and `feature_gains`.
     """
     every = tuple(name for name in FEATURES if any(name in c for c in cfg.feature_choices))
-    fields = email_fields(cfg.preprocessing, every, cfg.vectorizer)
-    prepared = fields.transform(parsed_emails(messages))
+    prepared = email_fields(cfg.preprocessing, every, cfg.vectorizer).transform(parsed_emails(messages))
     cv = CrossValidation(prepared, messages, cfg, seed, every)
     choices, comparison = [], []
     for features in cfg.feature_choices:
@@ -318,6 +317,7 @@ def train(
     comparison = pd.DataFrame(comparison)
     chosen = choices[selection.best(comparison[f"cv_{METRICS[0]}"])]
     figures = cv.figures(_classifier(chosen, seed), chosen["features"])
+    fields = email_fields(cfg.preprocessing, chosen["features"], cfg.vectorizer)  # what the model reads
     model = _fitted(messages, cfg, chosen, seed, fields, prepared, figures["threshold"])
     return model, {**chosen, **figures}, comparison, feature_gains(comparison, cfg, chosen["features"])
 

@@ -424,6 +424,7 @@ def test_spam_stages(tmp_path):
     from homl.text import parse_email
 
     model = io.load_model(tmp_path / "spam.joblib")
+    assert model.estimator.named_steps["fields"].features == tuple(chosen)  # prepares what it reads
     new = [
         parse_email(b"Subject: hi\n\nfree money offer click winner cheap deal"),
         parse_email(b"Subject: x\n\nproject meeting review draft patch"),
