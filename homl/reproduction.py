@@ -32,8 +32,9 @@ import pandas as pd
 COMPARED = ("metrics", "plots", "data/fingerprints.json")
 
 # The files whose floats may differ between machines: their relative tolerance, the absolute one (the
-# difference always allowed, so that it must stay below what a near-zero figure means), and why. Every other number must be equal: KNN works on integer
-# pixels with exact float64 re-ranking, and counts and data fingerprints do not depend on the CPU.
+# difference always allowed, so that it must stay below what a near-zero figure means), and why. Every
+# other number must be equal: KNN works on integer pixels with exact float64 re-ranking, and counts and
+# data fingerprints do not depend on the CPU.
 TOLERANCES: list[tuple[tuple[str, ...], float, float, str]] = [
     (
         ("metrics/denoise*.json", "plots/denoise*.csv"),
