@@ -43,9 +43,8 @@ def copy_groups(texts: Sequence[str], cfg: Params, seed: int) -> np.ndarray:
     sets = [shingles(text, cfg.shingle_words) for text in texts]
     lsh = MinHashLSH(threshold=cfg.threshold, num_perm=cfg.permutations)
     rows, cols = [], []
-    for i, words in enumerate(sets):
-        sketch = MinHash(num_perm=cfg.permutations, seed=seed)
-        sketch.update_batch(list(words))
+    sketches = MinHash.bulk([list(words) for words in sets], num_perm=cfg.permutations, seed=seed)
+    for i, (words, sketch) in enumerate(zip(sets, sketches, strict=True)):
         for j in lsh.query(sketch):
             if len(words & sets[j]) >= cfg.threshold * len(words | sets[j]):
                 rows.append(i)

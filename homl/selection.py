@@ -16,6 +16,7 @@ from sklearn.model_selection import (
     ParameterGrid,
     StratifiedGroupKFold,
     StratifiedKFold,
+    check_cv,
     train_test_split,
 )
 
@@ -68,9 +69,10 @@ def grid_search(
 
 def fold_features(features: Any, X: Any, y: np.ndarray, cv: Any, groups: Any = None) -> list[tuple]:
     """Each fold's (training features, training labels, held-out features, held-out labels): `features`
-    (a transformer) fitted on the fold's training rows, as a pipeline fits it inside a grid search."""
+    (a transformer) fitted on the fold's training rows, as a pipeline fits it inside a grid search. `cv`: a
+    splitter, or the (training rows, held-out rows) pairs themselves."""
     split = []
-    for train, valid in cv.split(X, y, groups):
+    for train, valid in check_cv(cv).split(X, y, groups):
         fitted = clone(features)
         X_train = fitted.fit_transform(_rows(X, train), y[train])
         split.append((X_train, y[train], fitted.transform(_rows(X, valid)), y[valid]))

@@ -5,10 +5,8 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
-import os
 import re
 from collections import Counter
-from concurrent.futures import ThreadPoolExecutor
 from typing import Annotated, Any, Literal
 
 import numpy as np
@@ -66,7 +64,7 @@ FEATURES = {
     "word_bigrams": ("bigrams", _words_vector),
     "subject": ("subject", _words_vector),
     "chars": ("chars", _chars_vector),
-    "structure": (list(STRUCTURE), lambda cfg: MaxAbsScaler()),
+    "structure": (list(STRUCTURE), lambda cfg: make_pipeline(MaxAbsScaler())),
 }
 AUTO = "auto"  # a feature set switched on or off by its gain in cross-validation
 
@@ -124,8 +122,8 @@ def structure(message: text.ParsedEmail) -> list[float]:
     """What the message's form says, `STRUCTURE` in order: length, share of capitals, HTML only, links,
     images, attachments, exclamation marks (counts as log(1 + n))."""
     visible = message.subject + "\n" + message.body
-    letters = sum(ch.isalpha() for ch in visible)
-    capitals = sum(ch.isupper() for ch in visible)
+    letters = sum(map(str.isalpha, visible))
+    capitals = sum(map(str.isupper, visible))
     return [
         np.log1p(len(visible)),
         capitals / letters if letters else 0.0,
@@ -237,16 +235,11 @@ class CrossValidation:
 
     def __init__(self, prepared: pd.DataFrame, messages: pd.DataFrame, cfg: Params, seed: int, features):
         self.is_spam, copies = messages["is_spam"].to_numpy(), messages["copy_group"].to_numpy()
-        cv = selection.folds(cfg.cv.folds, seed, grouped=True)
-        self.held_out = [valid for _, valid in cv.split(prepared, self.is_spam, copies)]
-        with ThreadPoolExecutor(os.cpu_count()) as pool:  # the character n-grams' numpy beside the words
-            vectors = pool.map(
-                lambda name: selection.fold_features(
-                    feature_vectors((name,), cfg.vectorizer), prepared, self.is_spam, cv, copies
-                ),
-                features,
-            )
-            self.per_set = dict(zip(features, vectors, strict=True))
+        splits = list(selection.folds(cfg.cv.folds, seed, grouped=True).split(prepared, self.is_spam, copies))
+        self.held_out = [valid for _, valid in splits]
+        self.per_set = {
+            name: _set_folds(name, cfg.vectorizer, prepared, self.is_spam, splits) for name in features
+        }
         self.target_precision = cfg.target_precision
 
     def folds(self, features: tuple[str, ...]) -> list[tuple]:
@@ -273,6 +266,31 @@ class CrossValidation:
             "cv_precision_at_threshold": float(self.is_spam[scores >= threshold].mean()),
             "cv_recall_at_threshold": float((scores[self.is_spam] >= threshold).mean()),
         }
+
+
+def _set_folds(
+    name: str, vectorizer: VectorizerParams, prepared: pd.DataFrame, is_spam, splits
+) -> list[tuple]:
+    """One feature set's vectors for each fold, as `selection.fold_features` gives them, with the counting
+    step's vocabulary chosen a fold from one count of every message."""
+    columns, vectors = FEATURES[name]
+    (_, counting), *weighting = vectors(vectorizer).steps
+    if not hasattr(counting, "fold_transforms"):
+        return selection.fold_features(feature_vectors((name,), vectorizer), prepared, is_spam, splits)
+    folds = []
+    for (train, valid), (X_train, X_valid) in zip(
+        splits, counting.fold_transforms(prepared[columns].tolist(), splits), strict=True
+    ):
+        weights = Pipeline(weighting or [("counts", "passthrough")])
+        folds.append(
+            (
+                weights.fit_transform(X_train).tocsr(),
+                is_spam[train],
+                weights.transform(X_valid).tocsr(),
+                is_spam[valid],
+            )
+        )
+    return folds
 
 
 def _side_by_side(folds: list[tuple]) -> tuple:

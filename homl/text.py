@@ -17,7 +17,7 @@ from numbers import Integral
 from typing import Any
 
 import numpy as np
-import snowballstemmer
+import Stemmer
 from scipy import sparse
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils._param_validation import Interval
@@ -297,10 +297,57 @@ def _stem(word: str) -> str:
     return _STEMMER.stemWord(word)
 
 
-_STEMMER = snowballstemmer.stemmer("english")
+_STEMMER = Stemmer.Stemmer("english")
 
 
-class WordsToVector(TransformerMixin, BaseEstimator):
+class _FrequentVocabulary(TransformerMixin, BaseEstimator):
+    """Counts over a vocabulary of the `vocabulary_size` keys most frequent in `fit`; unknown keys dropped."""
+
+    def fit(self, X: list, y: Any = None) -> _FrequentVocabulary:
+        self.vocabulary_ = self._vocabulary(*self._totals(X), self.vocabulary_size)
+        return self
+
+    def transform(self, X: list) -> sparse.csr_matrix:
+        return self._values(self._counts(X, self.vocabulary_))
+
+    def fold_transforms(self, X: list, splits: Iterable[tuple]) -> list[tuple]:
+        """For each (training rows, held-out rows): what this vectorizer fitted on the training rows makes
+        of both, from one count of every key of `X` (each fold's vocabulary chosen by its column totals)."""
+        import pandas as pd
+
+        which, keys, counts, lengths = self._factorized(X)
+        every = sparse.csr_matrix(
+            (counts, which, np.concatenate(([0], np.cumsum(lengths)))), shape=(len(X), len(keys))
+        )
+        columns_of = pd.Index(keys)
+        transforms = []
+        for train, valid in splits:
+            totals = np.asarray(every[train].sum(axis=0)).ravel()
+            seen = totals > 0
+            vocabulary = self._vocabulary(keys[seen], totals[seen], self.vocabulary_size)
+            kept = every[:, columns_of.get_indexer(self._keys(vocabulary))]
+            transforms.append((self._values(kept[train]), self._values(kept[valid])))
+        return transforms
+
+    def _totals(self, X: list) -> tuple[np.ndarray, np.ndarray]:
+        which, distinct, counts, _ = self._factorized(X)
+        return distinct, np.bincount(which, weights=counts, minlength=len(distinct))
+
+    def _factorized(self, X: list) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[int]]:
+        """Every row's keys end to end as positions in the distinct keys, the distinct keys, the counts and
+        each row's number of keys."""
+        import pandas as pd
+
+        keys, counts, lengths = self._flat(X)
+        which, distinct = pd.factorize(keys)
+        return which, distinct, counts, lengths
+
+    def _values(self, counts: sparse.csr_matrix) -> sparse.csr_matrix:
+        counts.sort_indices()
+        return counts
+
+
+class WordsToVector(_FrequentVocabulary):
     """Word counts to a sparse matrix over the `vocabulary_size` most frequent words seen in `fit`.
 
     `binary=True` gives word presence (0/1) instead of counts. Unknown words are dropped.
@@ -318,39 +365,47 @@ class WordsToVector(TransformerMixin, BaseEstimator):
     def __sklearn_tags__(self):
         return _tags(super().__sklearn_tags__(), dict=True)
 
-    def fit(self, X: list[Counter], y: Any = None) -> WordsToVector:
-        import pandas as pd
+    @staticmethod
+    def _flat(X: list[Counter]) -> tuple[np.ndarray, np.ndarray, list[int]]:
+        words = np.array(list(itertools.chain.from_iterable(X)), dtype=object)
+        counts = np.fromiter(itertools.chain.from_iterable(c.values() for c in X), np.float64, len(words))
+        return words, counts, [len(c) for c in X]
 
-        words = list(itertools.chain.from_iterable(X))
-        counts = np.fromiter(itertools.chain.from_iterable(c.values() for c in X), np.int64, len(words))
-        which, distinct = pd.factorize(np.array(words, dtype=object))
-        totals = np.bincount(which, weights=counts, minlength=len(distinct)).astype(np.int64)
-        if len(totals) > self.vocabulary_size:  # only words as frequent as the last one kept can be kept
-            cutoff = np.partition(totals, len(totals) - self.vocabulary_size)[
-                len(totals) - self.vocabulary_size
-            ]
+    @staticmethod
+    def _vocabulary(distinct: np.ndarray, totals: np.ndarray, size: int) -> dict[str, int]:
+        if len(totals) > size:  # only words as frequent as the last one kept can be kept
+            cutoff = np.partition(totals, len(totals) - size)[len(totals) - size]
             distinct, totals = distinct[totals >= cutoff], totals[totals >= cutoff]
         # Most frequent first, ties by the word itself, so the vocabulary does not depend on input order.
         ranked = sorted(
             zip(distinct.tolist(), totals.tolist(), strict=True), key=lambda item: (-item[1], item[0])
         )
-        self.vocabulary_ = {word: index for index, (word, _) in enumerate(ranked[: self.vocabulary_size])}
-        return self
+        return {word: index for index, (word, _) in enumerate(ranked[:size])}
 
-    def transform(self, X: list[Counter]) -> sparse.csr_matrix:
+    @staticmethod
+    def _keys(vocabulary: dict[str, int]) -> np.ndarray:
+        return np.array(list(vocabulary), dtype=object)  # the dict is in column order
+
+    @staticmethod
+    def _counts(X: list[Counter], vocabulary: dict[str, int]) -> sparse.csr_matrix:
         rows, columns, values = [], [], []
         for row, counts in enumerate(X):
             for word, count in counts.items():
-                column = self.vocabulary_.get(word)
+                column = vocabulary.get(word)
                 if column is not None:
                     rows.append(row)
                     columns.append(column)
-                    values.append(1 if self.binary else count)
-        shape = (len(X), len(self.vocabulary_))
+                    values.append(count)
+        shape = (len(X), len(vocabulary))
         return sparse.csr_matrix((np.array(values, dtype=np.float64), (rows, columns)), shape=shape)
 
+    def _values(self, counts: sparse.csr_matrix) -> sparse.csr_matrix:
+        if self.binary:
+            counts.data[:] = 1
+        return super()._values(counts)
+
     def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
-        return np.array(sorted(self.vocabulary_, key=self.vocabulary_.get), dtype=object)
+        return self._keys(self.vocabulary_)
 
 
 CHAR_BITS = 12  # bits of one character in an n-gram's code: code points past 4093 share one code
@@ -398,7 +453,7 @@ def _symbols(text: str) -> np.ndarray:
     return np.minimum(points + 1, _LAST_SYMBOL)
 
 
-class CodesToVector(TransformerMixin, BaseEstimator):
+class CodesToVector(_FrequentVocabulary):
     """Counted codes (a pair of arrays a row: distinct integer codes, ascending, and their counts, as
     `char_ngrams` gives) to a sparse matrix of counts over the `vocabulary_size` codes most frequent in
     `fit` (ties: the lower code), one column each in ascending code order. Unknown codes are dropped."""
@@ -411,33 +466,37 @@ class CodesToVector(TransformerMixin, BaseEstimator):
     def __sklearn_tags__(self):
         return _tags(super().__sklearn_tags__())
 
-    def fit(self, X: list[tuple[np.ndarray, np.ndarray]], y: Any = None) -> CodesToVector:
-        import pandas as pd
+    @staticmethod
+    def _flat(X: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray, list[int]]:
+        return _stacked(X)
 
-        codes, counts, _ = _stacked(X)
-        which, distinct = pd.factorize(codes)
-        totals = np.bincount(which, weights=counts, minlength=len(distinct))
-        self.vocabulary_ = np.sort(distinct[np.lexsort((distinct, -totals))[: self.vocabulary_size]])
-        return self
+    @staticmethod
+    def _vocabulary(distinct: np.ndarray, totals: np.ndarray, size: int) -> np.ndarray:
+        return np.sort(distinct[np.lexsort((distinct, -totals))[:size]])
 
-    def transform(self, X: list[tuple[np.ndarray, np.ndarray]]) -> sparse.csr_matrix:
-        codes, counts, rows = _stacked(X)
-        columns = np.searchsorted(self.vocabulary_, codes)
-        known = self.vocabulary_[np.minimum(columns, len(self.vocabulary_) - 1)] == codes
-        per_row = np.bincount(rows[known], minlength=len(X))
-        indptr = np.concatenate(([0], np.cumsum(per_row)))
-        matrix = sparse.csr_matrix(
-            (counts[known], columns[known], indptr), shape=(len(X), len(self.vocabulary_))
+    @staticmethod
+    def _keys(vocabulary: np.ndarray) -> np.ndarray:
+        return vocabulary
+
+    @staticmethod
+    def _counts(X: list[tuple[np.ndarray, np.ndarray]], vocabulary: np.ndarray) -> sparse.csr_matrix:
+        codes, counts, lengths = _stacked(X)
+        columns = np.searchsorted(vocabulary, codes)
+        known = (
+            vocabulary[np.minimum(columns, len(vocabulary) - 1)] == codes if len(vocabulary) else columns < 0
         )
+        per_row = np.bincount(np.repeat(np.arange(len(X)), lengths)[known], minlength=len(X))
+        indptr = np.concatenate(([0], np.cumsum(per_row)))
+        matrix = sparse.csr_matrix((counts[known], columns[known], indptr), shape=(len(X), len(vocabulary)))
         matrix.has_sorted_indices = True  # each row's codes ascend, and so do their columns
         return matrix
 
 
-def _stacked(X: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Every row's codes and counts end to end, and the row each comes from."""
+def _stacked(X: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray, list[int]]:
+    """Every row's codes and counts end to end, and each row's number of codes."""
     lengths = [len(codes) for codes, _ in X]
     if not lengths:
-        return np.empty(0, dtype=np.int64), np.empty(0), np.empty(0, dtype=np.int64)
+        return np.empty(0, dtype=np.int64), np.empty(0), lengths
     codes = np.concatenate([codes for codes, _ in X])
     counts = np.concatenate([counts for _, counts in X]).astype(np.float64)
-    return codes, counts, np.repeat(np.arange(len(X)), lengths)
+    return codes, counts, lengths

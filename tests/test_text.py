@@ -165,6 +165,43 @@ def test_codes_to_vector_keeps_the_most_frequent_codes_and_counts_them():
     assert vectors.transform([]).shape == (0, 3)
 
 
+def _same_matrices(first, second) -> bool:
+    return all(
+        a.shape == b.shape
+        and np.array_equal(a.indptr, b.indptr)
+        and np.array_equal(a.indices, b.indices)
+        and np.array_equal(a.data, b.data)
+        for a, b in zip(first, second, strict=True)
+    )
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(
+        st.dictionaries(st.sampled_from("abcdefgh"), st.integers(1, 3), max_size=5), min_size=4, max_size=12
+    ),
+    st.integers(1, 6),
+    st.booleans(),
+    st.randoms(use_true_random=False),
+)
+def test_fold_transforms_give_what_fitting_on_each_fold_gives(rows, size, binary, random):
+    """Ties included: the vocabulary of each fold is the one `fit` on its training rows chooses."""
+    words = [Counter(row) for row in rows]
+    codes = [
+        (np.array([ord(k) for k in sorted(row)]), np.array([row[k] for k in sorted(row)])) for row in rows
+    ]
+    order = list(range(len(rows)))
+    random.shuffle(order)
+    splits = [
+        (np.sort(order[: len(rows) // 2]), np.sort(order[len(rows) // 2 :])),
+        (np.arange(len(rows) - 1), np.array([len(rows) - 1])),
+    ]
+    for vectorizer, X in ((WordsToVector(size, binary), words), (CodesToVector(size), codes)):
+        for (train, valid), folded in zip(splits, vectorizer.fold_transforms(X, splits), strict=True):
+            fitted = vectorizer.fit([X[i] for i in train])
+            assert _same_matrices(folded, [fitted.transform([X[i] for i in rows]) for rows in (train, valid)])
+
+
 MIME_PIECES = st.sampled_from(
     [
         b'Content-Type: multipart/mixed; boundary="b"\n',

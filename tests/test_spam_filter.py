@@ -1,0 +1,39 @@
+import numpy as np
+import pandas as pd
+import yaml
+
+from homl import params, selection, spam_filter, text
+
+
+def test_cross_validation_vectors_each_set_as_a_pipeline_fitted_on_each_fold_would():
+    """Each set's vocabulary is chosen a fold from one count of every message (the shortcut), so every
+    fold's vectors must be those of the set's own pipeline fitted on the fold's training messages."""
+    rng = np.random.default_rng(0)
+    words = [f"w{i}" for i in range(40)]
+    messages = pd.DataFrame({"is_spam": np.arange(60) % 3 == 0, "copy_group": np.arange(60) // 2})
+    parsed = [
+        text.ParsedEmail(
+            f"subject {rng.choice(words)}", "", " ".join(rng.choice(words, rng.integers(1, 30))), 0
+        )
+        for _ in range(len(messages))
+    ]
+    with open("params.yaml") as file:
+        raw = yaml.safe_load(file)
+    raw["spam"]["vectorizer"] |= {"vocabulary_size": 15, "char_vocabulary_size": 50}
+    cfg = params.parse("spam", spam_filter.Params, raw)
+    features = tuple(spam_filter.FEATURES)
+    prepared = spam_filter.email_fields(cfg.preprocessing, features, cfg.vectorizer).transform(parsed)
+    cv = spam_filter.CrossValidation(prepared, messages, cfg, 0, features)
+    grouped = selection.folds(cfg.cv.folds, 0, grouped=True)
+    for name in features:
+        expected = selection.fold_features(
+            spam_filter.feature_vectors((name,), cfg.vectorizer),
+            prepared,
+            messages["is_spam"].to_numpy(),
+            grouped,
+            messages["copy_group"].to_numpy(),
+        )
+        for got, wanted in zip(cv.per_set[name], expected, strict=True):
+            for a, b in zip(got, wanted, strict=True):
+                a, b = (m.toarray() if hasattr(m, "toarray") else m for m in (a, b))
+                np.testing.assert_array_equal(a, b)
