@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+import yaml
 from dvc_repo import DVC, ENV, new_repo, run
 from PIL import Image
 from PIL.PngImagePlugin import PngInfo
@@ -109,6 +110,32 @@ def test_table_fingerprints_ignore_the_writer_but_not_the_content(tmp_path):
     assert (tmp_path / "zstd.parquet").read_bytes() != (tmp_path / "plain.parquet").read_bytes()
     assert zstd == plain
     assert changed["name"] != zstd["name"] and changed["age"] == zstd["age"]
+
+
+def test_every_data_file_dvc_yaml_writes_is_fingerprinted():
+    """The list comes from dvc.yaml's outputs, so that a new data file cannot be missed."""
+    stages = yaml.safe_load((REPO / "dvc.yaml").read_text())["stages"]
+    written = {
+        out if isinstance(out, str) else next(iter(out))
+        for stage in stages.values()
+        for out in stage.get("outs", [])
+    }
+    data = {
+        path for path in written if path.startswith("data/") and Path(path).suffix in (".npz", ".parquet")
+    }
+    fingerprinted = {dep for dep in stages["fingerprints"]["deps"] if dep.startswith("data/")}
+    assert data and fingerprinted == data
+    assert json.loads((REPO / "data" / "fingerprints.json").read_text()).keys() == data
+
+
+def test_a_changed_font_digit_fails_the_reproduction(tmp_path):
+    images = np.zeros((3, 28, 28), dtype=np.uint8)
+    io.save_arrays(tmp_path / "font_digits.npz", images=images, labels=np.arange(3, dtype=np.uint8))
+    committed = json.dumps(fingerprints.fingerprints([tmp_path])).encode()
+    images[1, 14, 14] = 1  # one pixel of one rendering
+    io.save_arrays(tmp_path / "font_digits.npz", images=images, labels=np.arange(3, dtype=np.uint8))
+    reproduced = json.dumps(fingerprints.fingerprints([tmp_path])).encode()
+    assert reproduction.compare_file("data/fingerprints.json", committed, reproduced) != []
 
 
 # A stage whose model bytes differ on every run (like a pickle made with another library version), and
