@@ -269,6 +269,9 @@ def main(argv: list[str] | None = None) -> int:
     except errors.ParamsError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
+    except errors.UntrustedModelError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
     except (FileNotFoundError, errors.CorruptModelError) as error:
         print(f"error: {error} (run `dvc repro` to build the models)", file=sys.stderr)
         return 1

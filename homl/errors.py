@@ -21,5 +21,9 @@ class CorruptModelError(HomlError, ValueError):
     """A model file whose bytes do not match the checksum written with them."""
 
 
+class UntrustedModelError(HomlError, ValueError):
+    """A model file that names a type or function no homl model holds: refused before anything is called."""
+
+
 class ClusterError(HomlError, ConnectionError):
     """The Dask scheduler named to run the heavy loops cannot be reached."""

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from homl.errors import CorruptModelError
+from homl.errors import CorruptModelError, UntrustedModelError
 
 if TYPE_CHECKING:  # pandas and joblib load only where a table or a model is read (start-up time)
     import pandas as pd
@@ -43,6 +43,14 @@ def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
         tmp.replace(path)
     finally:
         tmp.unlink(missing_ok=True)
+
+
+def copy_file(source: str | os.PathLike, path: str | os.PathLike) -> None:
+    """Copy `source` to `path` atomically."""
+    import shutil
+
+    with atomic_path(path) as tmp:
+        shutil.copyfile(source, tmp)
 
 
 def write_bytes(path: str | os.PathLike, data: bytes) -> None:
@@ -151,16 +159,67 @@ def load_model(path: str | os.PathLike) -> object:
     """Load a model written by `save_model`, verifying its checksum before unpickling anything; its
     arrays are memory-mapped copy-on-write (the file is never changed, memory is used as pages are read).
 
-    Only load model files you trust: unpickling runs code.
+    Unpickling may only name `TRUSTED_GLOBALS`: a file naming anything else (a forged file that would
+    call `os.system`, say) is refused with `UntrustedModelError` before that name is even imported.
     """
     from concurrent.futures import ThreadPoolExecutor
 
     with ThreadPoolExecutor(1) as pool:  # the checksum runs while the main thread imports
         digests = pool.submit(_model_digest, path)
-        import joblib
         import sklearn.base  # noqa: F401  every homl model is a scikit-learn estimator
+        from joblib.numpy_pickle import NumpyUnpickler
 
         recorded, actual = digests.result()
     if recorded != actual:
         raise CorruptModelError(f"{path}: checksum mismatch, the file is corrupt or was modified")
-    return joblib.load(path, mmap_mode="c")
+
+    class TrustedUnpickler(NumpyUnpickler):
+        def find_class(self, module: str, name: str) -> object:
+            if f"{module}.{name}" not in TRUSTED_GLOBALS:
+                raise UntrustedModelError(
+                    f"{path}: refused, it names {module}.{name}, which no homl model holds"
+                )
+            return super().find_class(module, name)
+
+    with open(path, "rb") as file:
+        return TrustedUnpickler(os.fspath(path), file, ensure_native_byte_order=False, mmap_mode="c").load()
+
+
+# Every global a homl model file may name: the estimators the pipeline saves (tests/test_io.py saves each
+# kind, every classifier of params.yaml's registries included) and what pickling them refers to. None of
+# them runs code or touches a file whatever the arguments a file gives it; anything else is refused.
+TRUSTED_GLOBALS = frozenset(
+    """
+    builtins.bytearray builtins.slice
+    homl.deformation.IDMClassifier homl.denoising.KNNDenoiser homl.knn.KNNClassifier
+    homl.spam_filter.EmailFields homl.survival.PassengerFeatures
+    homl.text.CodesToVector homl.text.EmailToWords homl.text.WordsToVector
+    joblib.numpy_pickle.NumpyArrayWrapper
+    numpy.dtype numpy.float64 numpy.ndarray
+    numpy._core.multiarray._reconstruct numpy._core.multiarray.scalar numpy._core.numeric._frombuffer
+    numpy.random._mt19937.MT19937 numpy.random._pickle.__bit_generator_ctor
+    numpy.random._pickle.__randomstate_ctor
+    pandas.ArrowDtype pandas.DataFrame pandas.Index pandas.NA pandas.Series pandas.StringDtype
+    pandas._libs.internals._unpickle_block pandas.arrays.ArrowExtensionArray pandas.arrays.ArrowStringArray
+    pandas.core.indexes.base._new_Index
+    pandas.core.internals.managers.BlockManager pandas.core.internals.managers.SingleBlockManager
+    pyarrow.lib._restore_array pyarrow.lib.py_buffer pyarrow.lib.type_for_alias
+    sklearn._loss._loss.CyHalfBinomialLoss sklearn._loss.link.Interval sklearn._loss.link.LogitLink
+    sklearn._loss.loss.HalfBinomialLoss
+    sklearn.compose._column_transformer.ColumnTransformer
+    sklearn.compose._column_transformer.make_column_selector
+    sklearn.dummy.DummyClassifier
+    sklearn.ensemble._forest.RandomForestClassifier sklearn.ensemble._gb.GradientBoostingClassifier
+    sklearn.feature_extraction.text.TfidfTransformer
+    sklearn.impute._base.MissingIndicator sklearn.impute._base.SimpleImputer
+    sklearn.linear_model._logistic.LogisticRegression
+    sklearn.model_selection._classification_threshold.FixedThresholdClassifier
+    sklearn.naive_bayes.MultinomialNB
+    sklearn.pipeline.Pipeline
+    sklearn.preprocessing._data.MaxAbsScaler sklearn.preprocessing._data.StandardScaler
+    sklearn.preprocessing._encoders.OneHotEncoder
+    sklearn.svm._classes.LinearSVC sklearn.svm._classes.SVC
+    sklearn.tree._classes.DecisionTreeClassifier sklearn.tree._classes.DecisionTreeRegressor
+    sklearn.tree._tree.Tree
+    """.split()
+)

@@ -10,10 +10,11 @@ from homl.data import titanic
 def main() -> None:
     args = stage.paths(__doc__, "test", "models", "model", "metrics", "comparison", "roc", "confusion")
     choices, best = survival.read_choices(args.models)
-    model = io.load_model(args.models / f"{best['classifier']}.joblib")
+    chosen = args.models / f"{best['classifier']}.joblib"
+    model = io.load_model(chosen)
     X, y = titanic.features_and_target(titanic.load(args.test))
     predicted, scores = model.predict(X), selection.positive_scores(model, X)
-    io.save_model(args.model, model)
+    io.copy_file(chosen, args.model)  # not saved again: its arrays are memory-mapped
     io.write_json(
         args.metrics,
         {

@@ -84,6 +84,16 @@ def test_a_missing_model_says_how_to_build_it(tmp_path, capsys):
     assert "dvc repro" in capsys.readouterr().err
 
 
+def test_a_model_file_naming_an_untrusted_function_is_refused_in_one_line(tmp_path, capsys):
+    io.save_model(tmp_path / "forged.joblib", print)  # a function no homl model holds
+    image = tmp_path / "digit.png"
+    Image.fromarray(np.zeros((28, 28), dtype=np.uint8)).save(image)
+    assert main(["predict-digit", str(image), "--model", str(tmp_path / "forged.joblib")]) == 1
+    assert capsys.readouterr().err.splitlines() == [
+        f"error: {tmp_path / 'forged.joblib'}: refused, it names builtins.print, which no homl model holds"
+    ]
+
+
 def test_titanic_predicts_each_passenger_of_a_csv(tmp_path, capsys):
     table = make_passengers(300)
     save_titanic_model(tmp_path / "titanic.joblib", table)

@@ -1,8 +1,11 @@
+import os
+
+import joblib
 import numpy as np
 import pandas as pd
 import pytest
 
-from homl import errors, io
+from homl import errors, io, spam_filter, survival, text
 
 
 def test_atomic_path_leaves_old_file_when_the_block_fails(tmp_path):
@@ -50,8 +53,6 @@ def test_a_model_round_trips_and_a_modified_file_is_refused(tmp_path):
     path = tmp_path / "model.joblib"
     io.save_model(path, model)
     np.testing.assert_array_equal(io.load_model(path).coef_, model.coef_)
-    import joblib
-
     np.testing.assert_array_equal(joblib.load(path).coef_, model.coef_)  # a joblib file, checksum after it
     data = bytearray(path.read_bytes())
     data[len(data) // 2] ^= 1
@@ -61,3 +62,51 @@ def test_a_model_round_trips_and_a_modified_file_is_refused(tmp_path):
     path.write_bytes(b"not a model")
     with pytest.raises(errors.CorruptModelError, match="not a homl model file"):
         io.load_model(path)
+
+
+class RunsCode:
+    """What a forged model file would hold: unpickling it calls `os.system`."""
+
+    def __init__(self, marker):
+        self.marker = marker
+
+    def __reduce__(self):
+        return os.system, (f"touch {self.marker}",)
+
+
+@pytest.mark.parametrize(
+    "wrap", [lambda x: x, lambda x: np.array([x], dtype=object), lambda x: {"model": [x]}]
+)
+def test_a_forged_model_that_would_run_code_is_refused_before_anything_runs(tmp_path, wrap):
+    marker, path = tmp_path / "ran", tmp_path / "forged.joblib"
+    io.save_model(path, wrap(RunsCode(marker)))  # its checksum is right: the forger wrote it
+    with pytest.raises(errors.UntrustedModelError, match=r"refused, it names posix\.system"):
+        io.load_model(path)
+    assert not marker.exists()
+    joblib.load(path)  # what plain unpickling does with it
+    assert marker.exists()
+
+
+def test_every_kind_of_model_the_code_saves_loads_through_the_trusted_loader(tmp_path):
+    """Each classifier the registries offer, as a Titanic or a spam model (the digit models: test_cli)."""
+    from tiny_data import make_passengers
+
+    passengers = make_passengers(120)
+    messages = [b"Subject: win\n\nfree money offer click now", b"Subject: patch\n\nkernel patch review"] * 5
+    for name in survival.CLASSIFIERS:
+        model = survival.survival_model(tuple(survival.FEATURES), name, 0)
+        model.fit(passengers.drop(columns=["survived"]), passengers["survived"].to_numpy())
+        io.save_model(tmp_path / "titanic.joblib", model)
+        assert type(io.load_model(tmp_path / "titanic.joblib")) is type(model)
+    for binary, tfidf in ((True, False), (False, True)):
+        vectorizer = spam_filter.VectorizerParams(50, binary, tfidf, (3, 5), 100)
+        fields = spam_filter.email_fields({}, tuple(spam_filter.FEATURES), vectorizer)
+        prepared = fields.transform([text.parse_email(message) for message in messages])
+        for name in spam_filter.CLASSIFIERS:
+            vectors = spam_filter.vector_model(name, tuple(spam_filter.FEATURES), vectorizer, 0)
+            io.save_model(
+                tmp_path / "spam.joblib", spam_filter.spam_model(fields, vectors.fit(prepared, [1, 0] * 5), 0)
+            )
+            assert io.load_model(tmp_path / "spam.joblib").predict(
+                [text.parse_email(messages[0])]
+            ).tolist() == [1]
