@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 
 import pytest
+import yaml
 from dvc_repo import DVC, run, runs, tiny_pipeline
 
 from homl import report
@@ -110,3 +111,12 @@ def test_the_workflow_documents_every_secret_it_reads():
     secrets = set(re.findall(r"secrets\.(\w+)", text))
     assert secrets and not [name for name in secrets if name not in header]
     assert "run: bash .ci/run" in text
+
+
+def test_the_workflow_re_runs_every_stage_weekly_and_on_demand():
+    workflow = yaml.safe_load((REPO / ".github" / "workflows" / "pipeline.yml").read_text())
+    triggers = workflow[True]  # YAML reads the key `on` as true
+    assert triggers["schedule"] and triggers["workflow_dispatch"]["inputs"]["force"]["default"] is True
+    force = workflow["jobs"]["reproduce"]["env"]["HOML_FORCE_REPRODUCTION"]
+    assert "github.event_name == 'schedule'" in force and "inputs.force" in force
+    assert 'HOML_FORCE_REPRODUCTION:-0}" = 1' in (REPO / ".ci" / "reproduce").read_text()

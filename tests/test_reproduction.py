@@ -184,3 +184,49 @@ def test_on_a_throwaway_repository_new_model_bytes_pass_and_a_changed_metric_fai
     assert result.returncode == 1
     assert "metrics/score.json: score 0.5 -> 0.75" in result.stderr.splitlines()
     assert json.loads((repo / "metrics/score.json").read_text())["rows"] == 10
+
+
+def reproduce(repo: Path, **env: str) -> str:
+    """Run .ci/reproduce in `repo`, as .ci/run does after the tests; its output."""
+    result = subprocess.run(
+        ["bash", str(REPO / ".ci" / "reproduce")],
+        cwd=repo,
+        env={**ENV, "PYTHON": sys.executable, **env},
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result.stdout
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(DVC is None, reason="needs dvc and git")
+def test_ci_says_which_stages_it_re_ran_and_which_it_only_compared_with_themselves(tmp_path):
+    (tmp_path / "origin").mkdir()
+    origin, remote = new_repo(tmp_path / "origin"), tmp_path / "remote"
+    (origin / "train.py").write_text(STAGE)
+    (origin / "params.yaml").write_text("strength: 0.5\n")
+    (origin / "dvc.yaml").write_text(PIPELINE.format(scale=1.0))
+    run(origin, DVC, "remote", "add", "--default", "store", str(remote))
+    run(origin, DVC, "repro", "-q")
+    run(origin, "git", "add", "-A")
+    run(origin, "git", "commit", "-qm", "committed run")
+
+    def clone(name: str) -> Path:
+        run(tmp_path, "git", "clone", "-q", str(origin), name)
+        return tmp_path / name
+
+    empty = reproduce(clone("empty-remote"))  # nothing pushed yet
+    assert "cannot give every result of this commit" in empty
+    assert "re-ran 1 of 1 stages: train" in empty and "compared with themselves" not in empty
+    assert "the reproduction agrees" in empty
+
+    run(origin, DVC, "push", "-q")
+    full = reproduce(clone("full-remote"))
+    assert "pulled every result of this commit" in full
+    assert "re-ran 0 of 1 stages" in full
+    assert "compared with themselves only (pulled, inputs unchanged, not re-run): train" in full
+
+    forced = reproduce(clone("weekly"), HOML_FORCE_REPRODUCTION="1")
+    assert "HOML_FORCE_REPRODUCTION=1: reproducing every stage" in forced
+    assert "re-ran 1 of 1 stages: train" in forced and "compared with themselves" not in forced
