@@ -15,6 +15,7 @@ import pandas as pd
 
 from homl import io, params, pipeline
 from homl.knn import SearchParams as KnnSearchParams
+from homl.model_cards import stage_metrics
 
 # What the book prints for its own loops on its own data (3rd edition, chapter 4's notebook):
 # the figures `linreg_fit` must reproduce.
@@ -43,11 +44,6 @@ def _json(root: Path, name: str) -> dict:
     return io.read_json(root / name)
 
 
-def _metrics(root: Path, stage: str) -> dict:
-    """The metrics file a stage writes, found in dvc.yaml."""
-    return io.read_json(root / pipeline.output(stage, "metrics", root / "dvc.yaml"))
-
-
 def _table(root: Path, stage: str, suffix: str = ".csv") -> pd.DataFrame:
     """The (first) table a stage writes whose path ends in `suffix`, found in dvc.yaml."""
     return pd.read_csv(root / pipeline.output(stage, "outs", root / "dvc.yaml", suffix=suffix))
@@ -66,13 +62,13 @@ def _theta(values: list[float], digits: int = 4) -> str:
 
 @table
 def results(root: Path) -> list[list[object]]:
-    knn, augmented = _metrics(root, "knn_evaluate"), _metrics(root, "knn_augmented")
-    best, denoise = _metrics(root, "knn_best"), _metrics(root, "denoise_evaluate")
-    idm = _metrics(root, "idm_evaluate")
-    titanic, spam = _metrics(root, "titanic_evaluate"), _metrics(root, "spam_evaluate")
+    knn, augmented = stage_metrics(root, "knn_evaluate"), stage_metrics(root, "knn_augmented")
+    best, denoise = stage_metrics(root, "knn_best"), stage_metrics(root, "denoise_evaluate")
+    idm = stage_metrics(root, "idm_evaluate")
+    titanic, spam = stage_metrics(root, "titanic_evaluate"), stage_metrics(root, "spam_evaluate")
     headers, linreg = (
-        _metrics(root, "spam_headers"),
-        _metrics(root, "linreg_fit")["synthetic"],
+        stage_metrics(root, "spam_headers"),
+        stage_metrics(root, "linreg_fit")["synthetic"],
     )
     return [
         ["exercise", "result", "figure"],
@@ -129,7 +125,7 @@ def results(root: Path) -> list[list[object]]:
 
 @table
 def knn(root: Path) -> list[list[object]]:
-    test = _metrics(root, "knn_evaluate")
+    test = stage_metrics(root, "knn_evaluate")
     weakest = sorted(test["class_accuracy"].items(), key=lambda item: item[1])[:2]
     return [
         ["", "value"],
@@ -302,8 +298,8 @@ def pipeline_timing(root: Path) -> list[list[object]]:
 
 @table
 def augmentation(root: Path) -> list[list[object]]:
-    plain, shifted = _metrics(root, "knn_evaluate"), _metrics(root, "knn_augmented")
-    best, idm = _metrics(root, "knn_best"), _metrics(root, "idm_evaluate")
+    plain, shifted = stage_metrics(root, "knn_evaluate"), stage_metrics(root, "knn_augmented")
+    best, idm = stage_metrics(root, "knn_best"), stage_metrics(root, "idm_evaluate")
     knn = f"k={plain['n_neighbors']}, {plain['weights']} weights"
     rows = [
         ["model", "training images", "test accuracy"],
@@ -360,7 +356,7 @@ def idm_bench(root: Path) -> list[list[object]]:
 
 @table
 def font_digits(root: Path) -> list[list[object]]:
-    fonts = _metrics(root, "font_digits")
+    fonts = stage_metrics(root, "font_digits")
     models = list(fonts["accuracy"])
     rotations = sorted(fonts["accuracy_by_rotation"][models[0]], key=float)
     return [
@@ -390,7 +386,7 @@ def knn_variants(root: Path) -> list[list[object]]:
 
 @table
 def denoise(root: Path) -> list[list[object]]:
-    scores, search = _metrics(root, "denoise_evaluate"), _metrics(root, "denoise_search")
+    scores, search = stage_metrics(root, "denoise_evaluate"), stage_metrics(root, "denoise_search")
     model = pipeline.artifact("digit-classifier-knn", root / "dvc.yaml")
     rows = [
         [
@@ -442,7 +438,7 @@ def titanic_classifiers(root: Path) -> list[list[object]]:
 
 @table
 def titanic_test(root: Path) -> list[list[object]]:
-    test = _metrics(root, "titanic_evaluate")
+    test = stage_metrics(root, "titanic_evaluate")
     return [
         ["classifier", "accuracy", "precision", "recall", "ROC AUC"],
         [
@@ -466,7 +462,7 @@ def titanic_feature_gains(root: Path) -> list[list[object]]:
 
 @table
 def spam_classifiers(root: Path) -> list[list[object]]:
-    chosen = _metrics(root, "spam_train")
+    chosen = stage_metrics(root, "spam_train")
     chosen_features = "+".join(chosen["features"])
     scores = _table(root, "spam_train").sort_values("cv_average_precision", ascending=False)
     rows = [["feature sets", "classifier", "CV average precision", "CV precision", "CV recall"]]
@@ -488,8 +484,8 @@ def spam_classifiers(root: Path) -> list[list[object]]:
 
 @table
 def spam_test(root: Path) -> list[list[object]]:
-    stripped, train = _metrics(root, "spam_evaluate"), _metrics(root, "spam_train")
-    kept = _metrics(root, "spam_headers")
+    stripped, train = stage_metrics(root, "spam_evaluate"), stage_metrics(root, "spam_train")
+    kept = stage_metrics(root, "spam_headers")
     rows = [
         ["", "CV precision / recall (training)", "test precision", "test recall", "test F1", "test ROC AUC"]
     ]
@@ -512,7 +508,7 @@ def spam_test(root: Path) -> list[list[object]]:
 
 @table
 def spam_groups(root: Path) -> list[list[object]]:
-    groups = _metrics(root, "spam_evaluate")["groups"]
+    groups = stage_metrics(root, "spam_evaluate")["groups"]
     rows = [["corpus group", "test messages", "false alarms (ham) / recall (spam)"]]
     for name, figures in groups.items():
         if "recall" in figures:
@@ -531,7 +527,7 @@ def spam_groups(root: Path) -> list[list[object]]:
 
 @table
 def spam_book(root: Path) -> list[list[object]]:
-    book, ours = _metrics(root, "spam_book"), _metrics(root, "spam_evaluate")
+    book, ours = stage_metrics(root, "spam_book"), stage_metrics(root, "spam_evaluate")
     groups = " + ".join(f"`{group}`" for group in book["groups"])
     return [
         ["setting", "test messages", "test precision", "test recall"],
@@ -579,7 +575,7 @@ LINREG_SOLVERS = {
 
 @table
 def linreg_synthetic(root: Path) -> list[list[object]]:
-    synthetic = _metrics(root, "linreg_fit")["synthetic"]
+    synthetic = stage_metrics(root, "linreg_fit")["synthetic"]
     return [["solver", "theta", "distance to the normal equation", "epochs"]] + [
         [
             label,
@@ -593,7 +589,7 @@ def linreg_synthetic(root: Path) -> list[list[object]]:
 
 @table
 def linreg_book(root: Path) -> list[list[object]]:
-    loops = _metrics(root, "linreg_fit")["synthetic_book_loops"]
+    loops = stage_metrics(root, "linreg_fit")["synthetic_book_loops"]
     return [["the book's code", "the book prints", "homl (`synthetic_book_loops`)"]] + [
         [LINREG_SOLVERS[name], _theta(printed, 8), _theta(loops[name]["theta"], 8)]
         for name, printed in BOOK_THETAS.items()
@@ -602,7 +598,7 @@ def linreg_book(root: Path) -> list[list[object]]:
 
 @table
 def linreg_spread(root: Path) -> list[list[object]]:
-    spread = _metrics(root, "linreg_fit")["synthetic_seed_spread"]
+    spread = stage_metrics(root, "linreg_fit")["synthetic_seed_spread"]
     return [["solver", "seeds", "closest to the normal equation", "farthest"]] + [
         [LINREG_SOLVERS[name], runs["seeds"], f"{runs['min_distance']:.4f}", f"{runs['max_distance']:.4f}"]
         for name, runs in spread.items()
@@ -611,7 +607,7 @@ def linreg_spread(root: Path) -> list[list[object]]:
 
 @table
 def linreg_diabetes(root: Path) -> list[list[object]]:
-    diabetes = _metrics(root, "linreg_fit")["diabetes"]
+    diabetes = stage_metrics(root, "linreg_fit")["diabetes"]
     best_rmse = diabetes["normal_equation"]["train_rmse"]
     return [["solver", "distance to the normal equation", "training RMSE (vs. the optimum)", "epochs"]] + [
         [

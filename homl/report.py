@@ -3,7 +3,8 @@
 python -m homl.report page [OUT_DIR]     every plot of dvc.yaml in OUT_DIR/index.html (default dvc_plots)
 python -m homl.report page --experiments  the same, HEAD's experiments side by side: their changed params and
                                          metrics in a table, their plots overlaid
-python -m homl.report readme [README]    rewrite every generated table of the README (homl/readme.py)
+python -m homl.report readme [README]    rewrite every generated table of the README (homl/readme.py) and
+                                         the model cards beside the models (homl/model_cards.py)
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from homl import io, readme
+from homl import io, model_cards, readme
 
 REPORT_DIR = Path(__file__).resolve().parent.parent / "report"
 DVC = (sys.executable, "-m", "dvc")
@@ -109,7 +110,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "page":
         print(build_page(args.out_dir, args.diff, experiments=args.experiments))
     else:
-        io.write_bytes(args.path, readme.with_tables(args.path.read_text(), args.path.parent).encode())
+        root = args.path.parent
+        io.write_bytes(args.path, readme.with_tables(args.path.read_text(), root).encode())
+        for name, text in model_cards.cards(root).items():
+            io.write_bytes(root / model_cards.FOLDER / f"{name}.md", text.encode())
     return 0
 
 

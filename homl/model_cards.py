@@ -1,0 +1,152 @@
+"""A model card beside every model users load (`dvc.yaml`'s `artifacts:`): what it was trained on, how
+well it does (every figure read from the metrics the pipeline writes), what it is for, and where it must
+not be used. `make readme` writes them with the README's tables, and a test fails when one is out of date."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from homl import io, params, pipeline
+
+FOLDER = Path("models/cards")
+SECTIONS = ("Trained on", "How well it does", "Intended use", "Limits")
+CARDS: dict[str, Callable[[Path], list[str]]] = {}  # artifact name -> its sections' text, SECTIONS in order
+
+
+def card(artifact: str) -> Callable:
+    def register(function: Callable[[Path], list[str]]) -> Callable[[Path], list[str]]:
+        CARDS[artifact] = function
+        return function
+
+    return register
+
+
+def stage_metrics(root: Path, stage: str) -> dict:
+    """The metrics file a stage writes, found in dvc.yaml."""
+    return io.read_json(root / pipeline.output(stage, "metrics", root / "dvc.yaml"))
+
+
+DIGITS_USE = (
+    "Handwritten digits 0-9, one per image: `homl predict-digit` (or `homl.load(...).predict`) brings any "
+    "image to MNIST's format first (grey, 28x28, the ink fitted in 20x20 and centred by its mass)."
+)
+DIGITS_LIMITS = (
+    "Anything but a single digit (letters, several digits, an empty image) still gets a digit: the model "
+    "has no reject option. Handwriting unlike MNIST's writers (US Census employees and students, 1990s) "
+    "may do worse than the test figure."
+)
+
+
+def _digit_card(root: Path, stage: str, method: str) -> list[str]:
+    test, fonts = stage_metrics(root, stage), stage_metrics(root, "font_digits")
+    kind = "idm" if stage == "idm_evaluate" else "knn"
+    weakest = sorted(test["class_accuracy"].items(), key=lambda item: item[1])[:2]
+    return [
+        f"MNIST's {test.get('train_images', 60000):,} training images, {method}; settings chosen by "
+        "validation on training images only.",
+        f"Test accuracy **{test['accuracy']:.4f}** on MNIST's 10,000 test images (macro F1 "
+        f"{test['macro_f1']:.4f}); weakest digits {', '.join(f'{d} ({a:.3f})' for d, a in weakest)}. On "
+        f"{fonts['digits']} digits printed in fonts and rotated: accuracy {fonts['accuracy'][kind]:.4f}.",
+        DIGITS_USE,
+        DIGITS_LIMITS,
+    ]
+
+
+@card("digit-classifier")
+def digit_classifier(root: Path) -> list[str]:
+    test = stage_metrics(root, "idm_evaluate")
+    method = (
+        f"k={test['n_neighbors']} ({test['weights']} weights) nearest neighbours under the image distortion "
+        f"model (window {test['window']}, context {test['context']}, {test['features']}), re-ranking the "
+        f"{test['n_candidates']} nearest by Euclidean distance; deskewed: {str(test['deskew']).lower()}, "
+        f"blurred with sigma {test['blur_sigma']}"
+    )
+    return _digit_card(root, "idm_evaluate", method)
+
+
+@card("digit-classifier-knn")
+def digit_classifier_knn(root: Path) -> list[str]:
+    test = stage_metrics(root, "knn_evaluate")
+    method = f"k={test['n_neighbors']} ({test['weights']} weights) nearest neighbours by Euclidean distance"
+    return _digit_card(root, "knn_evaluate", method)
+
+
+@card("digit-denoiser")
+def digit_denoiser(root: Path) -> list[str]:
+    scores, noise = stage_metrics(root, "denoise_evaluate"), params.load("noisy", dict, root / "params.yaml")
+    saved = scores["saved"]
+    return [
+        f"MNIST's 60,000 training images, each with the book's noise (an integer drawn uniformly from "
+        f"[{noise['low']}, {noise['high']}) added to every pixel) as the input and the clean image as the "
+        f"target; the `{saved}` method, chosen by validation PSNR on training images only.",
+        f"PSNR **{scores[saved]['psnr_db']:.2f} dB** on MNIST's 10,000 test images with the same noise "
+        f"(the noisy images: {scores['noisy']['psnr_db']:.2f} dB); the KNN digit classifier reads the "
+        f"cleaned digits with accuracy {scores[saved]['knn_accuracy']:.4f} (noisy: "
+        f"{scores['noisy']['knn_accuracy']:.4f}).",
+        "Cleaning 28x28 MNIST-like digits that carry that noise: `homl denoise noisy.png -o clean.png`.",
+        f"Valid only for that noise: additive, uniform on [{noise['low']}, {noise['high']}), independent "
+        "from pixel to pixel, on digits in MNIST's format. Other noise (Gaussian, blur, JPEG artefacts), "
+        "photographs or other images give wrong results without any warning.",
+    ]
+
+
+@card("titanic-survival")
+def titanic_survival(root: Path) -> list[str]:
+    test = stage_metrics(root, "titanic_evaluate")
+    cfg = params.load("titanic", dict, root / "params.yaml")
+    trained = 1 - cfg["split"]["test_size"]
+    return [
+        f"{trained:.0%} of the Titanic's passengers (the `titanic3` table of the 1912 voyage), with engineered "
+        "features (title, family, deck, ticket group, fare per person, group survival); the "
+        f"`{test['classifier']}` classifier, chosen by {cfg['cv']['folds']}-fold CV accuracy.",
+        f"CV accuracy {test['cv_accuracy']:.4f}; on the {1 - trained:.0%} held out: accuracy "
+        f"**{test['accuracy']:.4f}**, ROC AUC {test['roc_auc']:.3f}, precision {test['precision']:.3f}, "
+        f"recall {test['recall']:.3f}.",
+        "Learning and teaching: the book's exercise, to compare preprocessing and classifiers "
+        "(`homl titanic passengers.csv`).",
+        "Describes one historical event: it says nothing about any other ship, disaster or person, and "
+        "must not inform decisions about real people. Passengers outside the training data's values are "
+        "answered with a warning, or refused with `--strict`.",
+    ]
+
+
+@card("spam-filter")
+def spam_filter(root: Path) -> list[str]:
+    test, train, corpus = (
+        stage_metrics(root, "spam_evaluate"),
+        stage_metrics(root, "spam_train"),
+        stage_metrics(root, "spam_parse"),
+    )
+    return [
+        f"{corpus['train']['messages']:,} messages of the Apache SpamAssassin public corpus (2002-2005), "
+        "headers stripped but the subject, near-copies kept on one side of the split; "
+        f"{train['classifier']} on {' + '.join(train['features'])}, chosen by group-aware CV average "
+        f"precision, its threshold set for CV precision {train['cv_precision_at_threshold']:.3f}.",
+        f"On {corpus['test']['messages']:,} held-out messages: precision **{test['precision']:.3f}**, recall "
+        f"**{test['recall']:.3f}**, ROC AUC {test['roc_auc']:.4f}; false alarms on `hard_ham` "
+        f"{test['groups']['hard_ham']['false_alarm_rate']:.3f}.",
+        "Sorting raw emails (RFC 822 bytes) as the corpus's were: `homl classify-email message.eml`.",
+        "Trained on mail of twenty years ago: today's spam and ham (other languages, other marketing, "
+        "image-only spam) are not represented, so expect lower figures on a current mailbox; it must not "
+        "delete mail unseen.",
+    ]
+
+
+def markdown(name: str, description: str, path: str, sections: list[str]) -> str:
+    lines = [f"# Model card: `{name}`", "", description, "", f"File: `{path}` (`homl.load({name!r})`).", ""]
+    for title, text in zip(SECTIONS, sections, strict=True):
+        lines += [f"## {title}", "", text, ""]
+    return "\n".join(lines)
+
+
+def cards(root: Path) -> dict[str, str]:
+    """Each artifact's card, by artifact name."""
+    declared = pipeline.artifacts(root / "dvc.yaml")
+    missing = sorted(set(declared) - set(CARDS))
+    if missing:
+        raise KeyError(f"no model card for {', '.join(missing)}")
+    return {
+        name: markdown(name, entry["desc"], entry["path"], CARDS[name](root))
+        for name, entry in declared.items()
+    }
