@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 import yaml
 from dvc_repo import DVC, ENV, new_repo, run
-from tiny_data import make_passengers, save_tiny_mnist
+from tiny_data import make_passengers, make_spam_corpus, save_tiny_mnist
 
 from homl import io
 
@@ -80,14 +80,23 @@ def test_dvc_repro_recovers_after_a_killed_run(tmp_path):
 
 
 def tiny_pipeline(repo: Path) -> None:
-    """The project's real stage scripts on small data: MNIST KNN, noise and cleaning, Titanic."""
+    """The project's real stage scripts on small data, a stage of every kind: MNIST KNN, the IDM's numba
+    kernel, digits rendered from fonts, noise and cleaning, Titanic, spam (parsing, near-copies, training)
+    and the linear regressions."""
     save_tiny_mnist(repo / "mnist.npz", 600, 200)
     io.write_table(repo / "titanic.parquet", make_passengers(300))
+    io.write_table(repo / "spam.parquet", make_spam_corpus())
+    io.write_choice(repo / "variant.json", {"hyperparameters": {"deskew": True, "blur_sigma": 0.5}})
     params = yaml.safe_load((REPO / "params.yaml").read_text())
     params["knn"].update(n_neighbors=[1, 3], folds=3)
+    params["idm"].update(window=[1], context=[1], n_candidates=[5], n_neighbors=[1, 3], validation_size=100)
+    params["font_digits"] = {"fonts": ["DejaVuSans.ttf", "cmr10.ttf"], "rotations": [0, 10]}
     params["denoise"]["validation_size"] = 100
     params["denoise"]["methods"]["bounded"]["n_neighbors"] = [10]
     params["titanic"]["classifiers"]["random_forest"].update(n_estimators=[20], max_depth=[4])
+    params["spam"].update(cv={"folds": 3}, target_precision=0.9)
+    params["spam"]["classifiers"] = {"naive_bayes": {"alpha": [1.0]}, "linear_svm": {"C": [0.1, 1.0]}}
+    params["linreg"]["stochastic_gd"]["n_epochs"] = 50
     (repo / "params.yaml").write_text(yaml.safe_dump(params))
     stage = lambda name, *paths: f"python {REPO / 'stages' / name}.py " + " ".join(paths)  # noqa: E731
     stages = {
@@ -156,6 +165,62 @@ def tiny_pipeline(repo: Path) -> None:
             ),
             ["train.parquet"],
             ["forest.joblib", "forest_choice.json", "forest.json"],
+        ),
+    }
+    stages |= {
+        "idm_search": (
+            stage("idm_search", "mnist.npz", "variant.json", "idm.csv", "idm_choice.json", "idm_search.json"),
+            ["mnist.npz", "variant.json"],
+            ["idm.csv", "idm_choice.json", "idm_search.json"],
+        ),
+        "idm_evaluate": (
+            stage(
+                "digit_evaluate",
+                "idm",
+                "mnist.npz",
+                "idm_choice.json",
+                "idm.joblib",
+                "idm_test.json",
+                "idm_confusion.csv",
+                "idm_errors.png",
+            ),
+            ["mnist.npz", "idm_choice.json"],
+            ["idm.joblib", "idm_test.json", "idm_confusion.csv", "idm_errors.png"],
+        ),
+        "font_digits": (
+            stage(
+                "font_digits", "fonts.npz", "fonts.json", "fonts.csv", "fonts.png", "knn.joblib", "idm.joblib"
+            ),
+            ["knn.joblib", "idm.joblib"],
+            ["fonts.npz", "fonts.json", "fonts.csv", "fonts.png"],
+        ),
+        "spam_parse": (
+            stage("spam_parse", "spam.parquet", "spam_train.parquet", "spam_test.parquet", "spam_parse.json"),
+            ["spam.parquet"],
+            ["spam_train.parquet", "spam_test.parquet", "spam_parse.json"],
+        ),
+        "spam_train": (
+            stage(
+                "spam_train",
+                "spam_train.parquet",
+                "spam.joblib",
+                "spam_choice.json",
+                "spam_train.json",
+                "spam_classifiers.csv",
+                "spam_gains.csv",
+            ),
+            ["spam_train.parquet"],
+            ["spam.joblib", "spam_choice.json", "spam_train.json", "spam_classifiers.csv", "spam_gains.csv"],
+        ),
+        "linreg_data": (
+            stage("linreg_data", "synthetic.npz", "diabetes.npz"),
+            [],
+            ["synthetic.npz", "diabetes.npz"],
+        ),
+        "linreg_fit": (
+            stage("linreg_fit", "synthetic.npz", "diabetes.npz", "linreg.json", "linreg_plots"),
+            ["synthetic.npz", "diabetes.npz"],
+            ["linreg.json", "linreg_plots"],
         ),
     }
     pipeline = {

@@ -1,5 +1,6 @@
-"""Small data the tests build: MNIST-like digits, Titanic-like passengers."""
+"""Small data the tests build: MNIST-like digits, Titanic-like passengers, raw spam and ham."""
 
+import hashlib
 from pathlib import Path
 
 import numpy as np
@@ -103,3 +104,28 @@ def save_titanic_model(path: Path, passengers: pd.DataFrame) -> Path:
     model.fit(passengers.drop(columns=["survived"]), passengers["survived"].to_numpy())
     io.save_model(path, model)
     return path
+
+
+def make_spam_corpus(n: int = 240, seed: int = 0) -> pd.DataFrame:
+    """Raw messages where spam talks about offers and ham about meetings, plus repeated bodies."""
+    rng = np.random.default_rng(seed)
+    spam_words = ["free", "offer", "money", "click", "winner", "cheap", "viagra", "deal"]
+    ham_words = ["meeting", "project", "review", "lunch", "patch", "kernel", "thanks", "draft"]
+    common = ["the", "and", "you", "today", "please", "team", "week", "note"]
+    rows = []
+    for i in range(n):
+        is_spam = i % 3 == 0
+        vocabulary = (spam_words if is_spam else ham_words) + common
+        body = " ".join(rng.choice(vocabulary, 30)) + f" {rng.integers(1000)}"
+        raw = f"From: someone{i}@example.org\nSubject: note {i}\nReceived: from relay{i % 5}\n\n{body}\n".encode()
+        rows.append(("spam" if is_spam else "easy_ham", is_spam, raw))
+    rows += [(group, is_spam, raw.replace(b"someone", b"again")) for group, is_spam, raw in rows[:12]]
+    return pd.DataFrame(
+        {
+            "id": [f"{g}/{i:05d}" for i, (g, _, _) in enumerate(rows)],
+            "group": [g for g, _, _ in rows],
+            "is_spam": [s for _, s, _ in rows],
+            "md5": [hashlib.md5(r).hexdigest() for _, _, r in rows],
+            "raw": [r for _, _, r in rows],
+        }
+    )
