@@ -13,7 +13,7 @@ import os
 
 import numpy as np
 from distributed import LocalCluster
-from timing import RESULTS_DIR, timed
+from timing import RESULTS_DIR, commit, timed
 
 from homl import cluster, io, pipeline
 from homl.data import mnist
@@ -39,6 +39,7 @@ def main() -> None:
         np.array_equal(here_indices, there_indices) and np.array_equal(here_distances, there_distances)
     )
     results = {
+        "commit": commit(),
         "cores": os.cpu_count(),
         "workers": workers,
         "queries": len(test),

@@ -17,7 +17,7 @@ import tempfile
 from pathlib import Path
 
 import numpy as np
-from timing import RESULTS_DIR, best_of
+from timing import RESULTS_DIR, best_of, commit
 
 from homl import io, pipeline
 from homl.data import mnist
@@ -76,6 +76,7 @@ def main() -> None:
         found["sklearn"],
     )
     results = {
+        "commit": commit(),
         "cores": os.cpu_count(),
         "separate_processes": True,
         "repeats": REPEATS,

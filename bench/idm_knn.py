@@ -12,7 +12,7 @@ import os
 
 import numpy as np
 from sklearn.neighbors import KNeighborsClassifier
-from timing import RESULTS_DIR, timed
+from timing import RESULTS_DIR, commit, timed
 
 from homl import io, pipeline
 from homl.data import mnist
@@ -26,7 +26,7 @@ def main() -> None:
     data = mnist.load(pipeline.output("fetch_mnist"))
     plain = io.read_json(pipeline.output("knn_search", suffix="choice.json"))["hyperparameters"]
     chosen = io.read_json(pipeline.output("idm_search", suffix="choice.json"))["hyperparameters"]
-    results = {"cores": os.cpu_count(), "train_images": 60_000, "test_images": 10_000}
+    results = {"commit": commit(), "cores": os.cpu_count(), "train_images": 60_000, "test_images": 10_000}
 
     def sklearn_knn(deskewed: bool, sigma: float) -> dict:
         train = preprocess(data.train_images, deskewed, sigma).reshape(60_000, -1).astype(np.float32)

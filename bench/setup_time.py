@@ -1,7 +1,8 @@
 """Benchmark: the Python set-up from nothing, `make install` (uv, uv.lock) against pip on the same ranges.
 
-Each side starts from a fresh clone with an empty package cache: uv from its pinned wheel to a synced .venv;
-pip creating a venv and installing `.[dev]` from pyproject.toml's ranges. Writes bench/results/setup_time.json.
+Each side starts from a fresh clone with every package cache empty or off: uv from its pinned wheel (pip's
+cache off, uv's cache a new empty folder) to a synced .venv; pip creating a venv and installing `.[dev]` from
+pyproject.toml's ranges (pip's cache off). Writes bench/results/setup_time.json.
 python bench/setup_time.py
 """
 
@@ -11,6 +12,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+from timing import commit
 
 from homl import io
 
@@ -33,7 +36,10 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as scratch:
         scratch = Path(scratch)
         uv_seconds = timed(
-            ["make", "install"], fresh_clone(scratch, "uv"), UV_CACHE_DIR=str(scratch / "uv-cache")
+            ["make", "install"],
+            fresh_clone(scratch, "uv"),
+            UV_CACHE_DIR=str(scratch / "uv-cache"),
+            PIP_NO_CACHE_DIR="1",
         )
         pip_clone = fresh_clone(scratch, "pip")
         pip_seconds = timed(
@@ -41,7 +47,12 @@ def main() -> None:
             pip_clone,
             PIP_NO_CACHE_DIR="1",
         )
-    results = {"cores": os.cpu_count(), "uv_seconds": uv_seconds, "pip_seconds": pip_seconds}
+    results = {
+        "commit": commit(),
+        "cores": os.cpu_count(),
+        "uv_seconds": uv_seconds,
+        "pip_seconds": pip_seconds,
+    }
     results["ratio"] = pip_seconds / uv_seconds
     io.write_json(RESULTS, results)
     print(f"make install (uv) {uv_seconds:.1f} s, pip {pip_seconds:.1f} s: {results['ratio']:.1f}x")
