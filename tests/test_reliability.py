@@ -166,8 +166,6 @@ def tiny_pipeline(repo: Path) -> None:
             ["train.parquet"],
             ["forest.joblib", "forest_choice.json", "forest.json"],
         ),
-    }
-    stages |= {
         "idm_search": (
             stage("idm_search", "mnist.npz", "variant.json", "idm.csv", "idm_choice.json", "idm_search.json"),
             ["mnist.npz", "variant.json"],
