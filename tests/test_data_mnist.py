@@ -43,7 +43,7 @@ def test_mirror_zip_is_read_verified_and_saved(tmp_path, tiny, monkeypatch):
         np.testing.assert_array_equal(getattr(loaded, name), getattr(tiny, name))
 
 
-def test_openml_source_gives_the_same_bytes_as_the_mirror(tmp_path, tiny, monkeypatch):
+def test_the_openml_and_mirror_readers_give_the_same_bytes_for_the_same_digits(tmp_path, tiny, monkeypatch):
     import sklearn.datasets
 
     pixels = np.concatenate([tiny.train_images, tiny.test_images]).reshape(-1, 784).astype(float)

@@ -84,7 +84,7 @@ def write_apache_archives(directory, corpus):
                 add_file(tar, f"{group.name}/{stem}", raw)
 
 
-def test_apache_source_gives_the_same_table_as_npm(tmp_path, monkeypatch):
+def test_the_apache_and_npm_readers_give_the_same_table_for_the_same_messages(tmp_path, monkeypatch):
     corpus = tiny_corpus()
     write_apache_archives(tmp_path / "remote", corpus)
     from_apache = spam.fetch_apache_corpus(TINY_GROUPS, base_url=(tmp_path / "remote").as_uri() + "/")

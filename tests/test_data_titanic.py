@@ -87,7 +87,7 @@ def _openml_offline(request):
     raise AssertionError(f"unexpected URL {url}")
 
 
-def test_openml_source_gives_the_same_bytes_as_the_mirror(tmp_path):
+def test_the_openml_and_mirror_readers_give_the_same_bytes_for_the_same_passengers(tmp_path):
     with mock.patch("sklearn.datasets._openml.urlopen", _openml_offline):
         titanic.fetch("openml", tmp_path / "openml.parquet")
     titanic.fetch("mirror", tmp_path / "mirror.parquet")
