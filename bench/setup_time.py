@@ -36,7 +36,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as scratch:
         scratch = Path(scratch)
         uv_seconds = timed(
-            ["make", "install"],
+            ["make", "install", f"PYTHON={sys._base_executable}"],  # the interpreter a newcomer has, with pip
             fresh_clone(scratch, "uv"),
             UV_CACHE_DIR=str(scratch / "uv-cache"),
             PIP_NO_CACHE_DIR="1",
