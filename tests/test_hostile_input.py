@@ -394,6 +394,50 @@ def bounded_run(tmp_path, command: str, model: Path, data: bytes) -> tuple[int, 
     return result.returncode, "\n".join(lines), float(peak_mb)
 
 
+def largest_png() -> bytes:
+    """A PNG of just under `MAX_IMAGE_PIXELS`, with a stroke of ink to read."""
+    width = 5000
+    image = Image.new("L", (width, limits.MAX_IMAGE_PIXELS // width - 1), 255)
+    image.paste(0, (2000, 1000, 2600, 4000))
+    buffer = bytes_io.BytesIO()
+    image.save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+@pytest.mark.slow
+def test_the_largest_inputs_each_limit_allows_are_answered_within_time_and_memory_bounds(models, tmp_path):
+    """Just under every bound of homl/limits.py: each is processed (exit 0), not refused."""
+    part = b"--w\nContent-Type: text/plain\n\nx\n"
+    many_parts = b'Subject: parts\nContent-Type: multipart/mixed; boundary="w"\n\n' + part * (
+        limits.MAX_MIME_PARTS - 2
+    )
+    deep = b"Subject: deep\n" + b"".join(
+        f'Content-Type: multipart/mixed; boundary="b{level}"\n\n--b{level}\n'.encode()
+        for level in range(limits.MAX_MIME_DEPTH - 1)
+    )
+    deep += b"Content-Type: text/plain\n\nfree money\n"
+    words = b"Subject: long\n\n" + b"free money " * ((limits.MAX_TEXT_CHARS - 100) // 11)
+    base64_lines = (b"A" * 76 + b"\n") * ((limits.MAX_INPUT_BYTES - 4096) // 77)
+    large_file = (
+        b'Subject: attached\nContent-Type: multipart/mixed; boundary="a"\n\n--a\nContent-Type: text/plain\n\n'
+        b"see the file\n--a\nContent-Type: application/octet-stream\nContent-Transfer-Encoding: base64\n\n"
+        + base64_lines
+        + b"--a--\n"
+    )
+    cases = [
+        ("classify-email", many_parts),
+        ("classify-email", deep),
+        ("classify-email", words),
+        ("classify-email", large_file),
+        ("predict-digit", largest_png()),
+    ]
+    for command, data in cases:
+        assert len(data) < limits.MAX_INPUT_BYTES
+        status, err, peak_mb = bounded_run(tmp_path, command, models[command], data)
+        assert status == 0, f"{command}: {err}"
+        assert peak_mb < BOUND_MB, f"{command}: {peak_mb:.0f} MB"
+
+
 @pytest.mark.slow
 def test_the_largest_hostile_inputs_stay_within_time_and_memory_bounds(models, tmp_path):
     just_under = limits.MAX_INPUT_BYTES - 1024
