@@ -266,10 +266,7 @@ def main(argv: list[str] | None = None) -> int:
         answers = args.run(args)
     except BadInput as error:
         answers = Answers(refused=[str(error)])
-    except errors.ParamsError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 1
-    except errors.UntrustedModelError as error:
+    except (errors.ParamsError, errors.UntrustedModelError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
     except (FileNotFoundError, errors.CorruptModelError) as error:

@@ -27,6 +27,12 @@ def stage_metrics(root: Path, stage: str) -> dict:
     return io.read_json(root / pipeline.output(stage, "metrics", root / "dvc.yaml"))
 
 
+def weakest_digits(test: dict, count: int = 2) -> str:
+    """The `count` digits a digit classifier's test metrics show it reads worst, with their accuracy."""
+    weakest = sorted(test["class_accuracy"].items(), key=lambda item: item[1])[:count]
+    return ", ".join(f"{digit} ({accuracy:.3f})" for digit, accuracy in weakest)
+
+
 DIGITS_USE = (
     "Handwritten digits 0-9, one per image: `homl predict-digit` (or `homl.load(...).predict`) brings any "
     "image to MNIST's format first (grey, 28x28, the ink fitted in 20x20 and centred by its mass)."
@@ -38,15 +44,14 @@ DIGITS_LIMITS = (
 )
 
 
-def _digit_card(root: Path, stage: str, method: str) -> list[str]:
-    test, fonts = stage_metrics(root, stage), stage_metrics(root, "font_digits")
-    kind = "idm" if stage == "idm_evaluate" else "knn"
-    weakest = sorted(test["class_accuracy"].items(), key=lambda item: item[1])[:2]
+def _digit_card(root: Path, test: dict, kind: str, method: str) -> list[str]:
+    """A digit classifier's card from its test metrics; `kind` names it in the font digits' metrics."""
+    fonts = stage_metrics(root, "font_digits")
     return [
         f"MNIST's {test.get('train_images', 60000):,} training images, {method}; settings chosen by "
         "validation on training images only.",
         f"Test accuracy **{test['accuracy']:.4f}** on MNIST's 10,000 test images (macro F1 "
-        f"{test['macro_f1']:.4f}); weakest digits {', '.join(f'{d} ({a:.3f})' for d, a in weakest)}. On "
+        f"{test['macro_f1']:.4f}); weakest digits {weakest_digits(test)}. On "
         f"{fonts['digits']} digits printed in fonts and rotated: accuracy {fonts['accuracy'][kind]:.4f}.",
         DIGITS_USE,
         DIGITS_LIMITS,
@@ -62,14 +67,14 @@ def digit_classifier(root: Path) -> list[str]:
         f"{test['n_candidates']} nearest by Euclidean distance; deskewed: {str(test['deskew']).lower()}, "
         f"blurred with sigma {test['blur_sigma']}"
     )
-    return _digit_card(root, "idm_evaluate", method)
+    return _digit_card(root, test, "idm", method)
 
 
 @card("digit-classifier-knn")
 def digit_classifier_knn(root: Path) -> list[str]:
     test = stage_metrics(root, "knn_evaluate")
     method = f"k={test['n_neighbors']} ({test['weights']} weights) nearest neighbours by Euclidean distance"
-    return _digit_card(root, "knn_evaluate", method)
+    return _digit_card(root, test, "knn", method)
 
 
 @card("digit-denoiser")

@@ -15,7 +15,7 @@ import pandas as pd
 
 from homl import io, params, pipeline
 from homl.knn import SearchParams as KnnSearchParams
-from homl.model_cards import stage_metrics
+from homl.model_cards import stage_metrics, weakest_digits
 
 # What the book prints for its own loops on its own data (3rd edition, chapter 4's notebook):
 # the figures `linreg_fit` must reproduce.
@@ -126,7 +126,6 @@ def results(root: Path) -> list[list[object]]:
 @table
 def knn(root: Path) -> list[list[object]]:
     test = stage_metrics(root, "knn_evaluate")
-    weakest = sorted(test["class_accuracy"].items(), key=lambda item: item[1])[:2]
     return [
         ["", "value"],
         [
@@ -139,7 +138,7 @@ def knn(root: Path) -> list[list[object]]:
             "macro precision / recall / F1",
             f"{test['macro_precision']:.4f} / {test['macro_recall']:.4f} / {test['macro_f1']:.4f}",
         ],
-        ["weakest digits", ", ".join(f"{digit} ({accuracy:.3f})" for digit, accuracy in weakest)],
+        ["weakest digits", weakest_digits(test)],
     ]
 
 
