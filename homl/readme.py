@@ -1,8 +1,8 @@
 """The README's tables, each written from the file that holds its figures (metrics, plots, bench results).
 
 Each table sits between `<!-- table NAME -->` and `<!-- end NAME -->` in the README; `make readme` rewrites
-them all and a test fails when one is out of date, so every figure in a README table comes from a file
-that the pipeline or a benchmark writes.
+them all, and the figures of the prose (`homl.readme_prose`), and a test fails when one is out of date, so
+every figure in the README comes from a file that the pipeline or a benchmark writes, or from a citation.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from homl import io, params, pipeline
+from homl import io, params, pipeline, readme_prose
 from homl.knn import SearchParams as KnnSearchParams
 from homl.model_cards import stage_metrics, weakest_digits
 
@@ -681,9 +681,6 @@ def with_tables(readme: str, root: Path = Path(".")) -> str:
     return readme
 
 
-def unsourced_tables(readme: str) -> list[str]:
-    """Every README table row with a figure outside code spans and outside the generated blocks."""
-    outside = re.sub(r"<!-- table (\w+) \(make readme\) -->\n.*?<!-- end \1 -->", "", readme, flags=re.S)
-    lines = [line for line in outside.splitlines() if line.startswith("|")]
-    # A figure is a number standing alone: the digits of names such as SHA-256 or MD5 are not figures.
-    return [line for line in lines if re.search(r"(?<![\w-])\d", re.sub(r"`[^`]*`", "", line))]
+def rendered(readme: str, root: Path = Path(".")) -> str:
+    """The README text with every table and every figure of its prose rewritten from their files."""
+    return readme_prose.with_figures(with_tables(readme, root), root)

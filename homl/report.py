@@ -3,8 +3,9 @@
 python -m homl.report page [OUT_DIR]     every plot of dvc.yaml in OUT_DIR/index.html (default dvc_plots)
 python -m homl.report page --experiments  the same, HEAD's experiments side by side: their changed params and
                                          metrics in a table, their plots overlaid
-python -m homl.report readme [README]    rewrite every generated table of the README (homl/readme.py) and
-                                         the model cards beside the models (homl/model_cards.py)
+python -m homl.report readme [README]    rewrite every generated table and prose figure of the README
+                                         (homl/readme.py, homl/readme_prose.py) and the model cards beside
+                                         the models (homl/model_cards.py)
 """
 
 from __future__ import annotations
@@ -111,7 +112,7 @@ def main(argv: list[str] | None = None) -> int:
         print(build_page(args.out_dir, args.diff, experiments=args.experiments))
     else:
         root = args.path.parent
-        io.write_bytes(args.path, readme.with_tables(args.path.read_text(), root).encode())
+        io.write_bytes(args.path, readme.rendered(args.path.read_text(), root).encode())
         for name, text in model_cards.cards(root).items():
             io.write_bytes(root / model_cards.FOLDER / f"{name}.md", text.encode())
     return 0

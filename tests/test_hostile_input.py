@@ -374,7 +374,8 @@ def test_the_titanic_reader_returns_a_typed_table_or_names_the_problem(document)
 
 # --- bounds: the largest hostile inputs within the limits, in time and memory ---
 
-BOUND_SECONDS, BOUND_MB = 60, 1024
+BOUND_SECONDS = 60
+BOUND_MB = 1024
 
 
 def bounded_run(tmp_path, command: str, model: Path, data: bytes) -> tuple[int, str, float]:
