@@ -1,4 +1,6 @@
 import json
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -215,3 +217,33 @@ def test_python_callers_load_a_model_by_its_artifact_name_in_one_line(tmp_path, 
     np.testing.assert_array_equal(homl.load(str(path)).predict(digits), expected)
     with pytest.raises(FileNotFoundError):
         homl.load("no-such-model")
+
+
+DEFERRED_CHECK = """
+import sys
+from homl import cli
+cli.defer_import("scipy.stats")
+import scipy.stats
+assert "scipy.stats._stats_py" not in sys.modules, "imported before its first use"
+from scipy.stats import norm
+import scipy.stats.distributions
+assert norm.cdf(0.0) == 0.5 and scipy.stats.rankdata([3, 1, 2]).tolist() == [3, 1, 2]
+assert sys.modules["scipy.stats"].norm is norm
+"""
+
+
+def test_a_deferred_module_is_imported_on_first_use_and_then_behaves_as_itself():
+    subprocess.run([sys.executable, "-c", DEFERRED_CHECK], check=True)
+
+
+def test_predict_digit_does_not_import_scipy_stats(digit_model, tmp_path):
+    model, images, _ = digit_model
+    path = tmp_path / "digit.png"
+    Image.fromarray((images[0].reshape(8, 8) * 16).astype(np.uint8)).save(path)
+    run = f"""
+import sys
+from homl import cli
+assert cli.main(["predict-digit", {str(path)!r}, "--model", {str(model)!r}]) == 0
+assert "scipy.stats._stats_py" not in sys.modules
+"""
+    subprocess.run([sys.executable, "-c", run], check=True)
