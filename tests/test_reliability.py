@@ -235,11 +235,24 @@ def output_hashes(repo: Path) -> dict[str, str]:
 
 
 def test_two_forced_reproductions_give_identical_hashes(tmp_path):
-    repo = new_repo(tmp_path)
-    tiny_pipeline(repo)
-    run(repo, DVC, "repro")
-    first = output_hashes(repo)
-    run(repo, DVC, "repro", "--force")
-    declared = yaml.safe_load((repo / "dvc.yaml").read_text())["stages"].values()
-    assert set(first) == {out for stage in declared for out in stage["outs"]}  # every output is hashed
-    assert output_hashes(repo) == first  # no metric records how long a step took
+    """Every stage run from nothing in two copies of the repository at the same time (so each also runs
+    beside the other's load): the same dvc.lock, byte for byte, every output hashed."""
+    repos = []
+    for name in ("first", "second"):
+        (tmp_path / name).mkdir()
+        repos.append(new_repo(tmp_path / name))
+        tiny_pipeline(repos[-1])
+    runs = [
+        subprocess.Popen(
+            [DVC, "repro"], cwd=repo, env=ENV, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+        )
+        for repo in repos
+    ]
+    for reproduction in runs:
+        output = reproduction.communicate()[0]
+        assert reproduction.returncode == 0, output
+    declared = yaml.safe_load((repos[0] / "dvc.yaml").read_text())["stages"].values()
+    assert set(output_hashes(repos[0])) == {out for stage in declared for out in stage["outs"]}
+    assert (repos[0] / "dvc.lock").read_text() == (
+        repos[1] / "dvc.lock"
+    ).read_text()  # no metric records a duration
