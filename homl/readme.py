@@ -12,6 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
+import yaml
 
 from homl import io, params, pipeline, readme_prose
 from homl.knn import SearchParams as KnnSearchParams
@@ -58,6 +59,27 @@ def _settings(hyperparameters: dict) -> str:
 
 def _theta(values: list[float], digits: int = 4) -> str:
     return "[" + ", ".join(f"{value:.{digits}f}" for value in values) + "]"
+
+
+@table
+def stages(root: Path) -> list[list[object]]:
+    """Every stage of dvc.yaml with its `desc` and what it writes; a foreach stage once, as `name@<key>`."""
+
+    def code(path: str) -> str:
+        return f"`{re.sub(r'[$][{](?:key|item)[}]', f'<{key}>', path)}`"
+
+    rows = [["stage", "what it does", "writes"]]
+    for name, stage in yaml.safe_load((root / "dvc.yaml").read_text())["stages"].items():
+        key = stage["foreach"].strip("${}").split(".")[-1] if "foreach" in stage else ""
+        stage = stage.get("do", stage)
+        written = [
+            entry if isinstance(entry, str) else next(iter(entry))
+            for kind in ("outs", "metrics", "plots")
+            for entry in stage.get(kind, [])
+        ]
+        label = f"`{name}@<{key}>`" if key else f"`{name}`"
+        rows.append([label, stage["desc"], ", ".join(map(code, written))])
+    return rows
 
 
 @table
