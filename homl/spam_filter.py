@@ -169,7 +169,7 @@ class EmailFields(TransformerMixin, BaseEstimator):
         if wanted & {"words", "word_bigrams"}:
             tokens = [to_words.tokens(message) for message in X]
             if "words" in wanted:
-                fields["words"] = [to_words.counted(words) for words in tokens]
+                fields["words"] = [Counter(words) for words in tokens]
             if "word_bigrams" in wanted:
                 fields["bigrams"] = [Counter(text.bigrams(words)) for words in tokens]
         if "subject" in wanted:

@@ -207,7 +207,7 @@ class EmailToWords(TransformerMixin, BaseEstimator):
     Parameters, each default True: `strip_headers` (keep the subject, drop every other header),
     `lowercase`, `remove_punctuation` (otherwise each punctuation mark is a word), `replace_urls` (each URL
     becomes the word "URL"), `replace_numbers` (each number becomes "NUMBER") and `stemming` (Snowball's
-    English stemmer); `word_bigrams` (default False) adds each pair of neighbouring words as one more word.
+    English stemmer).
     """
 
     _parameter_constraints = dict.fromkeys(
@@ -218,7 +218,6 @@ class EmailToWords(TransformerMixin, BaseEstimator):
             "replace_urls",
             "replace_numbers",
             "stemming",
-            "word_bigrams",
         ],
         ["boolean"],
     )
@@ -231,7 +230,6 @@ class EmailToWords(TransformerMixin, BaseEstimator):
         replace_urls: bool = True,
         replace_numbers: bool = True,
         stemming: bool = True,
-        word_bigrams: bool = False,
     ):
         self.strip_headers = strip_headers
         self.lowercase = lowercase
@@ -239,7 +237,6 @@ class EmailToWords(TransformerMixin, BaseEstimator):
         self.replace_urls = replace_urls
         self.replace_numbers = replace_numbers
         self.stemming = stemming
-        self.word_bigrams = word_bigrams
 
     def __sklearn_tags__(self):
         return _tags(super().__sklearn_tags__(), string=True)
@@ -251,10 +248,10 @@ class EmailToWords(TransformerMixin, BaseEstimator):
         return [self.words(message) for message in X]
 
     def words(self, message: ParsedEmail) -> Counter:
-        return self.counted(self.tokens(message))
+        return Counter(self.tokens(message))
 
     def tokens(self, message: ParsedEmail) -> list[str]:
-        """The message's words in order, preprocessed as the parameters say (no bigrams)."""
+        """The message's words in order, preprocessed as the parameters say."""
         text = message.subject + "\n" + message.body
         if not self.strip_headers:
             text = message.headers + "\n" + text
@@ -262,17 +259,10 @@ class EmailToWords(TransformerMixin, BaseEstimator):
 
     def words_of(self, text: str) -> Counter:
         """The words of any text, preprocessed as the parameters say."""
-        return self.counted(self.tokens_of(text))
-
-    def counted(self, tokens: list[str]) -> Counter:
-        """Counts of the words `tokens` gives, and of their bigrams if `word_bigrams`."""
-        counts = Counter(tokens)
-        if self.word_bigrams:
-            counts.update(bigrams(tokens))
-        return counts
+        return Counter(self.tokens_of(text))
 
     def tokens_of(self, text: str) -> list[str]:
-        """The words of any text in order, preprocessed as the parameters say (no bigrams)."""
+        """The words of any text in order, preprocessed as the parameters say."""
         if self.lowercase:
             text = text.lower()
         if self.replace_urls:
