@@ -32,7 +32,7 @@ repro: $(STAMP)
 	dvc repro $(REPRO_FLAGS)
 
 # The fast tier (minutes); test-all adds the slow one: DVC end to end, clusters, full-size fuzzing, stage
-# scripts in their own processes. One exercise's tests: pytest tests/test_deformation.py, for example.
+# scripts in their own processes. One exercise's tests: pytest tests/titanic, for example.
 test: $(STAMP) report/node_modules
 	pytest
 

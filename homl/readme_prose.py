@@ -129,7 +129,7 @@ DERIVED: dict[str, Callable[[Path], float | str]] = {
     "variant_validation_images": lambda root: _variant_fold(root, "validation"),
     "variant_training_images": lambda root: _variant_fold(root, "training"),
     "max_input_mb": lambda root: _code_constant(root, "homl/limits.py", "MAX_INPUT_BYTES") / 2**20,
-    "bound_gb": lambda root: _code_constant(root, "tests/test_hostile_input.py", "BOUND_MB") / 1024,
+    "bound_gb": lambda root: _code_constant(root, "tests/core/test_hostile_input.py", "BOUND_MB") / 1024,
     "linreg_large_peak_gb": lambda root: (
         max(
             value["peak_memory_mb"]

@@ -8,7 +8,7 @@ import pytest
 
 from homl import model_cards, pipeline
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 
 
 def test_every_artifact_has_a_card_and_the_committed_cards_are_current():

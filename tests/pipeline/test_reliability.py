@@ -14,7 +14,7 @@ from tiny_data import make_passengers, make_spam_corpus, save_tiny_mnist
 
 from homl import io
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 pytestmark = [pytest.mark.slow, pytest.mark.skipif(DVC is None, reason="needs dvc and git")]
 
 # Writes its output through homl.io, then hangs inside the write until killed.

@@ -15,7 +15,7 @@ from homl import report
 
 pytestmark = [pytest.mark.slow, pytest.mark.skipif(DVC is None, reason="needs dvc and git")]
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 PROJECT_CONFIG = REPO / ".dvc" / "config"
 
 

@@ -16,7 +16,7 @@ from PIL.PngImagePlugin import PngInfo
 
 from homl import fingerprints, io, reproduction
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 
 
 def test_near_zero_distances_may_move_by_rounding_but_not_by_orders_of_magnitude():

@@ -7,7 +7,7 @@ from pathlib import Path
 import yaml
 from test_stage_deps import SCRIPT, import_closure
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 BENCH = REPO / "bench"
 
 

@@ -1,0 +1,52 @@
+"""The linear regression stages end to end, and the large benchmark on small data."""
+
+import subprocess
+import sys
+
+import numpy as np
+import yaml
+from stage_runner import REPO, run_stage, write_params
+
+from homl import io, readme
+
+
+def linreg_params(**overrides):
+    base = yaml.safe_load((REPO / "params.yaml").read_text())["linreg"]
+    base["stochastic_gd"]["n_epochs"] = 50
+    for key, value in overrides.items():
+        base[key].update(value)
+    return base
+
+
+def test_linreg_stages(tmp_path):
+    write_params(tmp_path, linreg=linreg_params())
+    assert run_stage(tmp_path, "linreg_data.py", "synthetic.npz", "diabetes.npz").returncode == 0
+    fit = run_stage(tmp_path, "linreg_fit.py", "synthetic.npz", "diabetes.npz", "linreg.json", "plots")
+    assert fit.returncode == 0, fit.stderr
+    metrics = io.read_json(tmp_path / "linreg.json")
+    assert metrics["synthetic"]["batch_gd"]["distance_to_closed_form"] < 1e-6
+    assert metrics["synthetic"]["minibatch_gd"]["distance_to_closed_form"] < 1e-2
+    assert metrics["diabetes"]["pseudo_inverse"]["distance_to_closed_form"] < 1e-6
+    assert (tmp_path / "plots" / "path_stochastic_gd.csv").read_text().startswith("theta0,theta1\n")
+    # With the default params, the data and the book's own loops give the figures the book prints.
+    for solver, printed in readme.BOOK_THETAS.items():
+        np.testing.assert_allclose(metrics["synthetic_book_loops"][solver]["theta"], printed, atol=1e-8)
+    spread = metrics["synthetic_seed_spread"]["minibatch_gd"]
+    assert spread["seeds"] == 8 and 0 < spread["min_distance"] <= spread["max_distance"] < 0.05
+
+
+def test_the_large_linear_regression_benchmark_writes_its_results(tmp_path):
+    out = tmp_path / "large.json"
+    bench = [sys.executable, str(REPO / "bench" / "linreg_large.py"), "--rows", "50000", "--out", str(out)]
+    assert subprocess.run(bench, capture_output=True).returncode == 0
+    report = io.read_json(out)
+    assert report["rows"] == 50_000 and report["minibatch_gd"]["distance_to_closed_form"] < 0.1
+
+
+def test_a_diverging_learning_rate_stops_linreg_fit_without_metrics(tmp_path):
+    write_params(tmp_path, linreg=linreg_params(batch_gd={"eta": 3.0}))
+    assert run_stage(tmp_path, "linreg_data.py", "synthetic.npz", "diabetes.npz").returncode == 0
+    fit = run_stage(tmp_path, "linreg_fit.py", "synthetic.npz", "diabetes.npz", "linreg.json", "plots")
+    assert fit.returncode == 1
+    assert fit.stderr.startswith("error: batch GD diverged at step") and "eta=3.0 is too large" in fit.stderr
+    assert not (tmp_path / "linreg.json").exists()

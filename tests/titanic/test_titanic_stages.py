@@ -1,0 +1,73 @@
+"""The Titanic stages end to end on a small passenger table."""
+
+import yaml
+from stage_runner import REPO, run_stage, write_params
+from tiny_data import make_passengers
+
+from homl import io
+
+
+def test_titanic_stages(tmp_path):
+    small_grids = {
+        "logistic_regression": {"C": [1.0]},
+        "svc": {"C": [1.0], "gamma": ["scale"], "kernel": ["rbf"]},
+        "random_forest": {
+            "n_estimators": [20],
+            "max_depth": [4],
+            "min_samples_leaf": [1],
+            "max_features": ["sqrt"],
+        },
+        "gradient_boosting": {
+            "n_estimators": [20],
+            "learning_rate": [0.1],
+            "max_depth": [2],
+            "subsample": [1.0],
+        },
+    }
+    base = yaml.safe_load((REPO / "params.yaml").read_text())["titanic"]
+    write_params(tmp_path, titanic={**base, "classifiers": small_grids, "cv": {"folds": 3}}, seed=0)
+    io.write_table(tmp_path / "titanic.parquet", make_passengers(400))
+    split = run_stage(tmp_path, "titanic_split.py", "titanic.parquet", "train.parquet", "test.parquet")
+    assert split.returncode == 0, split.stderr
+    train, test = io.read_table(tmp_path / "train.parquet"), io.read_table(tmp_path / "test.parquet")
+    assert (len(train), len(test)) == (320, 80)
+    for name in small_grids:
+        trained = run_stage(
+            tmp_path,
+            "titanic_train.py",
+            name,
+            "train.parquet",
+            f"cv/{name}.joblib",
+            f"cv/{name}.json",
+            f"reports/{name}.json",
+        )
+        assert trained.returncode == 0, trained.stderr
+    evaluate = [
+        "test.parquet",
+        "cv",
+        "best.joblib",
+        "test.json",
+        "classifiers.csv",
+        "roc.csv",
+        "confusion.csv",
+    ]
+    result = run_stage(tmp_path, "titanic_evaluate.py", *evaluate)
+    assert result.returncode == 0, result.stderr
+    metrics = io.read_json(tmp_path / "test.json")
+    assert metrics["classifier"] in small_grids and metrics["accuracy"] > 0.7 and metrics["roc_auc"] > 0.7
+    assert len((tmp_path / "classifiers.csv").read_text().splitlines()) == 5
+    model = io.load_model(tmp_path / "best.joblib")
+    assert model.predict(test.drop(columns=["survived"])).shape == (80,)
+    gains = run_stage(tmp_path, "titanic_feature_gains.py", "train.parquet", "cv", "gains.csv")
+    assert gains.returncode == 0, gains.stderr
+    assert (tmp_path / "gains.csv").read_text().startswith("feature,cv_accuracy_without,gain\n")
+
+
+def test_an_unknown_titanic_classifier_is_a_one_line_error(tmp_path):
+    write_params(tmp_path)
+    io.write_table(tmp_path / "train.parquet", make_passengers(50))
+    result = run_stage(
+        tmp_path, "titanic_train.py", "xgboost", "train.parquet", "m.joblib", "c.json", "r.json"
+    )
+    assert result.returncode == 1
+    assert result.stderr.strip().startswith("error: titanic.classifiers.xgboost: missing; listed: ")
