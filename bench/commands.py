@@ -20,7 +20,7 @@ import numpy as np
 from PIL import Image
 from timing import RESULTS_DIR, commit
 
-from homl import io, pipeline
+from homl.core import io, pipeline
 from homl.data import mnist
 
 RESULTS = RESULTS_DIR / "commands.json"

@@ -1,7 +1,7 @@
 """Benchmark: the test-set neighbour search in this process against the same search on a Dask cluster.
 
 The 10,000 MNIST test digits against the 60,000 training digits, k = 10, once in this process (BLAS on
-every core) and once through `homl.cluster.workers` on a `distributed.LocalCluster` of one single-threaded
+every core) and once through `homl.core.cluster.workers` on a `distributed.LocalCluster` of one single-threaded
 worker per core on this machine. The neighbours must be identical. The ratio shows what dispatching costs
 when the cluster adds no machine: a real cluster pays off only when its workers bring more cores than the
 cost of sending them the training set and its embedding (about 80 MB for MNIST) and the results back.
@@ -15,9 +15,9 @@ import numpy as np
 from distributed import LocalCluster
 from timing import RESULTS_DIR, commit, timed
 
-from homl import cluster, io, pipeline
+from homl.core import cluster, io, pipeline
 from homl.data import mnist
-from homl.neighbors import kneighbors
+from homl.digits.neighbors import kneighbors
 
 RESULTS = RESULTS_DIR / "dask_cluster.json"
 K = 10

@@ -1,6 +1,6 @@
 """Benchmark: homl's exact neighbour search against faiss and scikit-learn, in one run on the same data.
 
-The 10,000 MNIST test digits against the 60,000 training digits, k = 10: `homl.neighbors.kneighbors`
+The 10,000 MNIST test digits against the 60,000 training digits, k = 10: `homl.digits.neighbors.kneighbors`
 (lower bounds in a principal subspace, exact distances where a bound cannot decide), faiss
 `IndexFlatL2` (brute force, float32) and scikit-learn's brute-force `NearestNeighbors` (float64), each
 in its own process (faiss's OpenMP runtime would slow the others in the same one), timed there. Each
@@ -19,9 +19,9 @@ from pathlib import Path
 import numpy as np
 from timing import RESULTS_DIR, best_of, commit
 
-from homl import io, pipeline
+from homl.core import io, pipeline
 from homl.data import mnist
-from homl.neighbors import SUBSPACE_DIMS, kneighbors
+from homl.digits.neighbors import SUBSPACE_DIMS, kneighbors
 
 RESULTS = RESULTS_DIR / "exact_search.json"
 K = 10

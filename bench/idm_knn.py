@@ -14,10 +14,10 @@ import numpy as np
 from sklearn.neighbors import KNeighborsClassifier
 from timing import RESULTS_DIR, commit, timed
 
-from homl import io, pipeline
+from homl.core import io, pipeline
 from homl.data import mnist
-from homl.deformation import IDMClassifier
-from homl.images import preprocess
+from homl.digits.idm import IDMClassifier
+from homl.digits.images import preprocess
 
 RESULTS = RESULTS_DIR / "idm_knn.json"
 

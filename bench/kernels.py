@@ -4,10 +4,10 @@ The limit is this machine's float32 matrix product (numpy's BLAS on every core),
 the size each kernel's arithmetic would have as one. For each kernel: the arithmetic it must do, the
 arithmetic per second it reaches, and that as a share of the matrix product's (1.0 = at the limit):
 
-- the IDM re-ranking (`homl.deformation.idm_distances`, the pipeline's window and context): per pair
+- the IDM re-ranking (`homl.digits.idm.idm_distances`, the pipeline's window and context): per pair
   of images, for every shift, the squared differences over the patch span, the row and column sums of
   the box filter and the running minimum;
-- the denoising search (`homl.neighbors.kneighbors`, brute force as the denoiser runs it): noisy test
+- the denoising search (`homl.digits.neighbors.kneighbors`, brute force as the denoiser runs it): noisy test
   digits against the 300,000 clean and shifted training digits, k = 200; its arithmetic is the distance
   matrix's product, 2 n_queries n_references 784;
 - the exact neighbour search (`kneighbors` with its bounds): test digits against the 60,000 training
@@ -22,11 +22,11 @@ import os
 import numpy as np
 from timing import RESULTS_DIR, best_of, commit
 
-from homl import io, params, pipeline
+from homl.core import io, params, pipeline
 from homl.data import mnist
-from homl.deformation import IDMClassifier, feature_planes, idm_distances
-from homl.images import DIRECTIONS, NoiseParams, augment_with_shifts, uniform_noise_moments
-from homl.neighbors import kneighbors
+from homl.digits.idm import IDMClassifier, feature_planes, idm_distances
+from homl.digits.images import DIRECTIONS, NoiseParams, augment_with_shifts, uniform_noise_moments
+from homl.digits.neighbors import kneighbors
 
 RESULTS = RESULTS_DIR / "kernels.json"
 IDM_QUERIES, IDM_CANDIDATES = 1000, 50

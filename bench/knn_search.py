@@ -1,11 +1,11 @@
 """Benchmark: the shared-neighbour KNN grid search against scikit-learn, in one process on the same data.
 
-1. The 20-candidate, 5-fold grid search on the first N training images: `homl.knn.search_knn`
+1. The 20-candidate, 5-fold grid search on the first N training images: `homl.digits.knn.search_knn`
    against scikit-learn's own recipe for it (its "caching nearest neighbors" example: a
    `KNeighborsTransformer` for the largest k in a `Pipeline` with `memory`, then
    `KNeighborsClassifier(metric="precomputed")`, in `GridSearchCV`), and against plain
    `GridSearchCV(KNeighborsClassifier(algorithm="brute"))`; the scores must agree.
-2. The 10,000 test images against all 60,000 training images: `homl.neighbors.kneighbors` against
+2. The 10,000 test images against all 60,000 training images: `homl.digits.neighbors.kneighbors` against
    `KNeighborsClassifier(algorithm="brute").predict`.
 
 Writes bench/results/knn_search.json. Run after `dvc repro` has fetched MNIST:  python bench/knn_search.py [N]
@@ -21,9 +21,9 @@ from sklearn.neighbors import KNeighborsClassifier, KNeighborsTransformer
 from sklearn.pipeline import Pipeline
 from timing import RESULTS_DIR, commit, timed
 
-from homl import io, pipeline
+from homl.core import io, pipeline
 from homl.data import mnist
-from homl.knn import KNNClassifier, search_knn
+from homl.digits.knn import KNNClassifier, search_knn
 
 RESULTS = RESULTS_DIR / "knn_search.json"
 

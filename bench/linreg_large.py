@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 from timing import RESULTS_DIR, commit
 
-from homl import io
+from homl.core import io
 
 RESULTS = RESULTS_DIR / "linreg_large.json"
 FEATURES, BATCH_SIZE, N_EPOCHS, T0, T1, SEED = 20, 1000, 2, 50, 1000, 42
@@ -27,7 +27,7 @@ SOLVERS = ("normal_equation", "minibatch_gd", "sklearn_linear_regression", "skle
 def solver(name: str):
     from sklearn.linear_model import LinearRegression, SGDRegressor
 
-    from homl.linear import MiniBatchGD, NormalEquation
+    from homl.linreg.linear import MiniBatchGD, NormalEquation
 
     return {
         "normal_equation": lambda: NormalEquation(),
@@ -41,7 +41,7 @@ def solver(name: str):
 
 def fit_alone(rows: int, name: str | None) -> dict:
     """In a fresh process: make the data, fit `name` (None: nothing), and report its own peak memory."""
-    from homl.linear import large_synthetic_data, theta_of
+    from homl.linreg.linear import large_synthetic_data, theta_of
 
     X, y, _ = large_synthetic_data(rows, FEATURES, SEED)
     report = {"data_mb": (X.nbytes + y.nbytes) / 2**20}

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from timing import commit
 
-from homl import io
+from homl.core import io
 
 RESULTS = Path(__file__).parent / "results" / "pipeline_timing.json"
 POLL_SECONDS = 0.1

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from timing import commit
 
-from homl import io
+from homl.core import io
 
 REPO = Path(__file__).resolve().parent.parent
 RESULTS = Path(__file__).parent / "results" / "setup_time.json"

@@ -11,6 +11,6 @@ def load(model: str):
     """The fitted model that `dvc.yaml`'s `artifacts:` names (digit-classifier, digit-classifier-knn,
     digit-denoiser, titanic-survival, spam-filter), or a model file written by the pipeline; paths are
     relative to the project's root. Only load model files you trust: loading unpickles."""
-    from homl import io, pipeline
+    from homl.core import io, pipeline
 
     return io.load_model(pipeline.model_file(model))

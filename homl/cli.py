@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from homl import errors, io, limits, pipeline
+from homl.core import errors, io, limits, pipeline
 
 if TYPE_CHECKING:  # pandas and scikit-learn load only in the commands that use them (start-up time)
     import pandas as pd
@@ -79,7 +79,7 @@ def read_input(path: str) -> bytes:
 
 def predict_digit(args: argparse.Namespace) -> Answers:
     """Every readable image brought to MNIST's format, then classified in one call."""
-    from homl.images import to_mnist_format
+    from homl.digits.images import to_mnist_format
 
     paths, digits, refused = read_each(args.images, lambda path: to_mnist_format(_grayscale(path)))
     answers = Answers(refused=refused)
@@ -166,8 +166,8 @@ def model_path(model: str | None, default: str) -> Path:
 
 
 def classify_email(args: argparse.Namespace) -> dict:
-    from homl import selection
-    from homl.text import parse_email
+    from homl.core import selection
+    from homl.spam.text import parse_email
 
     raw = read_input(args.message)
     if not raw.strip():
@@ -177,7 +177,7 @@ def classify_email(args: argparse.Namespace) -> dict:
     model = io.load_model(model_path(args.model, "spam-filter"))
     parsed = [parse_email(raw)]
     if parsed[0].beyond_limits:
-        raise BadInput(f"{args.message}: {parsed[0].beyond_limits} (a bound of homl/limits.py)")
+        raise BadInput(f"{args.message}: {parsed[0].beyond_limits} (a bound of homl/core/limits.py)")
     is_spam = bool(model.predict(parsed)[0])
     score = float(selection.positive_scores(model.estimator, parsed)[0])
     verdict = "spam" if is_spam else "ham"
@@ -196,7 +196,7 @@ def read_passengers(path: str) -> pd.DataFrame:
     import pandas as pd
 
     from homl.data import titanic
-    from homl.survival import INPUT_COLUMNS, NUMERIC_COLUMNS
+    from homl.titanic.survival import INPUT_COLUMNS, NUMERIC_COLUMNS
 
     try:
         text = read_input(path).decode("utf-8-sig")
@@ -222,8 +222,8 @@ def read_passengers(path: str) -> pd.DataFrame:
 
 
 def titanic(args: argparse.Namespace) -> dict:
-    from homl import selection
-    from homl.survival import domain_of, outside_domain
+    from homl.core import selection
+    from homl.titanic.survival import domain_of, outside_domain
 
     passengers = read_passengers(args.passengers)
     passengers["ticket"] = passengers["ticket"].fillna("")

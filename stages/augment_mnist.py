@@ -1,8 +1,8 @@
 """Add shifted copies of every MNIST training image (directions and distance from params.yaml)."""
 
-from homl import io, params, stage
+from homl.core import io, params, stage
 from homl.data import mnist
-from homl.images import ShiftParams, augment_with_shifts
+from homl.digits.images import ShiftParams, augment_with_shifts
 
 
 def main() -> None:

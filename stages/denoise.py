@@ -1,9 +1,10 @@
 """Fit each denoising method with its chosen settings on the noisy training images; save the chosen
 method's model, and every method's cleaning of the 10,000 noisy test images (denoise_evaluate scores them)."""
 
-from homl import denoising, io, params, stage
+from homl.core import io, params, stage
 from homl.data import mnist
-from homl.images import NoiseParams
+from homl.digits import denoise
+from homl.digits.images import NoiseParams
 
 
 def main() -> None:
@@ -15,17 +16,17 @@ def main() -> None:
         io.read_json(args.choice),
     )
     denoisers = {
-        method: denoising.KNNDenoiser(
+        method: denoise.KNNDenoiser(
             **chosen["hyperparameters"],
             method=method,
-            noise=(noise.low, noise.high) if method in denoising.NOISE_AWARE else None,
+            noise=(noise.low, noise.high) if method in denoise.NOISE_AWARE else None,
             output_dtype=clean.dtype.name,
         ).fit(noisy["train_images"], clean)
         for method, chosen in choice["methods"].items()
     }
     io.save_model(args.model, denoisers[choice["saved"]])
     io.save_arrays(
-        args.cleaned, **denoising.clean_each(denoisers, noisy["test_images"], progress="noisy test set")
+        args.cleaned, **denoise.clean_each(denoisers, noisy["test_images"], progress="noisy test set")
     )
 
 

@@ -4,9 +4,9 @@ KNN digit classifier to recognize them: does cleaning help it? The noisy digits 
 import numpy as np
 import pandas as pd
 
-from homl import figures, io, stage
+from homl.core import figures, io, stage
 from homl.data import mnist
-from homl.images import mse, psnr
+from homl.digits.images import mse, psnr
 
 N_SHOWN = 10
 

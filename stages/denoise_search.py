@@ -1,17 +1,18 @@
 """Score each denoising method's settings on a validation split of the noisy training images; choose
 each method's best settings, and the method with the best validation PSNR as the one to save."""
 
-from homl import denoising, io, params, selection, stage
+from homl.core import io, params, selection, stage
 from homl.data import mnist
-from homl.images import NoiseParams
+from homl.digits import denoise
+from homl.digits.images import NoiseParams
 
 
 def main() -> None:
     args = stage.paths(__doc__, "mnist", "noisy", "table", "choice", "metrics")
-    grid, seed = params.load("denoise", denoising.Params), params.load("seed", int)
+    grid, seed = params.load("denoise", denoise.Params), params.load("seed", int)
     noise = params.load("noisy", NoiseParams)
     data, noisy = mnist.load(args.mnist), io.load_arrays(args.noisy, ["train_images"])
-    search = denoising.search_denoisers(
+    search = denoise.search_denoisers(
         noisy["train_images"], data.train_images, data.train_labels, grid, (noise.low, noise.high), seed
     )
     io.write_csv(args.table, search)
@@ -20,7 +21,7 @@ def main() -> None:
         for method, rows in search.groupby("method", sort=False)
     }
     for choice in choices.values():
-        choice["hyperparameters"] = denoising.settings(choice["hyperparameters"])
+        choice["hyperparameters"] = denoise.settings(choice["hyperparameters"])
     chosen = list(choices)[selection.best([c["validation_psnr_db"] for c in choices.values()])]
     io.write_choice(args.choice, {"methods": choices, "saved": chosen})
     io.write_json(args.metrics, {**{m: selection.flat(c) for m, c in choices.items()}, "saved": chosen})

@@ -1,6 +1,6 @@
 """Fetch MNIST from the source in params.yaml, verify every array, save it as one .npz."""
 
-from homl import params, stage
+from homl.core import params, stage
 from homl.data import mnist
 
 

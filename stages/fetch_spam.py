@@ -1,6 +1,6 @@
 """Fetch the SpamAssassin public corpus as one message table; write its counts as metrics."""
 
-from homl import io, params, stage
+from homl.core import io, params, stage
 from homl.data import spam
 
 

@@ -1,6 +1,6 @@
 """Fetch the 1,309 Titanic passengers from the source in params.yaml as a typed table."""
 
-from homl import params, stage
+from homl.core import params, stage
 from homl.data import titanic
 
 

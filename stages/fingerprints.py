@@ -1,7 +1,7 @@
 """Fingerprint the content of every data file (values, not bytes) for the reproduction check."""
 
-from homl import io, stage
-from homl.fingerprints import fingerprints
+from homl.core import io, stage
+from homl.report.fingerprints import fingerprints
 
 
 def main() -> None:

@@ -3,14 +3,15 @@
 import numpy as np
 import pandas as pd
 
-from homl import digits, figures, io, params, stage
+from homl.core import figures, io, params, stage
+from homl.digits import evaluate
 
 N_SHOWN = 24
 
 
 def main() -> None:
     args = stage.paths(__doc__, "images", "metrics", "table", "errors_png", "models...")
-    printed = digits.font_digits(params.load("font_digits", digits.FontParams))
+    printed = evaluate.font_digits(params.load("font_digits", evaluate.FontParams))
     images = np.stack(printed["image"])
     io.save_arrays(args.images, images=images, labels=printed["digit"].to_numpy(np.uint8))
     answers = {path.stem: io.load_model(path).predict(images, progress=path.stem) for path in args.models}

@@ -1,8 +1,9 @@
 """Fit the chosen KNN on the shift-augmented training set; evaluate on the 10,000 test images."""
 
-from homl import digits, evaluation, io, stage
+from homl.core import evaluation, io, stage
 from homl.data import mnist
-from homl.knn import KNNClassifier
+from homl.digits import evaluate
+from homl.digits.knn import KNNClassifier
 
 
 def main() -> None:
@@ -11,7 +12,7 @@ def main() -> None:
     augmented = io.load_arrays(args.augmented)
     chosen = io.read_json(args.choice)["hyperparameters"]
     model = KNNClassifier(**chosen).fit(augmented["images"], augmented["labels"])
-    proba = digits.classify(model, data.test_images)
+    proba = evaluate.classify(model, data.test_images)
     metrics = evaluation.classification_metrics(data.test_labels, model.classes_[proba.argmax(axis=1)])
     io.write_json(args.metrics, {**chosen, "train_images": len(augmented["labels"]), **metrics})
 

@@ -1,9 +1,10 @@
 """The chosen preprocessing variant plus shift augmentation, fitted on the training set, evaluated on the test set."""
 
-from homl import digits, evaluation, io, params, selection, stage
+from homl.core import evaluation, io, params, selection, stage
 from homl.data import mnist
-from homl.images import ShiftParams, augment_with_shifts, preprocess
-from homl.knn import KNNClassifier
+from homl.digits import evaluate
+from homl.digits.images import ShiftParams, augment_with_shifts, preprocess
+from homl.digits.knn import KNNClassifier
 
 
 def main() -> None:
@@ -17,7 +18,7 @@ def main() -> None:
     test = preprocess(data.test_images, deskewed, sigma)
     train, labels = augment_with_shifts(train, data.train_labels, shifts.directions, shifts.distance)
     model = KNNClassifier(**chosen).fit(train, labels)
-    proba = digits.classify(model, test)
+    proba = evaluate.classify(model, test)
     metrics = evaluation.classification_metrics(data.test_labels, model.classes_[proba.argmax(axis=1)])
     io.write_json(
         args.metrics,

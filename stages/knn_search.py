@@ -2,8 +2,9 @@
 
 import time
 
-from homl import io, knn, params, selection, stage
+from homl.core import io, params, selection, stage
 from homl.data import mnist
+from homl.digits import knn
 
 
 def main() -> None:

@@ -3,8 +3,8 @@ tables of the deskew settings in params.yaml; the variants side by side in one t
 
 import pandas as pd
 
-from homl import errors, io, params, selection, stage
-from homl.images import VariantParams
+from homl.core import errors, io, params, selection, stage
+from homl.digits.images import VariantParams
 
 
 def main() -> None:

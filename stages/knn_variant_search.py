@@ -3,9 +3,10 @@ only: each variant's best (n_neighbors, weights). knn_variant_choice chooses amo
 
 import pandas as pd
 
-from homl import errors, io, knn, params, selection, stage
+from homl.core import errors, io, params, selection, stage
 from homl.data import mnist
-from homl.images import VariantParams, blur, preprocess
+from homl.digits import knn
+from homl.digits.images import VariantParams, blur, preprocess
 
 SWITCH = {"true": True, "false": False}  # how dvc.yaml writes the deskew setting
 

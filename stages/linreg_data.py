@@ -2,8 +2,8 @@
 
 from sklearn.datasets import load_diabetes
 
-from homl import io, params, stage
-from homl.linear import SyntheticParams, standardize, synthetic_data
+from homl.core import io, params, stage
+from homl.linreg.linear import SyntheticParams, standardize, synthetic_data
 
 
 def main() -> None:

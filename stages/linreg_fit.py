@@ -5,8 +5,8 @@ import pandas as pd
 from sklearn.base import clone
 from sklearn.linear_model import LinearRegression, SGDRegressor
 
-from homl import io, params, stage
-from homl.linear import (
+from homl.core import io, params, stage
+from homl.linreg.linear import (
     BatchGD,
     MiniBatchGD,
     NormalEquation,

@@ -2,9 +2,9 @@
 
 import numpy as np
 
-from homl import io, params, stage
+from homl.core import io, params, stage
 from homl.data import mnist
-from homl.images import NoiseParams, add_noise
+from homl.digits.images import NoiseParams, add_noise
 
 
 def main() -> None:

@@ -5,8 +5,9 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import train_test_split
 from sklearn.pipeline import make_pipeline
 
-from homl import evaluation, io, params, spam_filter, stage, text
+from homl.core import evaluation, io, params, stage
 from homl.data import spam
+from homl.spam import spam_filter, text
 
 
 def main() -> None:

@@ -1,6 +1,7 @@
 """Evaluate the spam model once on the test messages: precision, recall, F1, ROC AUC, the precision-recall curve."""
 
-from homl import evaluation, io, spam_filter, stage
+from homl.core import evaluation, io, stage
+from homl.spam import spam_filter
 
 
 def main() -> None:

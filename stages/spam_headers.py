@@ -1,6 +1,7 @@
 """The shortcut check: the chosen spam classifier trained and tested again with the other `strip_headers` choice."""
 
-from homl import io, params, spam_filter, stage
+from homl.core import io, params, stage
+from homl.spam import spam_filter
 
 
 def main() -> None:

@@ -1,7 +1,8 @@
 """Parse every raw message, drop repeated bodies, group near-copies, and split by group into training and test."""
 
-from homl import io, near_duplicates, params, selection, spam_filter, stage, text
+from homl.core import io, params, selection, stage
 from homl.data import spam
+from homl.spam import near_duplicates, spam_filter, text
 
 
 def main() -> None:

@@ -1,7 +1,8 @@
 """Compare the spam classifiers on every allowed combination of feature sets by CV on the training messages; keep
 the best, at a threshold for the target precision, and measure each feature set's gain for it."""
 
-from homl import io, params, spam_filter, stage
+from homl.core import io, params, stage
+from homl.spam import spam_filter
 
 
 def main() -> None:

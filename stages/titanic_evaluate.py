@@ -3,8 +3,9 @@
 import pandas as pd
 from sklearn.metrics import roc_curve
 
-from homl import evaluation, io, selection, stage, survival
+from homl.core import evaluation, io, selection, stage
 from homl.data import titanic
+from homl.titanic import survival
 
 
 def main() -> None:

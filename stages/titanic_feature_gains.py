@@ -1,7 +1,8 @@
 """Measure each engineered feature's gain in CV accuracy for the chosen classifier (the README's "what mattered")."""
 
-from homl import io, params, stage, survival
+from homl.core import io, params, stage
 from homl.data import titanic
+from homl.titanic import survival
 
 
 def main() -> None:

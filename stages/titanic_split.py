@@ -2,7 +2,7 @@
 
 from sklearn.model_selection import train_test_split
 
-from homl import io, params, selection, stage
+from homl.core import io, params, selection, stage
 from homl.data import titanic
 
 

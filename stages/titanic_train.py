@@ -1,7 +1,8 @@
 """Grid-search one classifier of the Titanic survival pipeline by cross-validation on the training part."""
 
-from homl import errors, io, params, stage, survival
+from homl.core import errors, io, params, stage
 from homl.data import titanic
+from homl.titanic import survival
 
 
 def main() -> None:

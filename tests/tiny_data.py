@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 from sklearn.datasets import load_digits
 
-from homl import io
+from homl.core import io
 from homl.data import titanic
 
 
@@ -73,8 +73,8 @@ def make_passengers(n: int = 400, seed: int = 0) -> pd.DataFrame:
 
 def save_digit_model(path: Path) -> Path:
     """A KNN digit model like the pipeline's, fitted on scikit-learn's digits in MNIST's format."""
-    from homl.images import to_mnist_format
-    from homl.knn import KNNClassifier
+    from homl.digits.images import to_mnist_format
+    from homl.digits.knn import KNNClassifier
 
     images, labels = load_digits(return_X_y=True)
     mnist_like = np.stack([to_mnist_format(image.reshape(8, 8) * 16) for image in images[:1500]])
@@ -84,7 +84,7 @@ def save_digit_model(path: Path) -> Path:
 
 def save_spam_model(path: Path) -> Path:
     """A spam model like `models/spam.joblib`, fitted on twenty one-line messages."""
-    from homl import spam_filter, text
+    from homl.spam import spam_filter, text
 
     messages = [b"Subject: win\n\nfree money offer click now", b"Subject: patch\n\nkernel patch review"] * 10
     vectorizer = spam_filter.VectorizerParams(100, True, False, (3, 5), 1000)
@@ -98,7 +98,7 @@ def save_spam_model(path: Path) -> Path:
 
 def save_titanic_model(path: Path, passengers: pd.DataFrame) -> Path:
     """A survival model like `models/titanic.joblib`, fitted on `passengers`."""
-    from homl import survival
+    from homl.titanic import survival
 
     model = survival.survival_model(tuple(survival.FEATURES), "logistic_regression", 0)
     model.fit(passengers.drop(columns=["survived"]), passengers["survived"].to_numpy())

@@ -7,7 +7,7 @@ import zlib
 from collections.abc import Callable, Iterator
 from pathlib import Path, PurePosixPath
 
-from homl.errors import DataError
+from homl.core.errors import DataError
 
 MAX_MEMBERS = 50_000
 MAX_TOTAL_BYTES = 2 << 30

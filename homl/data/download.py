@@ -15,7 +15,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from homl.errors import DataError
+from homl.core.errors import DataError
 
 
 def cache_dir() -> Path:

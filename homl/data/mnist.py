@@ -8,9 +8,9 @@ from typing import Literal, NamedTuple
 
 import numpy as np
 
-from homl import io
+from homl.core import io
+from homl.core.errors import DataError
 from homl.data.download import cache_dir, package_file, sha256_bytes
-from homl.errors import DataError
 
 # SHA-256 of each C-ordered uint8 array, whichever source served it.
 ARRAY_SHA256 = {

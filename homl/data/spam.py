@@ -10,10 +10,10 @@ from typing import Literal, NamedTuple
 
 import pandas as pd
 
-from homl import io
+from homl.core import io
+from homl.core.errors import DataError
 from homl.data.archives import read_files
 from homl.data.download import cached, npm_pack_retriever, url_retriever
-from homl.errors import DataError
 
 
 class Group(NamedTuple):

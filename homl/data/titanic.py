@@ -11,9 +11,9 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from homl import io
+from homl.core import io
+from homl.core.errors import DataError
 from homl.data.download import cache_dir, package_file
-from homl.errors import DataError
 
 MIRROR_PACKAGE = "scikit-learn"
 MIRROR_FILE = "sklearn/datasets/tests/data/openml/id_40945/data-v1-dl-16826755.arff.gz"

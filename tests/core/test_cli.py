@@ -8,10 +8,10 @@ from PIL import Image
 from sklearn.datasets import load_digits
 from tiny_data import digits_as_mnist, make_passengers, save_digit_model, save_spam_model, save_titanic_model
 
-from homl import io
 from homl.cli import main
-from homl.denoising import KNNDenoiser
-from homl.images import to_mnist_format
+from homl.core import io
+from homl.digits.denoise import KNNDenoiser
+from homl.digits.images import to_mnist_format
 
 
 @pytest.fixture
@@ -121,7 +121,7 @@ def test_classify_email(tmp_path, capsys):
 
 
 def test_denoise_cleans_a_noisy_digit_with_the_saved_model(tmp_path, monkeypatch, capsys):
-    from homl.images import add_noise, psnr
+    from homl.digits.images import add_noise, psnr
 
     clean = digits_as_mnist()[0]
     rng = np.random.default_rng(0)
@@ -179,7 +179,7 @@ def test_predict_digit_answers_many_images_in_one_call_a_line_each(digit_model, 
 
 
 def test_denoise_cleans_many_images_into_a_directory(tmp_path, capsys):
-    from homl.images import add_noise
+    from homl.digits.images import add_noise
 
     clean = digits_as_mnist()[0]
     rng = np.random.default_rng(1)

@@ -4,9 +4,11 @@ import numpy as np
 import pytest
 from tiny_data import make_passengers
 
-from homl import cluster, neighbors, survival
+from homl.core import cluster
+from homl.core.errors import ClusterError
 from homl.data import titanic
-from homl.errors import ClusterError
+from homl.digits import neighbors
+from homl.titanic import survival
 
 distributed = pytest.importorskip("distributed")
 

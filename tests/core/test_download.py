@@ -2,8 +2,8 @@ import hashlib
 
 import pytest
 
+from homl.core.errors import DataError
 from homl.data import download
-from homl.errors import DataError
 
 
 def test_cached_retrieves_once_and_verifies(download_cache):

@@ -8,13 +8,13 @@ from sklearn.utils.estimator_checks import parametrize_with_checks
 from tiny_data import make_passengers
 
 from homl.data import titanic
-from homl.deformation import IDMClassifier
-from homl.denoising import KNNDenoiser
-from homl.knn import KNNClassifier
-from homl.linear import BatchGD, MiniBatchGD, NormalEquation, PseudoInverse, StochasticGD
-from homl.spam_filter import EmailFields
-from homl.survival import PassengerFeatures
-from homl.text import CodesToVector, EmailToWords, WordsToVector
+from homl.digits.denoise import KNNDenoiser
+from homl.digits.idm import IDMClassifier
+from homl.digits.knn import KNNClassifier
+from homl.linreg.linear import BatchGD, MiniBatchGD, NormalEquation, PseudoInverse, StochasticGD
+from homl.spam.spam_filter import EmailFields
+from homl.spam.text import CodesToVector, EmailToWords, WordsToVector
+from homl.titanic.survival import PassengerFeatures
 
 # The gradient-descent solvers take a fixed learning rate, sized for the book's data (smaller here,
 # for the checks' data). Three checks fit on features centred at 100, where any fixed rate that suits

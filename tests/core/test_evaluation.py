@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from homl import evaluation, figures
+from homl.core import evaluation, figures
 
 
 def test_classification_metrics():

@@ -23,12 +23,13 @@ from hypothesis import strategies as st
 from PIL import Image
 from tiny_data import digits_as_mnist, make_passengers, save_digit_model, save_spam_model, save_titanic_model
 
-from homl import io, limits, text
 from homl.cli import main
+from homl.core import io, limits
+from homl.core.errors import DataError
 from homl.data import titanic
-from homl.denoising import KNNDenoiser
-from homl.errors import DataError
-from homl.images import add_noise
+from homl.digits.denoise import KNNDenoiser
+from homl.digits.images import add_noise
+from homl.spam import text
 
 FUZZ = settings(
     derandomize=True,
@@ -407,7 +408,7 @@ def largest_png() -> bytes:
 
 @pytest.mark.slow
 def test_the_largest_inputs_each_limit_allows_are_answered_within_time_and_memory_bounds(models, tmp_path):
-    """Just under every bound of homl/limits.py: each is processed (exit 0), not refused."""
+    """Just under every bound of homl/core/limits.py: each is processed (exit 0), not refused."""
     part = b"--w\nContent-Type: text/plain\n\nx\n"
     many_parts = b'Subject: parts\nContent-Type: multipart/mixed; boundary="w"\n\n' + part * (
         limits.MAX_MIME_PARTS - 2

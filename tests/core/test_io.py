@@ -5,7 +5,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from homl import errors, io, spam_filter, survival, text
+from homl.core import errors, io
+from homl.spam import spam_filter, text
+from homl.titanic import survival
 
 
 def test_atomic_path_leaves_old_file_when_the_block_fails(tmp_path):

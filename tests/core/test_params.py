@@ -1,8 +1,12 @@
 import pytest
 import yaml
 
-from homl import deformation, denoising, digits, errors, images, knn, linear, params, spam_filter, survival
+from homl.core import errors, params
 from homl.data import mnist, spam, titanic
+from homl.digits import denoise, evaluate, idm, images, knn
+from homl.linreg import linear
+from homl.spam import spam_filter
+from homl.titanic import survival
 
 # Every section of params.yaml and the schema that owns it, beside the code that uses it.
 SCHEMAS = {
@@ -13,10 +17,10 @@ SCHEMAS = {
     "knn": knn.SearchParams,
     "augment": images.ShiftParams,
     "knn_variants": images.VariantParams,
-    "idm": deformation.SearchParams,
-    "font_digits": digits.FontParams,
+    "idm": idm.SearchParams,
+    "font_digits": evaluate.FontParams,
     "noisy": images.NoiseParams,
-    "denoise": denoising.Params,
+    "denoise": denoise.Params,
     "titanic": survival.Params,
     "spam": spam_filter.Params,
     "linreg": linear.Params,
@@ -136,7 +140,7 @@ def test_a_missing_section_is_named():
 def test_the_allowed_values_are_the_codes_own():
     fields = survival.FeatureSwitches.__dataclass_fields__
     assert list(fields) == list(survival.FEATURES)
-    assert set(raw_params()["denoise"]["methods"]) <= set(denoising.METHODS)
+    assert set(raw_params()["denoise"]["methods"]) <= set(denoise.METHODS)
 
 
 def test_automatic_spam_feature_sets_are_tried_off_and_on():

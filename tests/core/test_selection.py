@@ -6,7 +6,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline
 
-from homl import selection
+from homl.core import selection
 
 
 def test_a_grid_on_fold_features_equals_grid_search_cv_on_the_pipeline():

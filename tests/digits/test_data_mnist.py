@@ -6,8 +6,8 @@ import zarr
 from sklearn.utils import Bunch
 from zarr.storage import ZipStore
 
+from homl.core.errors import DataError
 from homl.data import mnist
-from homl.errors import DataError
 
 
 @pytest.fixture

@@ -8,10 +8,10 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 from tiny_data import digits_as_mnist
 
-from homl import io
-from homl.deformation import IDMClassifier, feature_planes, idm_distances
-from homl.images import shift_images
-from homl.knn import KNNClassifier
+from homl.core import io
+from homl.digits.idm import IDMClassifier, feature_planes, idm_distances
+from homl.digits.images import shift_images
+from homl.digits.knn import KNNClassifier
 
 
 def idm(

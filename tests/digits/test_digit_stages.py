@@ -6,8 +6,8 @@ import yaml
 from stage_runner import REPO, run_stage, write_params
 from tiny_data import save_tiny_mnist
 
-from homl import io
-from homl.knn import KNNClassifier
+from homl.core import io
+from homl.digits.knn import KNNClassifier
 
 
 @pytest.fixture

@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 from scipy import ndimage
 
-from homl.images import augment_with_shifts, blur, deskew, shift_images
+from homl.digits.images import augment_with_shifts, blur, deskew, shift_images
 
 
 @pytest.mark.parametrize(
@@ -66,7 +66,7 @@ def test_blank_images_stay_blank_and_blur_keeps_mass():
 
 
 def test_noise_is_the_books_uniform_integers_with_known_moments():
-    from homl.images import add_noise, uniform_noise_moments
+    from homl.digits.images import add_noise, uniform_noise_moments
 
     images = np.full((200, 28, 28), 7, dtype=np.uint8)
     noise = add_noise(images, 0, 100, np.random.default_rng(0)) - 7
@@ -76,7 +76,7 @@ def test_noise_is_the_books_uniform_integers_with_known_moments():
 
 
 def test_psnr_of_a_known_error():
-    from homl.images import psnr
+    from homl.digits.images import psnr
 
     target = np.zeros((2, 4), dtype=np.uint8)
     assert psnr(target + 1, target) == pytest.approx(20 * np.log10(255))

@@ -6,11 +6,11 @@ from sklearn.datasets import load_digits
 from sklearn.model_selection import GridSearchCV, StratifiedKFold
 from sklearn.neighbors import KNeighborsClassifier, NearestNeighbors
 
-from homl import io, selection
-from homl.denoising import KNNDenoiser
-from homl.images import add_noise, shift_images
-from homl.knn import KNNClassifier, search_knn
-from homl.neighbors import kneighbors
+from homl.core import io, selection
+from homl.digits.denoise import KNNDenoiser
+from homl.digits.images import add_noise, shift_images
+from homl.digits.knn import KNNClassifier, search_knn
+from homl.digits.neighbors import kneighbors
 
 
 def test_chunked_search_matches_scikit_learn_exactly():
@@ -116,7 +116,7 @@ def test_denoisers_match_scikit_learn_multi_output_models(weights):
 
 
 def test_the_posterior_keeps_agreed_pixels_and_trusts_the_reading_where_neighbours_disagree():
-    from homl.denoising import posterior_mean
+    from homl.digits.denoise import posterior_mean
 
     targets = np.array([[[10.0, 0.0], [10.0, 100.0]]])  # two neighbours: agree on pixel 0, not on pixel 1
     observed = np.array([[90.0, 80.0]])
@@ -127,7 +127,7 @@ def test_the_posterior_keeps_agreed_pixels_and_trusts_the_reading_where_neighbou
 
 
 def test_the_posterior_cleans_better_than_the_neighbours_mean():
-    from homl.images import add_noise, mse
+    from homl.digits.images import add_noise, mse
 
     rng = np.random.default_rng(0)
     prototypes = rng.integers(0, 256, (5, 40)).astype(np.uint8)
@@ -149,7 +149,7 @@ def test_the_posterior_cleans_better_than_the_neighbours_mean():
 
 
 def test_the_bounded_posterior_keeps_the_clean_value_inside_what_the_reading_allows():
-    from homl.denoising import bounded_posterior
+    from homl.digits.denoise import bounded_posterior
 
     targets = np.array([[[0.0, 200.0, 0.0], [0.0, 200.0, 0.0]]])  # two neighbours, agreeing
     observed = np.array([[30.0, 50.0, 250.0]])  # noise from [0, 100): clean in [obs - 99, obs]
@@ -161,7 +161,7 @@ def test_the_bounded_posterior_keeps_the_clean_value_inside_what_the_reading_all
 
 @pytest.mark.parametrize("bandwidth", [0.5, 2.0, 7.3])
 def test_the_bounded_posteriors_table_gives_the_bits_of_its_formula(bandwidth):
-    from homl.denoising import _bounded_from_references, _bounded_posterior
+    from homl.digits.denoise import _bounded_from_references, _bounded_posterior
 
     rng = np.random.default_rng(2)
     clean = rng.integers(0, 256, (300, 40)).astype(np.uint8)

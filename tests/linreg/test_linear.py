@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 from sklearn.linear_model import LinearRegression
 
-from homl.linear import (
+from homl.linreg.linear import (
     BatchGD,
     DivergenceError,
     MiniBatchGD,

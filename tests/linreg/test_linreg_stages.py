@@ -7,7 +7,8 @@ import numpy as np
 import yaml
 from stage_runner import REPO, run_stage, write_params
 
-from homl import io, readme
+from homl.core import io
+from homl.report import readme
 
 
 def linreg_params(**overrides):

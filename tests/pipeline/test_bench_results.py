@@ -55,6 +55,10 @@ def test_every_benchmark_result_names_a_commit_whose_measured_code_is_unchanged(
 
 def test_a_change_to_measured_code_is_seen():
     files = measured_files("exact_search")
-    assert "homl/neighbors.py" in files and "bench/timing.py" in files and "homl/text.py" not in files
+    assert (
+        "homl/digits/neighbors.py" in files
+        and "bench/timing.py" in files
+        and "homl/spam/text.py" not in files
+    )
     assert "stages/spam_train.py" in measured_files("pipeline_timing")
     assert "homl/cli.py" in measured_files("commands")

@@ -11,7 +11,7 @@ import pytest
 import yaml
 from dvc_repo import DVC, run, runs, tiny_pipeline
 
-from homl import report
+from homl.report import page as report
 
 pytestmark = [pytest.mark.slow, pytest.mark.skipif(DVC is None, reason="needs dvc and git")]
 

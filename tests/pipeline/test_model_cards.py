@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from homl import model_cards, pipeline
+from homl.core import pipeline
+from homl.report import model_cards
 
 REPO = Path(__file__).resolve().parents[2]
 

@@ -12,16 +12,16 @@ import yaml
 from dvc_repo import DVC, ENV, new_repo, run
 from tiny_data import make_passengers, make_spam_corpus, save_tiny_mnist
 
-from homl import io
+from homl.core import io
 
 REPO = Path(__file__).resolve().parents[2]
 pytestmark = [pytest.mark.slow, pytest.mark.skipif(DVC is None, reason="needs dvc and git")]
 
-# Writes its output through homl.io, then hangs inside the write until killed.
+# Writes its output through homl.core.io, then hangs inside the write until killed.
 SLOW_WRITER = """\
 import sys, time
 import numpy as np
-from homl import io
+from homl.core import io
 
 class Slow:
     def __array__(self, dtype=None, copy=None):

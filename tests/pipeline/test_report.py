@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from homl import readme, readme_prose, report
+from homl.report import page as report
+from homl.report import prose, readme
 
 REPO = Path(__file__).resolve().parents[2]
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
@@ -38,7 +39,7 @@ def declared_plots() -> tuple[int, int]:
 def test_every_declared_plot_renders_in_chromium(tmp_path):
     env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
     page = subprocess.run(
-        [sys.executable, "-m", "homl.report", "page", str(tmp_path / "page")],
+        [sys.executable, "-m", "homl.report.page", "page", str(tmp_path / "page")],
         cwd=REPO,
         env=env,
         capture_output=True,
@@ -71,7 +72,7 @@ def test_every_generated_readme_table_and_figure_matches_its_files():
 
 
 def test_every_number_in_the_readme_is_generated_or_cited():
-    assert readme_prose.unsourced((REPO / "README.md").read_text()) == []
+    assert prose.unsourced((REPO / "README.md").read_text()) == []
 
 
 def test_a_number_in_prose_or_in_a_table_outside_the_generated_blocks_is_found():
@@ -82,18 +83,18 @@ def test_a_number_in_prose_or_in_a_table_outside_the_generated_blocks_is_found()
         "<!-- table t (make readme) -->\n| accuracy | 0.97 |\n<!-- end t -->\n"
         "| a | b |\n| --- | --- |\n| accuracy | 0.97 |\n"
     )
-    assert readme_prose.unsourced(text) == [
+    assert prose.unsourced(text) == [
         "1: Recall 0.962 against 0.955 before.",
         "11: | accuracy | 0.97 |",
     ]
 
 
 def test_a_stale_figure_is_rewritten_from_its_file_in_the_format_it_is_written_in():
-    precision = readme_prose.stage_metrics(REPO, "spam_evaluate")["precision"]
-    text = "precision 0.000<!--fig spam_evaluate:precision--> on 1<!--fig params:noisy.high--> and 2e-1<!--fig homl/reproduction.py:TOLERANCES.3.2-->"
-    assert readme_prose.with_figures(text, REPO) == (
+    precision = prose.stage_metrics(REPO, "spam_evaluate")["precision"]
+    text = "precision 0.000<!--fig spam_evaluate:precision--> on 1<!--fig params:noisy.high--> and 2e-1<!--fig homl/report/reproduction.py:TOLERANCES.3.2-->"
+    assert prose.with_figures(text, REPO) == (
         f"precision {precision:.3f}<!--fig spam_evaluate:precision--> on 100<!--fig params:noisy.high--> "
-        "and 1e-9<!--fig homl/reproduction.py:TOLERANCES.3.2-->"
+        "and 1e-9<!--fig homl/report/reproduction.py:TOLERANCES.3.2-->"
     )
 
 
@@ -102,11 +103,11 @@ def test_a_stale_figure_is_rewritten_from_its_file_in_the_format_it_is_written_i
     [(0.95, True, "reached"), (0.85, True, "not reached"), (0.85, False, "reached")],
 )
 def test_a_verdict_is_written_from_the_goal_and_its_figure(monkeypatch, measured, at_least, verdict):
-    monkeypatch.setitem(readme_prose.GOALS, "g", readme_prose.Goal(0.9, lambda root: measured, at_least))
+    monkeypatch.setitem(prose.GOALS, "g", prose.Goal(0.9, lambda root: measured, at_least))
     text = (
         "The goal of 0.5<!--fig goal:g--> is **not reached**<!--verdict g--> and **reached**<!--verdict g-->."
     )
-    assert readme_prose.with_figures(text, REPO) == (
+    assert prose.with_figures(text, REPO) == (
         f"The goal of 0.9<!--fig goal:g--> is **{verdict}**<!--verdict g--> and **{verdict}**<!--verdict g-->."
     )
 
@@ -116,7 +117,7 @@ def test_a_verdict_is_written_from_the_goal_and_its_figure(monkeypatch, measured
 )
 def test_a_marker_naming_no_source_is_an_error(text, missing):
     with pytest.raises(KeyError, match=missing):
-        readme_prose.with_figures(text, REPO)
+        prose.with_figures(text, REPO)
 
 
 def test_a_readme_without_markers_is_an_error():

@@ -14,7 +14,8 @@ from dvc_repo import DVC, ENV, new_repo, run
 from PIL import Image
 from PIL.PngImagePlugin import PngInfo
 
-from homl import fingerprints, io, reproduction
+from homl.core import io
+from homl.report import fingerprints, reproduction
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -171,7 +172,7 @@ def test_on_a_throwaway_repository_new_model_bytes_pass_and_a_changed_metric_fai
     run(repo, DVC, "repro", "-q")
     run(repo, "git", "add", "-A")
     run(repo, "git", "commit", "-qm", "committed run")
-    check = [sys.executable, "-m", "homl.reproduction", "HEAD"]
+    check = [sys.executable, "-m", "homl.report.reproduction", "HEAD"]
 
     model = (repo / "model.bin").read_bytes()
     run(repo, DVC, "repro", "-q", "--force")

@@ -92,15 +92,15 @@ def test_a_removed_dep_is_named_with_its_stage(tmp_path):
     for path in ("homl", "stages"):
         (tmp_path / path).symlink_to(REPO / path)
     pipeline = yaml.safe_load((REPO / "dvc.yaml").read_text())
-    pipeline["stages"]["knn_search"]["deps"].remove("homl/neighbors.py")
+    pipeline["stages"]["knn_search"]["deps"].remove("homl/digits/neighbors.py")
     (tmp_path / "dvc.yaml").write_text(yaml.safe_dump(pipeline))
-    assert undeclared_imports(tmp_path) == ["knn_search: homl/neighbors.py"]
+    assert undeclared_imports(tmp_path) == ["knn_search: homl/digits/neighbors.py"]
 
 
 @pytest.mark.parametrize("stage", ["knn_search", "titanic_train", "spam_train"])
 def test_the_linear_solvers_are_no_dep_of_other_exercises(stage):
     pipeline = yaml.safe_load((REPO / "dvc.yaml").read_text())["stages"][stage]
-    assert "homl/linear.py" not in pipeline.get("do", pipeline)["deps"]
+    assert "homl/linreg/linear.py" not in pipeline.get("do", pipeline)["deps"]
 
 
 def test_no_stage_reads_a_metrics_file():

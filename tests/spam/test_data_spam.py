@@ -5,9 +5,9 @@ import tarfile
 
 import pytest
 
+from homl.core.errors import DataError
 from homl.data import archives, spam
 from homl.data.download import sha256_file
-from homl.errors import DataError
 
 TINY_GROUPS = tuple(group._replace(size=2) for group in spam.GROUPS)
 

@@ -1,6 +1,7 @@
 import numpy as np
 
-from homl import near_duplicates, selection
+from homl.core import selection
+from homl.spam import near_duplicates
 
 CFG = near_duplicates.Params(threshold=0.5, shingle_words=5, permutations=128)
 CAMPAIGN = (

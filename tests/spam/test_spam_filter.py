@@ -2,7 +2,8 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from homl import params, selection, spam_filter, text
+from homl.core import params, selection
+from homl.spam import spam_filter, text
 
 
 def test_cross_validation_vectors_each_set_as_a_pipeline_fitted_on_each_fold_would():

@@ -6,7 +6,7 @@ import yaml
 from stage_runner import REPO, run_stage, write_params
 from tiny_data import make_spam_corpus
 
-from homl import io
+from homl.core import io
 
 
 def test_spam_stages(tmp_path):
@@ -73,7 +73,7 @@ def test_spam_stages(tmp_path):
     assert book.returncode == 0, book.stderr
     assert io.read_json(tmp_path / "book.json")["test_messages"] == 51  # the book splits 20% of all 252
 
-    from homl.text import parse_email
+    from homl.spam.text import parse_email
 
     model = io.load_model(tmp_path / "spam.joblib")
     assert model.estimator.named_steps["fields"].features == tuple(chosen)  # prepares what it reads

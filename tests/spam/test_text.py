@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sklearn.feature_extraction.text import CountVectorizer
 
-from homl.text import (
+from homl.spam.text import (
     CHAR_BITS,
     CodesToVector,
     EmailToWords,

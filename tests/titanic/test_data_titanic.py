@@ -6,8 +6,8 @@ from unittest import mock
 import pytest
 import sklearn
 
+from homl.core.errors import DataError
 from homl.data import titanic
-from homl.errors import DataError
 
 TINY_ARFF = """% a comment
 @relation 'tiny'

@@ -4,8 +4,9 @@ import pytest
 from sklearn.model_selection import cross_val_score
 from tiny_data import make_passengers
 
-from homl import selection, survival
+from homl.core import selection
 from homl.data import titanic
+from homl.titanic import survival
 
 ALL_FEATURES = tuple(survival.FEATURES)
 WITHOUT_GROUP_SURVIVAL = tuple(name for name in survival.FEATURES if name != "group_survival")

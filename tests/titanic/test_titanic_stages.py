@@ -4,7 +4,7 @@ import yaml
 from stage_runner import REPO, run_stage, write_params
 from tiny_data import make_passengers
 
-from homl import io
+from homl.core import io
 
 
 def test_titanic_stages(tmp_path):

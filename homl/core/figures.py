@@ -11,7 +11,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
-from homl import io  # noqa: E402
+from homl.core import io  # noqa: E402
 
 
 def digit_grid(path: str | Path, images: np.ndarray, captions: Sequence[str], columns: int = 8) -> None:

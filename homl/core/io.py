@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from homl.errors import CorruptModelError, UntrustedModelError
+from homl.core.errors import CorruptModelError, UntrustedModelError
 
 if TYPE_CHECKING:  # pandas and joblib load only where a table or a model is read (start-up time)
     import pandas as pd
@@ -191,9 +191,9 @@ def load_model(path: str | os.PathLike) -> object:
 TRUSTED_GLOBALS = frozenset(
     """
     builtins.bytearray builtins.slice
-    homl.deformation.IDMClassifier homl.denoising.KNNDenoiser homl.knn.KNNClassifier
-    homl.spam_filter.EmailFields homl.survival.PassengerFeatures
-    homl.text.CodesToVector homl.text.EmailToWords homl.text.WordsToVector
+    homl.digits.idm.IDMClassifier homl.digits.denoise.KNNDenoiser homl.digits.knn.KNNClassifier
+    homl.spam.spam_filter.EmailFields homl.titanic.survival.PassengerFeatures
+    homl.spam.text.CodesToVector homl.spam.text.EmailToWords homl.spam.text.WordsToVector
     joblib.numpy_pickle.NumpyArrayWrapper
     numpy.dtype numpy.float64 numpy.ndarray
     numpy._core.multiarray._reconstruct numpy._core.multiarray.scalar numpy._core.numeric._frombuffer

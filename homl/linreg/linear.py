@@ -15,8 +15,8 @@ import numpy as np
 from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from homl.errors import DivergenceError
-from homl.params import Range
+from homl.core.errors import DivergenceError
+from homl.core.params import Range
 
 MAX_PATH_POINTS = 2_000
 Positive = Annotated[float, Range(1e-12, None)]

@@ -1,7 +1,7 @@
 """Load a section of `params.yaml` and validate it against a schema before any work starts.
 
 A schema is a type: usually a frozen dataclass kept next to the code that uses the section (for
-example `homl.knn.SearchParams`). Types come from the annotations; `Literal[...]` lists the allowed
+example `homl.digits.knn.SearchParams`). Types come from the annotations; `Literal[...]` lists the allowed
 values (read from the code that owns them), `Annotated[..., Range(lo, hi)]` bounds a number,
 `dict[Literal[...], ...]` is a mapping with known keys. Unknown keys, missing keys, wrong types and
 out-of-range values raise `ParamsError` naming the dotted key.
@@ -18,7 +18,7 @@ from typing import Annotated, Any, Literal
 
 import yaml
 
-from homl.errors import ParamsError
+from homl.core.errors import ParamsError
 
 PARAMS_FILE = Path("params.yaml")
 

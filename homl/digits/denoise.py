@@ -15,10 +15,10 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
 from tqdm import tqdm
 
-from homl.images import DIRECTIONS, augment_with_shifts, psnr, uniform_noise_moments
-from homl.knn import WEIGHTS, as_rows, neighbor_weights
-from homl.neighbors import kneighbors, squared_norms
-from homl.params import Range
+from homl.core.params import Range
+from homl.digits.images import DIRECTIONS, augment_with_shifts, psnr, uniform_noise_moments
+from homl.digits.knn import WEIGHTS, as_rows, neighbor_weights
+from homl.digits.neighbors import kneighbors, squared_norms
 
 if TYPE_CHECKING:  # pandas and the selection helpers load only in a search (start-up time)
     import pandas as pd
@@ -351,7 +351,7 @@ def search_denoisers(
     """
     import pandas as pd
 
-    from homl import selection
+    from homl.core import selection
 
     fit, valid = selection.validation_split(labels, grid.validation_size, seed)
     searches = {}

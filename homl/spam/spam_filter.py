@@ -24,8 +24,9 @@ from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import MaxAbsScaler
 from sklearn.svm import LinearSVC
 
-from homl import evaluation, near_duplicates, params, selection, text
-from homl.params import Range
+from homl.core import evaluation, params, selection
+from homl.core.params import Range
+from homl.spam import near_duplicates, text
 
 CLASSIFIERS = {
     "naive_bayes": lambda seed: MultinomialNB(),

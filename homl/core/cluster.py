@@ -12,7 +12,7 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from homl.errors import ClusterError
+from homl.core.errors import ClusterError
 
 SCHEDULER_VARIABLE = "HOML_DASK_SCHEDULER"
 CONNECT_SECONDS = 10

@@ -25,8 +25,8 @@ from typing import Any
 
 import yaml
 
-from homl import io, params
-from homl.model_cards import stage_metrics
+from homl.core import io, params
+from homl.report.model_cards import stage_metrics
 
 NUMBER = r"-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:e-?\d+)?"
 FIGURE = re.compile(rf"(?<![\w.^-])({NUMBER})(%?)(?:<!--(fig|cite) ([^>]*?)-->)?")
@@ -108,7 +108,7 @@ def _variant_fold(root: Path, part: str) -> int:
 
 
 def _noise_moment(root: Path, moment: int) -> float:
-    from homl.images import uniform_noise_moments
+    from homl.digits.images import uniform_noise_moments
 
     return uniform_noise_moments(_param(root, "noisy.low"), _param(root, "noisy.high"))[moment]
 
@@ -128,7 +128,7 @@ DERIVED: dict[str, Callable[[Path], float | str]] = {
     ),
     "variant_validation_images": lambda root: _variant_fold(root, "validation"),
     "variant_training_images": lambda root: _variant_fold(root, "training"),
-    "max_input_mb": lambda root: _code_constant(root, "homl/limits.py", "MAX_INPUT_BYTES") / 2**20,
+    "max_input_mb": lambda root: _code_constant(root, "homl/core/limits.py", "MAX_INPUT_BYTES") / 2**20,
     "bound_gb": lambda root: _code_constant(root, "tests/core/test_hostile_input.py", "BOUND_MB") / 1024,
     "linreg_large_peak_gb": lambda root: (
         max(
@@ -153,7 +153,7 @@ def value(root: Path, key: str) -> float | str:
     source, _, path = key.partition(":")
     if not path:
         if source not in DERIVED:
-            raise KeyError(f"no derived figure {source!r} (homl/readme_prose.py DERIVED)")
+            raise KeyError(f"no derived figure {source!r} (homl/report/prose.py DERIVED)")
         return DERIVED[source](root)
     if source == "params":
         return _param(root, path)
@@ -187,7 +187,7 @@ def with_figures(readme: str, root: Path = Path(".")) -> str:
         if kind == "fig":
             number = formatted(value(root, key), number)
         elif kind == "cite" and key not in CITATIONS:
-            raise KeyError(f"no citation {key!r} (homl/readme_prose.py CITATIONS)")
+            raise KeyError(f"no citation {key!r} (homl/report/prose.py CITATIONS)")
         return match[0] if kind is None else f"{number}{percent}<!--{kind} {key}-->"
 
     def verdict(match: re.Match) -> str:

@@ -18,7 +18,7 @@ from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
 from sklearn.svm import SVC
 
-from homl import io, params, selection
+from homl.core import io, params, selection
 
 # The passenger's columns a model may see; boat, body and home.dest are known only after the disaster.
 INPUT_COLUMNS = ("pclass", "name", "sex", "age", "sibsp", "parch", "ticket", "fare", "cabin", "embarked")

@@ -1,7 +1,7 @@
 """The README's tables, each written from the file that holds its figures (metrics, plots, bench results).
 
 Each table sits between `<!-- table NAME -->` and `<!-- end NAME -->` in the README; `make readme` rewrites
-them all, and the figures of the prose (`homl.readme_prose`), and a test fails when one is out of date, so
+them all, and the figures of the prose (`homl.report.prose`), and a test fails when one is out of date, so
 every figure in the README comes from a file that the pipeline or a benchmark writes, or from a citation.
 """
 
@@ -14,9 +14,10 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from homl import io, params, pipeline, readme_prose
-from homl.knn import SearchParams as KnnSearchParams
-from homl.model_cards import stage_metrics, weakest_digits
+from homl.core import io, params, pipeline
+from homl.digits.knn import SearchParams as KnnSearchParams
+from homl.report import prose
+from homl.report.model_cards import stage_metrics, weakest_digits
 
 # What the book prints for its own loops on its own data (3rd edition, chapter 4's notebook):
 # the figures `linreg_fit` must reproduce.
@@ -705,4 +706,4 @@ def with_tables(readme: str, root: Path = Path(".")) -> str:
 
 def rendered(readme: str, root: Path = Path(".")) -> str:
     """The README text with every table and every figure of its prose rewritten from their files."""
-    return readme_prose.with_figures(with_tables(readme, root), root)
+    return prose.with_figures(with_tables(readme, root), root)

@@ -22,7 +22,7 @@ from scipy import sparse
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils._param_validation import Interval
 
-from homl import limits
+from homl.core import limits
 
 
 @dataclass(frozen=True)
@@ -33,7 +33,7 @@ class ParsedEmail:
     headers: str
     body: str
     defects: int  # problems met while parsing (broken encodings, malformed MIME): what could be read is kept
-    beyond_limits: str = ""  # the first bound of homl.limits the message exceeds, if any
+    beyond_limits: str = ""  # the first bound of homl.core.limits the message exceeds, if any
     text_parts: int = 0  # the message's structure: plain-text parts, HTML parts, other parts,
     html_parts: int = 0  # and the links and images its HTML holds
     attachments: int = 0
@@ -127,7 +127,7 @@ def _parts(message: email.message.Message) -> tuple[list[email.message.Message],
 def parse_email(raw: bytes) -> ParsedEmail:
     """Parse raw message bytes: every text part decoded (quoted-printable, base64, charsets), HTML as text.
 
-    Never raises. A part that cannot be decoded is read as Latin-1; past a bound of `homl.limits` (MIME
+    Never raises. A part that cannot be decoded is read as Latin-1; past a bound of `homl.core.limits` (MIME
     depth and parts, text length) the rest is skipped or the body read as plain text, and `beyond_limits`
     says which bound. Each such problem is counted in `defects`.
     """

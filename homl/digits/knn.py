@@ -13,8 +13,8 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from homl.neighbors import CHUNK_ROWS, kneighbors, squared_norms
-from homl.params import Range
+from homl.core.params import Range
+from homl.digits.neighbors import CHUNK_ROWS, kneighbors, squared_norms
 
 if TYPE_CHECKING:  # pandas and the selection helpers load only in a search (start-up time)
     import pandas as pd
@@ -117,7 +117,7 @@ def search_knn(
     """
     import pandas as pd
 
-    from homl import selection
+    from homl.core import selection
 
     grid = [(k, w) for k in n_neighbors for w in weights]
     X = as_rows(X)

@@ -1,11 +1,11 @@
 """The report: an offline `dvc plots show` page, and the README's tables made from the files behind them.
 
-python -m homl.report page [OUT_DIR]     every plot of dvc.yaml in OUT_DIR/index.html (default dvc_plots)
-python -m homl.report page --experiments  the same, HEAD's experiments side by side: their changed params and
+python -m homl.report.page page [OUT_DIR]     every plot of dvc.yaml in OUT_DIR/index.html (default dvc_plots)
+python -m homl.report.page page --experiments  the same, HEAD's experiments side by side: their changed params and
                                          metrics in a table, their plots overlaid
-python -m homl.report readme [README]    rewrite every generated table and prose figure of the README
-                                         (homl/readme.py, homl/readme_prose.py) and the model cards beside
-                                         the models (homl/model_cards.py)
+python -m homl.report.page readme [README]    rewrite every generated table and prose figure of the README
+                                         (homl/report/readme.py, homl/report/prose.py) and the model cards beside
+                                         the models (homl/report/model_cards.py)
 """
 
 from __future__ import annotations
@@ -18,9 +18,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from homl import io, model_cards, readme
+from homl.core import io
+from homl.report import model_cards, readme
 
-REPORT_DIR = Path(__file__).resolve().parent.parent / "report"
+REPORT_DIR = Path(__file__).resolve().parents[2] / "report"
 DVC = (sys.executable, "-m", "dvc")
 EXPERIMENT_BOOKKEEPING = "Created|State|Executor|typ"
 SCRIPTS = ("vega/build/vega.min.js", "vega-lite/build/vega-lite.min.js", "vega-embed/build/vega-embed.min.js")
@@ -96,7 +97,7 @@ def build_page(
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m homl.report",
+        prog="python -m homl.report.page",
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )

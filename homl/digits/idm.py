@@ -20,10 +20,10 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 from tqdm import tqdm
 
-from homl.images import preprocess
-from homl.knn import WEIGHTS, as_rows, vote
-from homl.neighbors import kneighbors, squared_norms
-from homl.params import Range
+from homl.core.params import Range
+from homl.digits.images import preprocess
+from homl.digits.knn import WEIGHTS, as_rows, vote
+from homl.digits.neighbors import kneighbors, squared_norms
 
 if TYPE_CHECKING:  # pandas and the selection helpers load only in a search (start-up time)
     import pandas as pd
@@ -284,7 +284,7 @@ def search_idm(
     """
     import pandas as pd
 
-    from homl import selection
+    from homl.core import selection
 
     X = as_rows(X)
     fit_rows, valid_rows = selection.validation_split(y, grid.validation_size, seed)

@@ -7,8 +7,8 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from homl import cluster
-from homl.errors import HomlError
+from homl.core import cluster
+from homl.core.errors import HomlError
 
 EXPECTED_ERRORS = (HomlError, FileNotFoundError)
 

@@ -4,14 +4,14 @@ Bytes are the wrong test: pickles hold scikit-learn's version, Parquet files the
 versions, PNGs matplotlib's rasterizer, and a fitted float's last bits the CPU's kernels and thread count.
 So a reproduction is compared with a commit by what must be equal:
 
-- the content of every data file (`homl.fingerprints`: values, dtypes and shapes, never file bytes),
+- the content of every data file (`homl.report.fingerprints`: values, dtypes and shapes, never file bytes),
   which the `fingerprints` stage writes to a tracked file;
 - every metric and every plot's data (JSON and CSV under metrics/ and plots/): exact, except the files
   `TOLERANCES` names, with the reason; image plots by their pixels (no metric records a duration: how long
   a step took is a measurement of the machine, kept under bench/results);
 - models through the metrics they produce (their bytes are a pickle's).
 
-python -m homl.reproduction [REV]    compare the workspace with REV (default HEAD); exit 1 naming each difference
+python -m homl.report.reproduction [REV]    compare the workspace with REV (default HEAD); exit 1 naming each difference
 """
 
 from __future__ import annotations
@@ -179,7 +179,7 @@ def differences(rev: str = "HEAD", repo: Path = Path(".")) -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m homl.reproduction",
+        prog="python -m homl.report.reproduction",
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )

@@ -12,7 +12,7 @@ from datasketch import MinHash, MinHashLSH
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
-from homl.params import Range
+from homl.core.params import Range
 
 WORD = re.compile(r"\w+")
 

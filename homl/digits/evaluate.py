@@ -11,9 +11,9 @@ from typing import Annotated, Any
 import numpy as np
 import pandas as pd
 
-from homl import evaluation, io
-from homl.images import to_mnist_format
-from homl.params import Range
+from homl.core import evaluation, io
+from homl.core.params import Range
+from homl.digits.images import to_mnist_format
 
 N_SHOWN_ERRORS = 24
 RENDER_PIXELS = 96
@@ -89,7 +89,7 @@ def report(model: Any, images: np.ndarray, labels: np.ndarray, paths: Any, conte
     """Classify the test images once; save the model, its metrics (with `context`),
     the confusion table and a figure of the most confident mistakes (`paths`: model, metrics, confusion,
     errors_png)."""
-    from homl import figures  # matplotlib: imported only by the stages that draw
+    from homl.core import figures  # matplotlib: imported only by the stages that draw
 
     proba = classify(model, images)
     predicted = model.classes_[proba.argmax(axis=1)]

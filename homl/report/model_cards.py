@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from homl import io, params, pipeline
+from homl.core import io, params, pipeline
 
 FOLDER = Path("models/cards")
 SECTIONS = ("Trained on", "How well it does", "Intended use", "Limits")

@@ -11,8 +11,8 @@ from typing import Annotated, Literal
 import numpy as np
 from scipy import ndimage
 
-from homl.errors import ParamsError
-from homl.params import Range
+from homl.core.errors import ParamsError
+from homl.core.params import Range
 
 DESKEW_ROWS = 256  # images deskewed at a time: the temporary arrays stay in the cache
 DIRECTIONS = {"up": (-1, 0), "down": (1, 0), "left": (0, -1), "right": (0, 1)}

@@ -20,7 +20,7 @@ from sklearn.model_selection import (
     train_test_split,
 )
 
-from homl.params import Range
+from homl.core.params import Range
 
 CLASSIFIER_STEP = "classifier"
 

@@ -1,0 +1,1 @@
+"""The machinery every exercise shares: parameters, files, errors, stages, model selection."""

@@ -1,0 +1,1 @@
+"""MNIST: exact neighbour search, KNN, the image distortion model, denoising, image preparation."""

@@ -1,0 +1,1 @@
+"""What the pipeline reports: the README's tables and figures, the plots page, model cards, the cross-machine reproduction check."""

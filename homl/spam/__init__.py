@@ -1,0 +1,1 @@
+"""Spam: email parsing, near-copies, word and character vectors, the spam filter."""

@@ -1,0 +1,1 @@
+"""Titanic: passenger features and the survival classifiers."""
