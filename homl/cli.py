@@ -167,7 +167,7 @@ def model_path(model: str | None, default: str) -> Path:
 
 def classify_email(args: argparse.Namespace) -> dict:
     from homl.core import selection
-    from homl.spam.text import parse_email
+    from homl.spam.parsing import parse_email
 
     raw = read_input(args.message)
     if not raw.strip():

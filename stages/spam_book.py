@@ -7,7 +7,7 @@ from sklearn.pipeline import make_pipeline
 
 from homl.core import evaluation, io, params, stage
 from homl.data import spam
-from homl.spam import spam_filter, text
+from homl.spam import parsing, spam_filter, text
 
 
 def main() -> None:
@@ -15,7 +15,7 @@ def main() -> None:
     cfg, seed = params.load("spam.book", spam_filter.BookParams), params.load("seed", int)
     corpus = spam.load(args.corpus)
     corpus = corpus[corpus["group"].isin(cfg.groups)]
-    parsed = [text.parse_email(raw) for raw in corpus["raw"]]
+    parsed = [parsing.parse_email(raw) for raw in corpus["raw"]]
     is_spam = corpus["is_spam"].to_numpy()
     train_x, test_x, train_y, test_y = train_test_split(
         parsed, is_spam, test_size=cfg.test_size, random_state=seed

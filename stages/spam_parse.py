@@ -2,7 +2,7 @@
 
 from homl.core import io, params, selection, stage
 from homl.data import spam
-from homl.spam import near_duplicates, spam_filter, text
+from homl.spam import email_features, near_duplicates, parsing
 
 
 def main() -> None:
@@ -12,7 +12,7 @@ def main() -> None:
     corpus = spam.load(args.corpus)
     repeated = spam.duplicate_bodies(corpus).to_numpy()
     unique = corpus[~repeated]
-    messages = spam_filter.messages_table([text.parse_email(raw) for raw in unique["raw"]], unique)
+    messages = email_features.messages_table([parsing.parse_email(raw) for raw in unique["raw"]], unique)
     messages["copy_group"] = near_duplicates.copy_groups(messages["body"].tolist(), copies, seed)
     folds = selection.folds(round(1 / split.test_size), seed, grouped=True)
     train_rows, test_rows = next(folds.split(messages, messages["is_spam"], messages["copy_group"]))

@@ -84,13 +84,13 @@ def save_digit_model(path: Path) -> Path:
 
 def save_spam_model(path: Path) -> Path:
     """A spam model like `models/spam.joblib`, fitted on twenty one-line messages."""
-    from homl.spam import spam_filter, text
+    from homl.spam import email_features, parsing, spam_filter
 
     messages = [b"Subject: win\n\nfree money offer click now", b"Subject: patch\n\nkernel patch review"] * 10
-    vectorizer = spam_filter.VectorizerParams(100, True, False, (3, 5), 1000)
+    vectorizer = email_features.VectorizerParams(100, True, False, (3, 5), 1000)
     features = ("words", "structure")
-    fields = spam_filter.email_fields({}, features, vectorizer)
-    prepared = fields.transform([text.parse_email(m) for m in messages])
+    fields = email_features.email_fields({}, features, vectorizer)
+    prepared = fields.transform([parsing.parse_email(m) for m in messages])
     model = spam_filter.vector_model("logistic_regression", features, vectorizer, 0)
     io.save_model(path, spam_filter.spam_model(fields, model.fit(prepared, [1, 0] * 10), 0.0))
     return path

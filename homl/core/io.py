@@ -192,7 +192,7 @@ TRUSTED_GLOBALS = frozenset(
     """
     builtins.bytearray builtins.slice
     homl.digits.idm.IDMClassifier homl.digits.denoise.KNNDenoiser homl.digits.knn.KNNClassifier
-    homl.spam.spam_filter.EmailFields homl.titanic.survival.PassengerFeatures
+    homl.spam.email_features.EmailFields homl.titanic.survival.PassengerFeatures
     homl.spam.text.CodesToVector homl.spam.text.EmailToWords homl.spam.text.WordsToVector
     joblib.numpy_pickle.NumpyArrayWrapper
     numpy.dtype numpy.float64 numpy.ndarray

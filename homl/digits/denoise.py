@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from numbers import Integral, Real
 from typing import TYPE_CHECKING, Annotated, Literal
 
-import numba
 import numpy as np
 from sklearn.base import BaseEstimator, MultiOutputMixin, RegressorMixin, _fit_context
 from sklearn.utils._param_validation import Interval, StrOptions
@@ -19,6 +18,7 @@ from homl.core.params import Range
 from homl.digits.images import DIRECTIONS, augment_with_shifts, psnr, uniform_noise_moments
 from homl.digits.knn import WEIGHTS, as_rows, neighbor_weights
 from homl.digits.neighbors import kneighbors, squared_norms
+from homl.digits.posteriors import bounded_from_references, posterior_mean, weighted_mean, weighted_vote
 
 if TYPE_CHECKING:  # pandas and the selection helpers load only in a search (start-up time)
     import pandas as pd
@@ -26,7 +26,6 @@ if TYPE_CHECKING:  # pandas and the selection helpers load only in a search (sta
 METHODS = ("vote", "mean", "posterior", "bounded")
 NOISE_AWARE = ("posterior", "bounded")  # the methods that know the noise (`noise`)
 CHUNK_VALUES = 20_000_000  # neighbour values held at a time while predicting
-TABLE_ENTRIES = 1_000_000  # the most differences the bounded posterior tabulates (uint8 images: 611)
 
 
 @dataclass(frozen=True)
@@ -45,162 +44,6 @@ class Params:
 
     validation_size: Annotated[int, Range(1, None)]
     methods: dict[Literal[METHODS], MethodGrid]
-
-
-def weighted_mean(neighbor_targets: np.ndarray, distances: np.ndarray, weights: str) -> np.ndarray:
-    """KNeighborsRegressor's prediction: the weighted mean of the neighbours' targets (n, k, d) -> (n, d)."""
-    w = neighbor_weights(distances, weights)
-    return np.einsum("nk,nkd->nd", w, neighbor_targets) / w.sum(axis=1, keepdims=True)
-
-
-def weighted_vote(neighbor_targets: np.ndarray, distances: np.ndarray, weights: str) -> np.ndarray:
-    """A multi-output KNeighborsClassifier's prediction: each output's weighted mode (n, k, d) -> (n, d).
-
-    Ties go to the smallest value, as in scikit-learn.
-    """
-    w = neighbor_weights(distances, weights)
-    same = neighbor_targets[:, :, None, :] == neighbor_targets[:, None, :, :]  # (n, k, k, d)
-    support = np.einsum("nj,nijd->nid", w, same)  # the weight behind each neighbour's value
-    is_mode = np.isclose(support, support.max(axis=1, keepdims=True), rtol=1e-12, atol=0)
-    info = np.iinfo if np.issubdtype(neighbor_targets.dtype, np.integer) else np.finfo
-    candidates = np.where(is_mode, neighbor_targets, info(neighbor_targets.dtype).max)
-    return candidates.min(axis=1)
-
-
-def posterior_mean(
-    neighbor_targets: np.ndarray,
-    distances: np.ndarray,
-    weights: str,
-    observed: np.ndarray,
-    noise_mean: float,
-    noise_variance: float,
-) -> np.ndarray:
-    """Each output's posterior mean when the neighbours' targets are its prior and `observed` its noisy reading.
-
-    With prior mean m and variance v (the neighbours' weighted mean and variance) and additive noise of
-    known mean and variance s, the estimate is m + v / (v + s) * (observed - noise_mean - m): where the
-    neighbours agree it keeps their value, where they disagree it trusts the pixel it sees.
-    """
-    w = neighbor_weights(distances, weights)
-    w = w / w.sum(axis=1, keepdims=True)
-    prior_mean = np.einsum("nk,nkd->nd", w, neighbor_targets)
-    prior_variance = np.einsum("nk,nkd->nd", w, (neighbor_targets - prior_mean[:, None, :]) ** 2)
-    gain = prior_variance / (prior_variance + noise_variance)
-    return prior_mean + gain * (observed - noise_mean - prior_mean)
-
-
-def bounded_posterior(
-    neighbor_targets: np.ndarray,
-    distances: np.ndarray,
-    weights: str,
-    observed: np.ndarray,
-    low: int,
-    high: int,
-    bandwidth: float,
-) -> np.ndarray:
-    """Each output's posterior mean when the noise is an integer drawn uniformly from [low, high).
-
-    The prior is the neighbours' values, each widened into a Gaussian of standard deviation `bandwidth`;
-    the noisy reading confines the clean value to [observed - high + 1, observed - low] (half a unit
-    wider each side, as values are integers). The posterior mean is that of the truncated mixture; where
-    no neighbour's value is near the allowed interval, the interval's middle (its part above 0).
-    """
-    n, k, d = np.shape(neighbor_targets)
-    return _bounded_from_references(
-        np.reshape(neighbor_targets, (n * k, d)),
-        np.arange(n * k).reshape(n, k),
-        neighbor_weights(distances, weights),
-        observed,
-        low,
-        high,
-        bandwidth,
-    )
-
-
-def _bounded_from_references(references, indices, w, observed, low, high, bandwidth) -> np.ndarray:
-    """`bounded_posterior` with the neighbours' values read as `references[indices]`. Where every value
-    and reading is a whole number, each neighbour's two error-function terms depend only on the reading
-    minus its value, so they come from a table of those differences: the same numbers, computed once."""
-    observed = np.asarray(observed, dtype=np.float64)
-    whole = np.issubdtype(references.dtype, np.integer) and np.array_equal(observed, np.rint(observed))
-    if whole and references.size and observed.size:
-        smallest = int(observed.min()) - int(references.max())
-        largest = int(observed.max()) - int(references.min())
-    if not whole or not references.size or not observed.size or largest - smallest >= TABLE_ENTRIES:
-        return _bounded_posterior(
-            np.asarray(references, dtype=np.float64), indices, w, observed, low, high, bandwidth
-        )
-    differences = np.arange(smallest, largest + 1, dtype=np.float64)
-    mass, shift = _bounded_terms(differences - high + 0.5, differences - low + 0.5, bandwidth)
-    return _bounded_posterior_by_table(references, indices, w, observed, low, high, mass, shift, smallest)
-
-
-@numba.njit(cache=True)
-def _bounded_term(below_gap, above_gap, bandwidth):
-    """A neighbour's mass inside the allowed interval and the shift of its mean, from the gaps between
-    its value and the interval's ends: the one formula of both kernels."""
-    below, above = below_gap / bandwidth, above_gap / bandwidth
-    mass = 0.5 * (math.erfc(-above / math.sqrt(2.0)) - math.erfc(-below / math.sqrt(2.0)))
-    density = 1.0 / math.sqrt(2.0 * math.pi)
-    shift = bandwidth * density * (math.exp(-0.5 * below * below) - math.exp(-0.5 * above * above))
-    return mass, shift
-
-
-@numba.njit(cache=True)
-def _bounded_terms(below_gaps, above_gaps, bandwidth):
-    mass, shift = np.empty_like(below_gaps), np.empty_like(below_gaps)
-    for i in range(len(below_gaps)):
-        mass[i], shift[i] = _bounded_term(below_gaps[i], above_gaps[i], bandwidth)
-    return mass, shift
-
-
-@numba.njit(parallel=True, cache=True)
-def _bounded_posterior(references, indices, w, observed, low, high, bandwidth):
-    n, k = indices.shape
-    d = observed.shape[1]
-    estimate = np.empty((n, d))
-    for i in numba.prange(n):
-        for j in range(d):
-            lowest, highest = observed[i, j] - high + 0.5, observed[i, j] - low + 0.5
-            total = 0.0
-            mean = 0.0
-            for t in range(k):
-                value = references[indices[i, t], j]
-                mass, shift = _bounded_term(lowest - value, highest - value, bandwidth)
-                total += w[i, t] * mass
-                mean += w[i, t] * (value * mass + shift)
-            estimate[i, j] = _bounded_estimate(total, mean, lowest, highest)
-    return estimate
-
-
-@numba.njit(parallel=True, cache=True)
-def _bounded_posterior_by_table(references, indices, w, observed, low, high, mass, shift, smallest):
-    n, k = indices.shape
-    d = observed.shape[1]
-    estimate = np.empty((n, d))
-    for i in numba.prange(n):
-        totals = np.zeros(d)
-        means = np.zeros(d)
-        reading = observed[i].astype(np.int64) - smallest
-        for t in range(k):
-            row = references[indices[i, t]]
-            weight = w[i, t]
-            for j in range(d):
-                e = reading[j] - np.int64(row[j])
-                totals[j] += weight * mass[e]
-                means[j] += weight * (np.float64(row[j]) * mass[e] + shift[e])
-        for j in range(d):
-            estimate[i, j] = _bounded_estimate(
-                totals[j], means[j], observed[i, j] - high + 0.5, observed[i, j] - low + 0.5
-            )
-    return estimate
-
-
-@numba.njit(cache=True)
-def _bounded_estimate(total, mean, lowest, highest):
-    if total > 1e-12:
-        return mean / total
-    return (max(lowest, 0.0) + max(highest, 0.0)) / 2
 
 
 class KNNDenoiser(MultiOutputMixin, RegressorMixin, BaseEstimator):
@@ -319,7 +162,7 @@ class KNNDenoiser(MultiOutputMixin, RegressorMixin, BaseEstimator):
             rows = slice(start, start + step)
             near = distances[rows]
             if self.method == "bounded":  # reads the neighbours' values in place
-                chunk = _bounded_from_references(
+                chunk = bounded_from_references(
                     targets_of,
                     indices[rows],
                     neighbor_weights(near, self.weights),

@@ -7,7 +7,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from homl.core import io, params, pipeline
+from homl.core import params, pipeline
+from homl.core.tables import stage_metrics
+from homl.digits.tables import weakest_digits
 
 FOLDER = Path("models/cards")
 SECTIONS = ("Trained on", "How well it does", "Intended use", "Limits")
@@ -20,17 +22,6 @@ def card(artifact: str) -> Callable:
         return function
 
     return register
-
-
-def stage_metrics(root: Path, stage: str) -> dict:
-    """The metrics file a stage writes, found in dvc.yaml."""
-    return io.read_json(root / pipeline.output(stage, "metrics", root / "dvc.yaml"))
-
-
-def weakest_digits(test: dict, count: int = 2) -> str:
-    """The `count` digits a digit classifier's test metrics show it reads worst, with their accuracy."""
-    weakest = sorted(test["class_accuracy"].items(), key=lambda item: item[1])[:count]
-    return ", ".join(f"{digit} ({accuracy:.3f})" for digit, accuracy in weakest)
 
 
 DIGITS_USE = (

@@ -26,7 +26,7 @@ from typing import Any
 import yaml
 
 from homl.core import io, params
-from homl.report.model_cards import stage_metrics
+from homl.core.tables import stage_metrics
 
 NUMBER = r"-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:e-?\d+)?"
 FIGURE = re.compile(rf"(?<![\w.^-])({NUMBER})(%?)(?:<!--(fig|cite) ([^>]*?)-->)?")

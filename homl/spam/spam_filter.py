@@ -5,28 +5,33 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
-import re
-from collections import Counter
 from typing import Annotated, Any, Literal
 
 import numpy as np
 import pandas as pd
 from joblib import Parallel, delayed
 from scipy import sparse
-from sklearn.base import BaseEstimator, TransformerMixin, clone
-from sklearn.compose import ColumnTransformer
-from sklearn.feature_extraction.text import TfidfTransformer
+from sklearn.base import clone
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import average_precision_score, precision_recall_curve
 from sklearn.model_selection import FixedThresholdClassifier
 from sklearn.naive_bayes import MultinomialNB
-from sklearn.pipeline import Pipeline, make_pipeline
-from sklearn.preprocessing import MaxAbsScaler
+from sklearn.pipeline import Pipeline
 from sklearn.svm import LinearSVC
 
 from homl.core import evaluation, params, selection
 from homl.core.params import Range
 from homl.spam import near_duplicates, text
+from homl.spam.email_features import (
+    AUTO,
+    FEATURES,
+    EmailFields,
+    FeatureSwitches,
+    VectorizerParams,
+    email_fields,
+    feature_vectors,
+    parsed_emails,
+)
 
 CLASSIFIERS = {
     "naive_bayes": lambda seed: MultinomialNB(),
@@ -34,44 +39,6 @@ CLASSIFIERS = {
     "linear_svm": lambda seed: LinearSVC(random_state=seed, max_iter=10000),
 }
 METRICS = ("average_precision", "precision", "recall")  # the first chooses
-STRUCTURE = ("log_length", "capitals", "html_only", "links", "images", "attachments", "exclamations")
-URL_OR_LINK = re.compile(r"https?://|www\.", re.IGNORECASE)
-
-
-@dataclasses.dataclass(frozen=True)
-class VectorizerParams:
-    vocabulary_size: Annotated[int, Range(1, None)]
-    binary: bool
-    tfidf: bool
-    char_ngrams: tuple[
-        Annotated[int, Range(1, text.MAX_CHAR_NGRAM)], Annotated[int, Range(1, text.MAX_CHAR_NGRAM)]
-    ]
-    char_vocabulary_size: Annotated[int, Range(1, None)]
-
-
-def _words_vector(cfg: VectorizerParams) -> Pipeline:
-    weighting = [TfidfTransformer(sublinear_tf=True)] if cfg.tfidf else []
-    return make_pipeline(text.WordsToVector(cfg.vocabulary_size, cfg.binary), *weighting)
-
-
-def _chars_vector(cfg: VectorizerParams) -> Pipeline:
-    """As scikit-learn's TfidfVectorizer(analyzer="char_wb", max_features, sublinear_tf=True) would."""
-    return make_pipeline(text.CodesToVector(cfg.char_vocabulary_size), TfidfTransformer(sublinear_tf=True))
-
-
-# Each feature set: the columns of `EmailFields` it reads, and how they become vectors.
-FEATURES = {
-    "words": ("words", _words_vector),
-    "word_bigrams": ("bigrams", _words_vector),
-    "subject": ("subject", _words_vector),
-    "chars": ("chars", _chars_vector),
-    "structure": (list(STRUCTURE), lambda cfg: make_pipeline(MaxAbsScaler())),
-}
-AUTO = "auto"  # a feature set switched on or off by its gain in cross-validation
-
-FeatureSwitches = dataclasses.make_dataclass(
-    "FeatureSwitches", [(name, bool | Literal[AUTO]) for name in FEATURES], frozen=True
-)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -119,83 +86,6 @@ class Params:
         return [tuple(name for name in FEATURES if name in on or name in extra) for extra in added]
 
 
-def structure(message: text.ParsedEmail) -> list[float]:
-    """What the message's form says, `STRUCTURE` in order: length, share of capitals, HTML only, links,
-    images, attachments, exclamation marks (counts as log(1 + n))."""
-    visible = message.subject + "\n" + message.body
-    letters = sum(map(str.isalpha, visible))
-    capitals = sum(map(str.isupper, visible))
-    return [
-        np.log1p(len(visible)),
-        capitals / letters if letters else 0.0,
-        float(message.html_parts > 0 and message.text_parts == 0),
-        np.log1p(message.links + len(URL_OR_LINK.findall(message.body))),
-        np.log1p(message.images),
-        np.log1p(message.attachments),
-        np.log1p(visible.count("!")),
-    ]
-
-
-class EmailFields(TransformerMixin, BaseEstimator):
-    """Parsed emails to a table of the fields the feature sets `features` read: `words` (word counts of
-    `to_words`), `bigrams` (counts of neighbouring word pairs), `subject` (the subject's words, as a field
-    of their own), `chars` (`text.char_ngrams` of the lowercased subject and body, `char_ngrams` long)
-    and `STRUCTURE`.
-
-    Stateless: done once for every candidate and fold of a search.
-    """
-
-    def __init__(
-        self,
-        to_words: text.EmailToWords | None = None,
-        char_ngrams: tuple[int, int] = (3, 5),
-        features: tuple[str, ...] = tuple(FEATURES),
-    ):
-        self.to_words = to_words
-        self.char_ngrams = char_ngrams
-        self.features = features
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.two_d_array = False  # parsed emails, not arrays
-        tags.input_tags.string = True
-        return tags
-
-    def fit(self, X: Any, y: Any = None) -> EmailFields:
-        return self
-
-    def transform(self, X: list[text.ParsedEmail]) -> pd.DataFrame:
-        to_words, wanted = self.to_words or text.EmailToWords(), set(self.features)
-        fields = pd.DataFrame(index=range(len(X)))
-        if wanted & {"words", "word_bigrams"}:
-            tokens = [to_words.tokens(message) for message in X]
-            if "words" in wanted:
-                fields["words"] = [Counter(words) for words in tokens]
-            if "word_bigrams" in wanted:
-                fields["bigrams"] = [Counter(text.bigrams(words)) for words in tokens]
-        if "subject" in wanted:
-            fields["subject"] = [
-                {f"subject:{word}": n for word, n in to_words.words_of(message.subject).items()}
-                for message in X
-            ]
-        if "chars" in wanted:
-            fields["chars"] = [
-                text.char_ngrams((message.subject + "\n" + message.body).lower(), *self.char_ngrams)
-                for message in X
-            ]
-        if "structure" in wanted:
-            shape = pd.DataFrame([structure(message) for message in X], columns=list(STRUCTURE), dtype=float)
-            fields = pd.concat([fields, shape], axis=1)
-        return fields
-
-
-def feature_vectors(features: tuple[str, ...], vectorizer: VectorizerParams) -> ColumnTransformer:
-    """Email fields to the feature sets' vectors, side by side."""
-    return ColumnTransformer(
-        [(name, FEATURES[name][1](vectorizer), FEATURES[name][0]) for name in features], sparse_threshold=1.0
-    )
-
-
 def vector_model(
     classifier: str,
     features: tuple[str, ...],
@@ -206,11 +96,6 @@ def vector_model(
     """Email fields to the feature sets' vectors, side by side, to the classifier."""
     model = CLASSIFIERS[classifier](seed).set_params(**hyperparameters)
     return Pipeline([("vectors", feature_vectors(features, vectorizer)), (selection.CLASSIFIER_STEP, model)])
-
-
-def email_fields(preprocessing: dict, features: tuple[str, ...], vectorizer: VectorizerParams) -> EmailFields:
-    """`EmailFields` for these feature sets, over `EmailToWords` with these settings."""
-    return EmailFields(text.EmailToWords(**preprocessing), tuple(vectorizer.char_ngrams), tuple(features))
 
 
 def threshold_for_precision(is_spam: np.ndarray, scores: np.ndarray, target_precision: float) -> float:
@@ -416,29 +301,3 @@ def per_group(messages: pd.DataFrame, predicted: np.ndarray) -> dict:
         rate = float(np.mean(predicted[rows]))
         figures[group] = {"messages": len(rows), "recall" if spam else "false_alarm_rate": rate}
     return figures
-
-
-def messages_table(parsed: list[text.ParsedEmail], table: pd.DataFrame) -> pd.DataFrame:
-    """The parsed messages beside the columns of the raw table that a split needs."""
-    columns = {name: [getattr(message, name) for message in parsed] for name in PARSED_COLUMNS}
-    return pd.DataFrame(
-        {
-            "id": table["id"].to_numpy(),
-            "group": table["group"].to_numpy(),
-            "is_spam": table["is_spam"].to_numpy(),
-            **columns,
-        }
-    )
-
-
-PARSED_COLUMNS = [
-    field.name for field in dataclasses.fields(text.ParsedEmail) if field.name != "beyond_limits"
-]
-
-
-def parsed_emails(table: pd.DataFrame) -> list[text.ParsedEmail]:
-    """The rows of a `messages_table` as `ParsedEmail`s."""
-    columns = [table[name].tolist() for name in PARSED_COLUMNS]
-    return [
-        text.ParsedEmail(**dict(zip(PARSED_COLUMNS, row, strict=True))) for row in zip(*columns, strict=True)
-    ]

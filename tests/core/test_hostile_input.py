@@ -29,7 +29,7 @@ from homl.core.errors import DataError
 from homl.data import titanic
 from homl.digits.denoise import KNNDenoiser
 from homl.digits.images import add_noise
-from homl.spam import text
+from homl.spam import parsing
 
 FUZZ = settings(
     derandomize=True,
@@ -107,7 +107,7 @@ def emails(draw) -> bytes:
 @FUZZ
 @given(emails())
 def test_the_email_parser_returns_on_hostile_mime(raw):
-    parsed = text.parse_email(raw)
+    parsed = parsing.parse_email(raw)
     assert isinstance(parsed.body, str) and parsed.defects >= 0
 
 
@@ -127,8 +127,8 @@ DEEP_MIME = b"Subject: deep\n" + b"".join(
 def test_a_mime_message_nested_2000_deep_is_read_with_a_defect_and_refused_by_the_command(
     models, tmp_path, capsys
 ):
-    parsed = text.parse_email(DEEP_MIME)
-    assert parsed.defects >= 1 and parsed.subject == "deep" and parsed.beyond_limits == text.TOO_DEEP
+    parsed = parsing.parse_email(DEEP_MIME)
+    assert parsed.defects >= 1 and parsed.subject == "deep" and parsed.beyond_limits == parsing.TOO_DEEP
     assert answer("classify-email", DEEP_MIME, models, tmp_path, capsys) == (2, None)
 
 

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from homl.core import errors, io
-from homl.spam import spam_filter, text
+from homl.spam import email_features, parsing, spam_filter
 from homl.titanic import survival
 
 
@@ -101,14 +101,14 @@ def test_every_kind_of_model_the_code_saves_loads_through_the_trusted_loader(tmp
         io.save_model(tmp_path / "titanic.joblib", model)
         assert type(io.load_model(tmp_path / "titanic.joblib")) is type(model)
     for binary, tfidf in ((True, False), (False, True)):
-        vectorizer = spam_filter.VectorizerParams(50, binary, tfidf, (3, 5), 100)
-        fields = spam_filter.email_fields({}, tuple(spam_filter.FEATURES), vectorizer)
-        prepared = fields.transform([text.parse_email(message) for message in messages])
+        vectorizer = email_features.VectorizerParams(50, binary, tfidf, (3, 5), 100)
+        fields = email_features.email_fields({}, tuple(email_features.FEATURES), vectorizer)
+        prepared = fields.transform([parsing.parse_email(message) for message in messages])
         for name in spam_filter.CLASSIFIERS:
-            vectors = spam_filter.vector_model(name, tuple(spam_filter.FEATURES), vectorizer, 0)
+            vectors = spam_filter.vector_model(name, tuple(email_features.FEATURES), vectorizer, 0)
             io.save_model(
                 tmp_path / "spam.joblib", spam_filter.spam_model(fields, vectors.fit(prepared, [1, 0] * 5), 0)
             )
             assert io.load_model(tmp_path / "spam.joblib").predict(
-                [text.parse_email(messages[0])]
+                [parsing.parse_email(messages[0])]
             ).tolist() == [1]

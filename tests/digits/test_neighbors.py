@@ -116,7 +116,7 @@ def test_denoisers_match_scikit_learn_multi_output_models(weights):
 
 
 def test_the_posterior_keeps_agreed_pixels_and_trusts_the_reading_where_neighbours_disagree():
-    from homl.digits.denoise import posterior_mean
+    from homl.digits.posteriors import posterior_mean
 
     targets = np.array([[[10.0, 0.0], [10.0, 100.0]]])  # two neighbours: agree on pixel 0, not on pixel 1
     observed = np.array([[90.0, 80.0]])
@@ -149,7 +149,7 @@ def test_the_posterior_cleans_better_than_the_neighbours_mean():
 
 
 def test_the_bounded_posterior_keeps_the_clean_value_inside_what_the_reading_allows():
-    from homl.digits.denoise import bounded_posterior
+    from homl.digits.posteriors import bounded_posterior
 
     targets = np.array([[[0.0, 200.0, 0.0], [0.0, 200.0, 0.0]]])  # two neighbours, agreeing
     observed = np.array([[30.0, 50.0, 250.0]])  # noise from [0, 100): clean in [obs - 99, obs]
@@ -161,14 +161,14 @@ def test_the_bounded_posterior_keeps_the_clean_value_inside_what_the_reading_all
 
 @pytest.mark.parametrize("bandwidth", [0.5, 2.0, 7.3])
 def test_the_bounded_posteriors_table_gives_the_bits_of_its_formula(bandwidth):
-    from homl.digits.denoise import _bounded_from_references, _bounded_posterior
+    from homl.digits.posteriors import _bounded_posterior, bounded_from_references
 
     rng = np.random.default_rng(2)
     clean = rng.integers(0, 256, (300, 40)).astype(np.uint8)
     observed = (clean[:25].astype(np.int64) + rng.integers(0, 100, (25, 40))).astype(np.float64)
     indices, weights = rng.integers(0, 300, (25, 12)), rng.random((25, 12))
     by_formula = _bounded_posterior(clean.astype(np.float64), indices, weights, observed, 0, 100, bandwidth)
-    by_table = _bounded_from_references(clean, indices, weights, observed, 0, 100, bandwidth)
+    by_table = bounded_from_references(clean, indices, weights, observed, 0, 100, bandwidth)
     np.testing.assert_array_equal(by_table, by_formula)
 
 

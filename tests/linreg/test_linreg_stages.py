@@ -8,7 +8,7 @@ import yaml
 from stage_runner import REPO, run_stage, write_params
 
 from homl.core import io
-from homl.report import readme
+from homl.linreg import tables as linreg_tables
 
 
 def linreg_params(**overrides):
@@ -30,7 +30,7 @@ def test_linreg_stages(tmp_path):
     assert metrics["diabetes"]["pseudo_inverse"]["distance_to_closed_form"] < 1e-6
     assert (tmp_path / "plots" / "path_stochastic_gd.csv").read_text().startswith("theta0,theta1\n")
     # With the default params, the data and the book's own loops give the figures the book prints.
-    for solver, printed in readme.BOOK_THETAS.items():
+    for solver, printed in linreg_tables.BOOK_THETAS.items():
         np.testing.assert_allclose(metrics["synthetic_book_loops"][solver]["theta"], printed, atol=1e-8)
     spread = metrics["synthetic_seed_spread"]["minibatch_gd"]
     assert spread["seeds"] == 8 and 0 < spread["min_distance"] <= spread["max_distance"] < 0.05

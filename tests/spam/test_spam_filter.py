@@ -3,7 +3,7 @@ import pandas as pd
 import yaml
 
 from homl.core import params, selection
-from homl.spam import spam_filter, text
+from homl.spam import email_features, parsing, spam_filter
 
 
 def test_cross_validation_vectors_each_set_as_a_pipeline_fitted_on_each_fold_would():
@@ -13,7 +13,7 @@ def test_cross_validation_vectors_each_set_as_a_pipeline_fitted_on_each_fold_wou
     words = [f"w{i}" for i in range(40)]
     messages = pd.DataFrame({"is_spam": np.arange(60) % 3 == 0, "copy_group": np.arange(60) // 2})
     parsed = [
-        text.ParsedEmail(
+        parsing.ParsedEmail(
             f"subject {rng.choice(words)}", "", " ".join(rng.choice(words, rng.integers(1, 30))), 0
         )
         for _ in range(len(messages))
@@ -22,13 +22,13 @@ def test_cross_validation_vectors_each_set_as_a_pipeline_fitted_on_each_fold_wou
         raw = yaml.safe_load(file)
     raw["spam"]["vectorizer"] |= {"vocabulary_size": 15, "char_vocabulary_size": 50}
     cfg = params.parse("spam", spam_filter.Params, raw)
-    features = tuple(spam_filter.FEATURES)
-    prepared = spam_filter.email_fields(cfg.preprocessing, features, cfg.vectorizer).transform(parsed)
+    features = tuple(email_features.FEATURES)
+    prepared = email_features.email_fields(cfg.preprocessing, features, cfg.vectorizer).transform(parsed)
     cv = spam_filter.CrossValidation(prepared, messages, cfg, 0, features)
     grouped = selection.folds(cfg.cv.folds, 0, grouped=True)
     for name in features:
         expected = selection.fold_features(
-            spam_filter.feature_vectors((name,), cfg.vectorizer),
+            email_features.feature_vectors((name,), cfg.vectorizer),
             prepared,
             messages["is_spam"].to_numpy(),
             grouped,

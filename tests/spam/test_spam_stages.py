@@ -73,7 +73,7 @@ def test_spam_stages(tmp_path):
     assert book.returncode == 0, book.stderr
     assert io.read_json(tmp_path / "book.json")["test_messages"] == 51  # the book splits 20% of all 252
 
-    from homl.spam.text import parse_email
+    from homl.spam.parsing import parse_email
 
     model = io.load_model(tmp_path / "spam.joblib")
     assert model.estimator.named_steps["fields"].features == tuple(chosen)  # prepares what it reads

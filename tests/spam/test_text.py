@@ -8,15 +8,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sklearn.feature_extraction.text import CountVectorizer
 
+from homl.spam.parsing import ParsedEmail, html_to_text, parse_email
 from homl.spam.text import (
     CHAR_BITS,
     CodesToVector,
     EmailToWords,
-    ParsedEmail,
     WordsToVector,
     char_ngrams,
-    html_to_text,
-    parse_email,
 )
 
 

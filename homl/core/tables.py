@@ -1,0 +1,46 @@
+"""The registry of the README's generated tables, and what the tables share: each exercise's tables live in
+its own wing (`homl/<wing>/tables.py`) and register here; `homl.report.readme` writes them into the README."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pandas as pd
+
+from homl.core import io, pipeline
+
+TABLES: dict[str, Callable[[Path], str]] = {}
+
+
+def table(function: Callable[[Path], list[list[object]]]) -> Callable[[Path], list[list[object]]]:
+    """Register a README table: the function returns the header row, then the body rows."""
+    TABLES[function.__name__] = lambda root: markdown(function(root))
+    return function
+
+
+def markdown(rows: list[list[object]]) -> str:
+    header, *body = rows
+    lines = [header, ["---"] * len(header), *body]
+    return "\n".join("| " + " | ".join(map(str, line)) + " |" for line in lines)
+
+
+def stage_metrics(root: Path, stage: str) -> dict:
+    """The metrics file a stage writes, found in dvc.yaml."""
+    return io.read_json(root / pipeline.output(stage, "metrics", root / "dvc.yaml"))
+
+
+def stage_table(root: Path, stage: str, suffix: str = ".csv") -> pd.DataFrame:
+    """The (first) table a stage writes whose path ends in `suffix`, found in dvc.yaml."""
+    return pd.read_csv(root / pipeline.output(stage, "outs", root / "dvc.yaml", suffix=suffix))
+
+
+def settings_text(hyperparameters: dict) -> str:
+    return ", ".join(
+        f"{key} = {value:g}" if isinstance(value, float) else f"{key} = {value}"
+        for key, value in hyperparameters.items()
+    )
+
+
+def theta_text(values: list[float], digits: int = 4) -> str:
+    return "[" + ", ".join(f"{value:.{digits}f}" for value in values) + "]"

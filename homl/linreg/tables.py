@@ -1,0 +1,100 @@
+"""The linear regression tables of the README: the book's loops, homl's solvers, the spread, diabetes, at scale."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from homl.core import io
+from homl.core.tables import stage_metrics, table, theta_text
+
+BOOK_THETAS = {
+    "normal_equation": [4.21509616, 2.77011339],
+    "stochastic_gd": [4.21076011, 2.74856079],
+    "minibatch_gd": [4.25214635, 2.7896408],
+}
+
+
+LINREG_SOLVERS = {
+    "normal_equation": "normal equation",
+    "pseudo_inverse": "pseudo-inverse (SVD)",
+    "sklearn_linear_regression": "scikit-learn `LinearRegression`",
+    "batch_gd": "batch GD",
+    "minibatch_gd": "mini-batch GD",
+    "stochastic_gd": "stochastic GD",
+    "sklearn_sgd_regressor": "scikit-learn `SGDRegressor`",
+}
+
+
+@table
+def linreg_synthetic(root: Path) -> list[list[object]]:
+    synthetic = stage_metrics(root, "linreg_fit")["synthetic"]
+    return [["solver", "theta", "distance to the normal equation", "epochs"]] + [
+        [
+            label,
+            theta_text(synthetic[name]["theta"]),
+            f"{synthetic[name]['distance_to_closed_form']:.1e}",
+            synthetic[name]["epochs"],
+        ]
+        for name, label in LINREG_SOLVERS.items()
+    ]
+
+
+@table
+def linreg_book(root: Path) -> list[list[object]]:
+    loops = stage_metrics(root, "linreg_fit")["synthetic_book_loops"]
+    return [["the book's code", "the book prints", "homl (`synthetic_book_loops`)"]] + [
+        [LINREG_SOLVERS[name], theta_text(printed, 8), theta_text(loops[name]["theta"], 8)]
+        for name, printed in BOOK_THETAS.items()
+    ]
+
+
+@table
+def linreg_spread(root: Path) -> list[list[object]]:
+    spread = stage_metrics(root, "linreg_fit")["synthetic_seed_spread"]
+    return [["solver", "seeds", "closest to the normal equation", "farthest"]] + [
+        [LINREG_SOLVERS[name], runs["seeds"], f"{runs['min_distance']:.4f}", f"{runs['max_distance']:.4f}"]
+        for name, runs in spread.items()
+    ]
+
+
+@table
+def linreg_diabetes(root: Path) -> list[list[object]]:
+    diabetes = stage_metrics(root, "linreg_fit")["diabetes"]
+    best_rmse = diabetes["normal_equation"]["train_rmse"]
+    return [["solver", "distance to the normal equation", "training RMSE (vs. the optimum)", "epochs"]] + [
+        [
+            label,
+            f"{diabetes[name]['distance_to_closed_form']:.2g}",
+            f"{diabetes[name]['train_rmse']:.3f} ({diabetes[name]['train_rmse'] / best_rmse - 1:+.2%})",
+            diabetes[name]["epochs"],
+        ]
+        for name, label in LINREG_SOLVERS.items()
+    ]
+
+
+@table
+def linreg_large(root: Path) -> list[list[object]]:
+    bench = io.read_json(root / "bench/results/linreg_large.json")
+    labels = {
+        "normal_equation": "homl normal equation (X^T X built in chunks of 1M rows)",
+        "minibatch_gd": f"homl mini-batch GD, {bench['n_epochs']} epochs of {bench['batch_size']:,}-row batches",
+        "sklearn_linear_regression": "scikit-learn `LinearRegression`",
+        "sklearn_sgd_regressor": f"scikit-learn `SGDRegressor`, {bench['n_epochs']} epochs",
+    }
+    return [
+        [
+            "solver, each in its own process",
+            "time",
+            f"peak memory (data {bench['data_mb']:,.0f} MB; making it alone peaks at "
+            f"{bench['data_only_peak_memory_mb']:,.0f} MB)",
+            "distance to the closed form",
+        ]
+    ] + [
+        [
+            label,
+            f"{bench[name]['seconds']:.1f} s",
+            f"{bench[name]['peak_memory_mb']:,.0f} MB",
+            f"{bench[name]['distance_to_closed_form']:.2g}",
+        ]
+        for name, label in labels.items()
+    ]
