@@ -126,7 +126,8 @@ def load(key: str, schema: Any, path: str | Path = PARAMS_FILE) -> Any:
 def check_settings(key: str, estimator: Any, settings: dict[str, Any]) -> None:
     """Check each setting with the estimator's own parameter constraints (scikit-learn's)."""
     from sklearn.base import clone  # here, so that reading params costs no scikit-learn import
-    from sklearn.utils._param_validation import InvalidParameterError
+
+    from homl.core.sklearn_private import InvalidParameterError
 
     for parameter, value in settings.items():
         try:

@@ -9,12 +9,12 @@ from numbers import Integral, Real
 from typing import TYPE_CHECKING, Annotated, Literal
 
 import numpy as np
-from sklearn.base import BaseEstimator, MultiOutputMixin, RegressorMixin, _fit_context
-from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.base import BaseEstimator, MultiOutputMixin, RegressorMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
 from tqdm import tqdm
 
 from homl.core.params import Range
+from homl.core.sklearn_private import Interval, StrOptions, fit_context
 from homl.digits.images import DIRECTIONS, augment_with_shifts, psnr, uniform_noise_moments
 from homl.digits.knn import WEIGHTS, as_rows, neighbor_weights
 from homl.digits.neighbors import kneighbors, squared_norms
@@ -91,7 +91,7 @@ class KNNDenoiser(MultiOutputMixin, RegressorMixin, BaseEstimator):
         self.output_dtype = output_dtype
         self.chunk_rows = chunk_rows
 
-    @_fit_context(prefer_skip_nested_validation=True)
+    @fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y) -> KNNDenoiser:
         if self.noise is not None and not (
             len(self.noise) == 2

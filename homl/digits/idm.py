@@ -14,13 +14,13 @@ from typing import TYPE_CHECKING, Annotated, Literal
 import numba
 import numpy as np
 from scipy import ndimage
-from sklearn.base import BaseEstimator, ClassifierMixin, _fit_context
-from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 from tqdm import tqdm
 
 from homl.core.params import Range
+from homl.core.sklearn_private import Interval, StrOptions, fit_context
 from homl.digits.images import preprocess
 from homl.digits.knn import WEIGHTS, as_rows, vote
 from homl.digits.neighbors import kneighbors, squared_norms
@@ -201,7 +201,7 @@ class IDMClassifier(ClassifierMixin, BaseEstimator):
         self.blur_sigma = blur_sigma
         self.chunk_rows = chunk_rows
 
-    @_fit_context(prefer_skip_nested_validation=True)
+    @fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y) -> IDMClassifier:
         X, y = validate_data(self, as_rows(X), y, dtype="numeric")
         check_classification_targets(y)

@@ -8,12 +8,12 @@ from numbers import Integral
 from typing import TYPE_CHECKING, Annotated, Literal
 
 import numpy as np
-from sklearn.base import BaseEstimator, ClassifierMixin, _fit_context
-from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from homl.core.params import Range
+from homl.core.sklearn_private import Interval, StrOptions, fit_context
 from homl.digits.neighbors import CHUNK_ROWS, kneighbors, squared_norms
 
 if TYPE_CHECKING:  # pandas and the selection helpers load only in a search (start-up time)
@@ -77,7 +77,7 @@ class KNNClassifier(ClassifierMixin, BaseEstimator):
         self.weights = weights
         self.chunk_rows = chunk_rows
 
-    @_fit_context(prefer_skip_nested_validation=True)
+    @fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y) -> KNNClassifier:
         X, y = validate_data(self, as_rows(X), y, dtype="numeric")
         check_classification_targets(y)

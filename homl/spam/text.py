@@ -14,8 +14,8 @@ import numpy as np
 import Stemmer
 from scipy import sparse
 from sklearn.base import BaseEstimator, TransformerMixin
-from sklearn.utils._param_validation import Interval
 
+from homl.core.sklearn_private import Interval
 from homl.spam.parsing import ParsedEmail
 
 URL = re.compile(r"(?:https?://|ftp://|www\.)[^\s<>\"')\]]+", re.IGNORECASE)

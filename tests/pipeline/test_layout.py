@@ -54,3 +54,19 @@ def test_the_package_has_a_few_entries_and_every_module_is_short():
         if (lines := len(path.read_text().splitlines())) > MAX_LINES
     ]
     assert long == []
+
+
+def test_only_one_module_imports_scikit_learns_private_helpers():
+    private = [
+        f"{path.relative_to(REPO)}: {node.module}"
+        for path in sorted(HOML.rglob("*.py"))
+        if path.name != "sklearn_private.py"
+        for node in ast.walk(ast.parse(path.read_text()))
+        if isinstance(node, ast.ImportFrom)
+        and (node.module or "").startswith("sklearn")
+        and (
+            any(part.startswith("_") for part in node.module.split("."))
+            or any(alias.name.startswith("_") for alias in node.names)
+        )
+    ]
+    assert private == []
