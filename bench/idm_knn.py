@@ -40,7 +40,7 @@ def main() -> None:
     results["sklearn_deskewed_blurred"] = sklearn_knn(chosen["deskew"], chosen["blur_sigma"])
     model = IDMClassifier(**chosen)
     predicted, seconds = timed(
-        lambda: model.fit(data.train_images, data.train_labels).predict(data.test_images, progress="IDM")
+        lambda: model.fit(data.train_images, data.train_labels).predict(data.test_images)
     )
     results["idm"] = {"seconds": seconds, "accuracy": float(np.mean(predicted == data.test_labels)), **chosen}
     for name in ("sklearn_raw_pixels", "sklearn_deskewed_blurred"):

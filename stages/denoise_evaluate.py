@@ -6,6 +6,7 @@ import pandas as pd
 
 from homl.core import figures, io, stage
 from homl.data import mnist
+from homl.digits import evaluate
 from homl.digits.images import mse, psnr
 
 N_SHOWN = 10
@@ -20,14 +21,12 @@ def main() -> None:
         "noisy": io.load_arrays(args.noisy, ["test_images"])["test_images"],
         **io.load_arrays(args.cleaned, list(choice["methods"])),
     }
-    classifier = io.load_model(args.classifier)
+    classifier = evaluate.verbose(io.load_model(args.classifier))
     scores = {
         name: {
             "mse": mse(images, data.test_images),
             "psnr_db": psnr(images, data.test_images),
-            "knn_accuracy": float(
-                np.mean(classifier.predict(images, progress=f"recognizing {name}") == data.test_labels)
-            ),
+            "knn_accuracy": float(np.mean(classifier.predict(images) == data.test_labels)),
         }
         for name, images in image_sets.items()
     }

@@ -14,7 +14,7 @@ def main() -> None:
     printed = evaluate.font_digits(params.load("font_digits", evaluate.FontParams))
     images = np.stack(printed["image"])
     io.save_arrays(args.images, images=images, labels=printed["digit"].to_numpy(np.uint8))
-    answers = {path.stem: io.load_model(path).predict(images, progress=path.stem) for path in args.models}
+    answers = {path.stem: evaluate.verbose(io.load_model(path)).predict(images) for path in args.models}
     correct = pd.DataFrame({name: said == printed["digit"] for name, said in answers.items()})
     by_font = correct.groupby(printed["font"], sort=False).mean().rename_axis("font").reset_index()
     by_font = by_font.melt(id_vars="font", var_name="model", value_name="accuracy")

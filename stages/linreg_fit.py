@@ -66,7 +66,9 @@ def seed_spread(cfg: Params, seed: int, X, y, closed_form) -> dict:
     for name in ("stochastic_gd", "minibatch_gd"):
         model = solvers(cfg, seed)[name]
         distances = [
-            np.linalg.norm(theta_of(clone(model).set_params(seed=spread_seed).fit(X, y)) - closed_form)
+            np.linalg.norm(
+                theta_of(clone(model).set_params(random_state=spread_seed).fit(X, y)) - closed_form
+            )
             for spread_seed in range(seed, seed + cfg.spread_seeds)
         ]
         spread[name] = {

@@ -57,7 +57,7 @@ class KNNDenoiser(MultiOutputMixin, RegressorMixin, BaseEstimator):
     `shifted_copies` adds each target image shifted one pixel in every direction (saved with the model,
     so that loading rebuilds nothing). Not given (the book's way), among the noisy training rows.
     `output_dtype` (for example "uint8" for images): predictions rounded and clipped into that integer
-    type; None (default) keeps them as computed.
+    type; None (default) keeps them as computed. `verbose` above 0 shows progress bars while predicting.
     """
 
     _parameter_constraints = {
@@ -69,6 +69,7 @@ class KNNDenoiser(MultiOutputMixin, RegressorMixin, BaseEstimator):
         "shifted_copies": ["boolean"],
         "output_dtype": [str, None],
         "chunk_rows": [Interval(Integral, 1, None, closed="left")],
+        "verbose": ["verbose"],
     }
 
     def __init__(
@@ -81,6 +82,7 @@ class KNNDenoiser(MultiOutputMixin, RegressorMixin, BaseEstimator):
         shifted_copies: bool = False,
         output_dtype: str | None = None,
         chunk_rows: int = 1000,
+        verbose: int = 0,
     ):
         self.n_neighbors = n_neighbors
         self.weights = weights
@@ -90,6 +92,7 @@ class KNNDenoiser(MultiOutputMixin, RegressorMixin, BaseEstimator):
         self.shifted_copies = shifted_copies
         self.output_dtype = output_dtype
         self.chunk_rows = chunk_rows
+        self.verbose = verbose
 
     @fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y) -> KNNDenoiser:
@@ -127,8 +130,16 @@ class KNNDenoiser(MultiOutputMixin, RegressorMixin, BaseEstimator):
             targets = copies.reshape(len(copies), -1)
         self.targets_ = targets
 
-    def kneighbors(self, X, progress: str | None = None) -> tuple[np.ndarray, np.ndarray]:
-        """The `n_neighbors` nearest references of each row of `X` (see `noise`): distances and indices."""
+    def kneighbors(self, X=None, n_neighbors: int | None = None, return_distance: bool = True):
+        """The `n_neighbors` (default: the model's) nearest references of each row of `X` (see `noise`):
+        distances and indices as scikit-learn's `kneighbors` gives them, or the indices only."""
+        if X is None:
+            raise ValueError("X is needed: the references are not the inputs the model was fitted on")
+        progress = "denoiser search" if self.verbose else None
+        distances, indices = self._search(X, n_neighbors or self.n_neighbors, progress)
+        return (distances, indices) if return_distance else indices
+
+    def _search(self, X, n_neighbors: int, progress: str | None) -> tuple[np.ndarray, np.ndarray]:
         check_is_fitted(self)
         X = validate_data(self, as_rows(X), dtype="numeric", reset=False)
         # Noisy rows on one side at least: no bounds can settle them, so brute force.
@@ -140,15 +151,21 @@ class KNNDenoiser(MultiOutputMixin, RegressorMixin, BaseEstimator):
         return kneighbors(
             queries,
             references,
-            self.n_neighbors,
+            n_neighbors,
             progress=progress,
             bounds=False,
             reference_norms=self.reference_norms_,
         )
 
-    def predict(self, X, neighbors: tuple[np.ndarray, np.ndarray] | None = None, progress: str | None = None):
-        """Clean `X`; `neighbors` may pass a search already made, with at least `n_neighbors` columns."""
-        distances, indices = neighbors or self.kneighbors(X, progress)
+    def predict(self, X) -> np.ndarray:
+        """Clean `X`."""
+        return self.predict_from(X, self.kneighbors(X))
+
+    def predict_from(self, X, neighbors: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
+        """Clean `X` from a search already made (`kneighbors`, with at least `n_neighbors` columns): the
+        methods and settings that search the same references share one search."""
+        progress = "denoiser cleaning" if self.verbose else None
+        distances, indices = neighbors
         distances, indices = distances[:, : self.n_neighbors], indices[:, : self.n_neighbors]
         observed = np.asarray(as_rows(X), dtype=np.float64)
         targets_of = self.y_ if self.noise is None else self.targets_
@@ -156,9 +173,7 @@ class KNNDenoiser(MultiOutputMixin, RegressorMixin, BaseEstimator):
         cleaned = np.empty((len(observed), self.y_.shape[1]), dtype=dtype)
         step = max(1, min(self.chunk_rows, CHUNK_VALUES // (self.n_neighbors * self.y_.shape[1])))
         starts = range(0, len(observed), step)
-        for start in tqdm(
-            starts, desc=progress and f"{progress}: cleaning", disable=progress is None, unit="chunk"
-        ):
+        for start in tqdm(starts, desc=progress, disable=progress is None, unit="chunk"):
             rows = slice(start, start + step)
             near = distances[rows]
             if self.method == "bounded":  # reads the neighbours' values in place
@@ -207,9 +222,10 @@ def search_denoisers(
         model = KNNDenoiser(
             k_max, noise=noise if aware else None, shifted_copies=shifted, output_dtype=clean.dtype.name
         ).fit(noisy[fit], clean[fit])
-        neighbors = model.kneighbors(
+        neighbors = model._search(
             noisy[valid],
-            progress=f"validation ({'clean' if aware else 'noisy'} references, shifted copies: {shifted})",
+            k_max,
+            f"validation ({'clean' if aware else 'noisy'} references, shifted copies: {shifted})",
         )
         for method, settings in grid.methods.items():
             if (method in NOISE_AWARE) != aware or shifted not in settings.shifted_copies:
@@ -218,7 +234,7 @@ def search_denoisers(
                 settings.n_neighbors, settings.weights, settings.bandwidth
             ):
                 model.set_params(method=method, n_neighbors=k, weights=weights, bandwidth=bandwidth)
-                cleaned = model.predict(noisy[valid], neighbors)
+                cleaned = model.predict_from(noisy[valid], neighbors)
                 rows.append(
                     {
                         "method": method,
@@ -243,9 +259,10 @@ def clean_each(models: dict[str, KNNDenoiser], X: np.ndarray, progress: str = ""
     cleaned = {}
     for names in groups.values():
         widest = max(names, key=lambda name: models[name].n_neighbors)
-        neighbors = models[widest].kneighbors(X, progress=f"{progress} ({', '.join(names)})")
+        search = models[widest]
+        neighbors = search._search(X, search.n_neighbors, f"{progress} ({', '.join(names)})")
         for name in names:
-            cleaned[name] = models[name].predict(X, neighbors)
+            cleaned[name] = models[name].predict_from(X, neighbors)
     return {name: cleaned[name] for name in models}
 
 

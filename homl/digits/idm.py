@@ -164,7 +164,8 @@ class IDMClassifier(ClassifierMixin, BaseEstimator):
     Rows are images (square ones are taken as such, any other row as one line of pixels). Both searches
     compare the images after `preprocess(deskew, blur_sigma)`. Each query's `n_candidates` nearest
     training images by Euclidean distance are re-ranked by `idm_distances` (`features`, `window`,
-    `context`), and the `n_neighbors` nearest vote (`weights` as in KNeighborsClassifier).
+    `context`), and the `n_neighbors` nearest vote (`weights` as in KNeighborsClassifier). `verbose`
+    above 0 shows progress bars on standard error while predicting.
     """
 
     _parameter_constraints = {
@@ -177,6 +178,7 @@ class IDMClassifier(ClassifierMixin, BaseEstimator):
         "deskew": ["boolean"],
         "blur_sigma": [Interval(Real, 0, None, closed="left")],
         "chunk_rows": [Interval(Integral, 1, None, closed="left")],
+        "verbose": ["verbose"],
     }
 
     def __init__(
@@ -190,6 +192,7 @@ class IDMClassifier(ClassifierMixin, BaseEstimator):
         deskew: bool = True,
         blur_sigma: float = 0.5,
         chunk_rows: int = CHUNK_ROWS,
+        verbose: int = 0,
     ):
         self.n_neighbors = n_neighbors
         self.weights = weights
@@ -200,6 +203,7 @@ class IDMClassifier(ClassifierMixin, BaseEstimator):
         self.deskew = deskew
         self.blur_sigma = blur_sigma
         self.chunk_rows = chunk_rows
+        self.verbose = verbose
 
     @fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y) -> IDMClassifier:
@@ -263,13 +267,14 @@ class IDMClassifier(ClassifierMixin, BaseEstimator):
         labels = self.y_index_[np.take_along_axis(indices, order, axis=1)]
         return vote(labels, np.take_along_axis(distances, order, axis=1), self.weights, len(self.classes_))
 
-    def predict_proba(self, X, progress: str | None = None) -> np.ndarray:
-        """Each class's share of the (weighted) neighbours; `progress` labels the progress bars."""
+    def predict_proba(self, X) -> np.ndarray:
+        """Each class's share of the (weighted) neighbours."""
+        progress = "IDM classifier" if self.verbose else None
         queries, indices = self.euclidean_candidates(X, progress)
         return self.proba_from(indices, self.idm(queries, indices, progress))
 
-    def predict(self, X, progress: str | None = None) -> np.ndarray:
-        proba = self.predict_proba(X, progress)
+    def predict(self, X) -> np.ndarray:
+        proba = self.predict_proba(X)
         return self.classes_[proba.argmax(axis=1)]
 
 

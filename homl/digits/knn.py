@@ -62,20 +62,25 @@ def vote(neighbor_labels: np.ndarray, distances: np.ndarray, weights: str, n_cla
 class KNNClassifier(ClassifierMixin, BaseEstimator):
     """Exact k-nearest-neighbour classifier; rows may be images of any shape.
 
-    Parameters: `n_neighbors` (default 5), `weights` (one of `WEIGHTS`, default "uniform"), and
-    `chunk_rows`, the queries searched at a time (speed and progress only).
+    Parameters: `n_neighbors` (default 5), `weights` (one of `WEIGHTS`, default "uniform"),
+    `chunk_rows`, the queries searched at a time (speed and progress only), and `verbose` (a progress bar
+    on standard error while predicting when above 0).
     """
 
     _parameter_constraints = {
         "n_neighbors": [Interval(Integral, 1, None, closed="left")],
         "weights": [StrOptions(set(WEIGHTS))],
         "chunk_rows": [Interval(Integral, 1, None, closed="left")],
+        "verbose": ["verbose"],
     }
 
-    def __init__(self, n_neighbors: int = 5, weights: str = "uniform", chunk_rows: int = CHUNK_ROWS):
+    def __init__(
+        self, n_neighbors: int = 5, weights: str = "uniform", chunk_rows: int = CHUNK_ROWS, verbose: int = 0
+    ):
         self.n_neighbors = n_neighbors
         self.weights = weights
         self.chunk_rows = chunk_rows
+        self.verbose = verbose
 
     @fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y) -> KNNClassifier:
@@ -85,19 +90,24 @@ class KNNClassifier(ClassifierMixin, BaseEstimator):
         self.classes_, self.y_index_ = np.unique(y, return_inverse=True)
         return self
 
-    def predict_proba(self, X, progress: str | None = None) -> np.ndarray:
-        """Each class's share of the (weighted) neighbours; `progress` labels a progress bar."""
+    def predict_proba(self, X) -> np.ndarray:
+        """Each class's share of the (weighted) neighbours."""
         check_is_fitted(self)
         X = validate_data(self, as_rows(X), dtype="numeric", reset=False)
         if self.n_neighbors > len(self.X_):
             raise ValueError(f"n_neighbors={self.n_neighbors} exceeds the {len(self.X_)} training rows")
         distances, indices = kneighbors(
-            X, self.X_, self.n_neighbors, self.chunk_rows, progress, reference_norms=self.reference_norms_
+            X,
+            self.X_,
+            self.n_neighbors,
+            self.chunk_rows,
+            "KNN search" if self.verbose else None,
+            reference_norms=self.reference_norms_,
         )
         return vote(self.y_index_[indices], distances, self.weights, len(self.classes_))
 
-    def predict(self, X, progress: str | None = None) -> np.ndarray:
-        proba = self.predict_proba(X, progress)
+    def predict(self, X) -> np.ndarray:
+        proba = self.predict_proba(X)
         return self.classes_[proba.argmax(axis=1)]
 
 

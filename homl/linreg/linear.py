@@ -228,19 +228,20 @@ def learning_schedule(t: np.ndarray | int, t0: float, t1: float):
 class StochasticGD(_LinearModel):
     """Stochastic gradient descent, one random instance a step, with the book's schedule t0 / (t + t1).
 
-    Parameters: `n_epochs` (default 50), `t0` (5), `t1` (50), `seed` (42).
+    Parameters: `n_epochs` (default 50), `t0` (5), `t1` (50), `random_state` (42: the seed of the instances'
+    draws; None draws a fresh one).
     """
 
-    def __init__(self, n_epochs: int = 50, t0: float = 5, t1: float = 50, seed: int = 42):
+    def __init__(self, n_epochs: int = 50, t0: float = 5, t1: float = 50, random_state: int | None = 42):
         self.n_epochs = n_epochs
         self.t0 = t0
         self.t1 = t1
-        self.seed = seed
+        self.random_state = random_state
 
     def fit(self, X: np.ndarray, y: np.ndarray) -> StochasticGD:
         X, y = self._validated(X, y)
         Xb, y = with_bias(X), np.asarray(y, dtype=np.float64)
-        rng = np.random.default_rng(self.seed)
+        rng = np.random.default_rng(self.random_state)
         m = len(y)
         theta = np.zeros(Xb.shape[1])
         record = set(recorded_steps(self.n_epochs * m).tolist())
@@ -264,22 +265,28 @@ class StochasticGD(_LinearModel):
 class MiniBatchGD(_LinearModel):
     """Mini-batch gradient descent over shuffled batches, with the schedule t0 / (t + t1), t counting batches.
 
-    Parameters: `batch_size` (default 20), `n_epochs` (50), `t0` (200), `t1` (1000), `seed` (42).
+    Parameters: `batch_size` (default 20), `n_epochs` (50), `t0` (200), `t1` (1000), `random_state` (42:
+    the seed of the shuffles; None draws a fresh one).
     Works on any array-like X indexable by rows (a memory map too): only one batch is copied at a time.
     """
 
     def __init__(
-        self, batch_size: int = 20, n_epochs: int = 50, t0: float = 200, t1: float = 1000, seed: int = 42
+        self,
+        batch_size: int = 20,
+        n_epochs: int = 50,
+        t0: float = 200,
+        t1: float = 1000,
+        random_state: int | None = 42,
     ):
         self.batch_size = batch_size
         self.n_epochs = n_epochs
         self.t0 = t0
         self.t1 = t1
-        self.seed = seed
+        self.random_state = random_state
 
     def fit(self, X: np.ndarray, y: np.ndarray) -> MiniBatchGD:
         X, y = self._validated(X, y)
-        rng = np.random.default_rng(self.seed)
+        rng = np.random.default_rng(self.random_state)
         m = len(y)
         theta = np.zeros(X.shape[1] + 1)
         batches = range(0, m, self.batch_size)

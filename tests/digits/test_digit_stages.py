@@ -183,3 +183,19 @@ def test_noisy_digits_are_cleaned_better_than_left_noisy_with_settings_chosen_wi
         assert result.returncode == 0, result.stderr
     assert (tiny_mnist / "choice.json").read_bytes() == chosen
     assert io.read_json(tiny_mnist / "denoise.json")["bounded"]["psnr_db"] != scores["bounded"]["psnr_db"]
+
+
+def test_a_stock_scikit_learn_classifier_drops_into_the_digit_evaluation(tiny_mnist):
+    from sklearn.neighbors import KNeighborsClassifier
+
+    from homl.data import mnist
+    from homl.digits import evaluate
+
+    data = mnist.load(tiny_mnist / "mnist.npz")
+    stock = KNeighborsClassifier(3).fit(
+        data.train_images.reshape(len(data.train_images), -1), data.train_labels
+    )
+    ours = KNNClassifier(3).fit(data.train_images, data.train_labels)
+    images = data.test_images.reshape(len(data.test_images), -1)
+    np.testing.assert_allclose(evaluate.classify(stock, images), evaluate.classify(ours, images))
+    assert ours.verbose == 0  # progress shown while classifying, a quiet model afterwards

@@ -260,3 +260,23 @@ def test_bounds_that_float32_cannot_resolve_fall_back_to_exact_distances():
     expected_d, expected_i = exact_by_definition(queries, references, 6)
     np.testing.assert_array_equal(indices, expected_i)
     np.testing.assert_array_equal(distances, expected_d)
+
+
+def test_the_denoisers_kneighbors_answers_as_scikit_learns_does():
+    from sklearn.neighbors import KNeighborsRegressor
+
+    rng = np.random.default_rng(5)
+    clean = rng.integers(0, 4, (200, 12))
+    noisy = clean + rng.normal(0, 1, clean.shape)
+    queries = rng.normal(2, 1.5, (30, 12))
+    ours = KNNDenoiser(4).fit(noisy, clean)
+    theirs = KNeighborsRegressor(4, algorithm="brute").fit(noisy, clean)
+    distances, indices = ours.kneighbors(queries)
+    expected_distances, expected_indices = theirs.kneighbors(queries)
+    np.testing.assert_array_equal(indices, expected_indices)
+    np.testing.assert_allclose(distances, expected_distances, rtol=1e-12)
+    np.testing.assert_array_equal(
+        ours.kneighbors(queries, n_neighbors=6, return_distance=False),
+        theirs.kneighbors(queries, n_neighbors=6, return_distance=False),
+    )
+    np.testing.assert_array_equal(ours.predict_from(queries, (distances, indices)), ours.predict(queries))

@@ -56,9 +56,9 @@ def test_gradient_descent_solvers_converge_to_the_closed_form(seed):
     closed = NormalEquation().fit(X, y).theta_
     batch = BatchGD(eta=0.1, n_iterations=5000, tolerance=1e-10).fit(X, y)
     assert np.linalg.norm(batch.theta_ - closed) < 1e-6
-    minibatch = MiniBatchGD(batch_size=20, n_epochs=300, t0=50, t1=1000, seed=seed).fit(X, y)
+    minibatch = MiniBatchGD(batch_size=20, n_epochs=300, t0=50, t1=1000, random_state=seed).fit(X, y)
     assert np.linalg.norm(minibatch.theta_ - closed) < 1e-2
-    stochastic = StochasticGD(n_epochs=300, t0=5, t1=50, seed=seed).fit(X, y)
+    stochastic = StochasticGD(n_epochs=300, t0=5, t1=50, random_state=seed).fit(X, y)
     assert np.linalg.norm(stochastic.theta_ - closed) < 5e-2
 
 
@@ -75,8 +75,8 @@ def test_the_books_data_and_settings():
 
 def test_runs_are_reproducible():
     X, y = random_problem(3)
-    first = StochasticGD(n_epochs=5, seed=1).fit(X, y).theta_
-    np.testing.assert_array_equal(first, StochasticGD(n_epochs=5, seed=1).fit(X, y).theta_)
+    first = StochasticGD(n_epochs=5, random_state=1).fit(X, y).theta_
+    np.testing.assert_array_equal(first, StochasticGD(n_epochs=5, random_state=1).fit(X, y).theta_)
 
 
 @pytest.mark.parametrize(
