@@ -41,7 +41,8 @@ def solver(name: str):
 
 def fit_alone(rows: int, name: str | None) -> dict:
     """In a fresh process: make the data, fit `name` (None: nothing), and report its own peak memory."""
-    from homl.linreg.linear import large_synthetic_data, theta_of
+    from homl.linreg.datasets import large_synthetic_data
+    from homl.linreg.linear import theta_of
 
     X, y, _ = large_synthetic_data(rows, FEATURES, SEED)
     report = {"data_mb": (X.nbytes + y.nbytes) / 2**20}

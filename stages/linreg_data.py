@@ -3,7 +3,7 @@
 from sklearn.datasets import load_diabetes
 
 from homl.core import io, params, stage
-from homl.linreg.linear import SyntheticParams, standardize, synthetic_data
+from homl.linreg.datasets import SyntheticParams, standardize, synthetic_data
 
 
 def main() -> None:

@@ -6,6 +6,7 @@ from sklearn.base import clone
 from sklearn.linear_model import LinearRegression, SGDRegressor
 
 from homl.core import io, params, stage
+from homl.linreg.book import book_minibatch_gd, book_stochastic_gd
 from homl.linreg.linear import (
     BatchGD,
     MiniBatchGD,
@@ -13,8 +14,6 @@ from homl.linreg.linear import (
     Params,
     PseudoInverse,
     StochasticGD,
-    book_minibatch_gd,
-    book_stochastic_gd,
     solver_report,
     theta_of,
 )

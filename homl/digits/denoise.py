@@ -49,7 +49,37 @@ class Params:
 class KNNDenoiser(MultiOutputMixin, RegressorMixin, BaseEstimator):
     """Multi-output KNN from noisy rows (images of any shape) to clean targets.
 
-    `method`: "mean" (default: KNeighborsRegressor), "vote" (each output's weighted mode: the book's
+    Parameters
+    ----------
+    n_neighbors : int, default 5
+    weights : {"uniform", "distance"}, default "uniform"
+    method : {"vote", "mean", "posterior", "bounded"}, default "mean"
+    noise : (low, high) or None, default None
+    bandwidth : float, default 4.0
+    shifted_copies : bool, default False
+    output_dtype : str or None, default None
+    chunk_rows : int, default 1000
+    verbose : int, default 0
+
+    Attributes
+    ----------
+    y_ : ndarray
+        The clean training targets, one row each.
+    X_ or targets_ : ndarray
+        The references searched: the noisy training rows, or (knowing the noise) the clean targets and
+        their shifted copies.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from homl.digits import KNNDenoiser
+    >>> clean = np.array([[0, 0, 200, 200], [200, 200, 0, 0]], dtype=np.uint8)
+    >>> noisy = clean + np.array([[30, 60, 10, 90], [50, 0, 70, 20]])
+    >>> model = KNNDenoiser(1, method="bounded", noise=(0, 100), output_dtype="uint8").fit(noisy, clean)
+    >>> model.predict([[40, 90, 250, 220]])
+    array([[  0,   0, 200, 200]], dtype=uint8)
+
+    What the parameters mean: `method`: "mean" (default: KNeighborsRegressor), "vote" (each output's weighted mode: the book's
     multi-output KNeighborsClassifier), "posterior" (`posterior_mean`) or "bounded" (`bounded_posterior`,
     with `bandwidth`); the last two need `noise`.
     `noise` = (low, high): the noise is an integer drawn uniformly from [low, high) and added. Given, the

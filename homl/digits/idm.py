@@ -164,8 +164,43 @@ class IDMClassifier(ClassifierMixin, BaseEstimator):
     Rows are images (square ones are taken as such, any other row as one line of pixels). Both searches
     compare the images after `preprocess(deskew, blur_sigma)`. Each query's `n_candidates` nearest
     training images by Euclidean distance are re-ranked by `idm_distances` (`features`, `window`,
-    `context`), and the `n_neighbors` nearest vote (`weights` as in KNeighborsClassifier). `verbose`
-    above 0 shows progress bars on standard error while predicting.
+    `context`), and the `n_neighbors` nearest vote (`weights` as in KNeighborsClassifier).
+
+    Parameters
+    ----------
+    n_neighbors : int, default 3
+    weights : {"uniform", "distance"}, default "uniform"
+    n_candidates : int, default 50
+        Euclidean nearest neighbours re-ranked by the IDM.
+    window : int, default 2
+        A query pixel may match any reference pixel up to this many pixels away.
+    context : int, default 2
+        The patch compared around each pixel is (2 context + 1)^2 pixels.
+    features : {"pixels", "gradients"}, default "pixels"
+        What the patches compare: intensities, or Sobel gradients.
+    deskew : bool, default True
+    blur_sigma : float, default 0.5
+        The preparation of every image (`homl.digits.preprocess`).
+    chunk_rows : int, default CHUNK_ROWS
+    verbose : int, default 0
+        Above 0, progress bars on standard error while predicting.
+
+    Attributes
+    ----------
+    classes_ : ndarray
+    references_, reference_norms_ : ndarray
+        The prepared training images (kept, so a saved model prepares nothing) and their squared lengths.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from homl.digits import IDMClassifier
+    >>> bar = np.zeros((8, 8)); bar[1:7, 3] = 255            # a vertical stroke
+    >>> cross = np.zeros((8, 8)); cross[4, 1:7] = 255; cross[1:7, 4] = 255
+    >>> model = IDMClassifier(n_neighbors=1, n_candidates=2, window=1, context=1, deskew=False)
+    >>> shifted = np.roll(bar, 1, axis=1)                     # the stroke one pixel to the right
+    >>> model.fit(np.stack([bar, cross]), [1, 4]).predict(shifted[None])
+    array([1])
     """
 
     _parameter_constraints = {

@@ -60,11 +60,31 @@ def vote(neighbor_labels: np.ndarray, distances: np.ndarray, weights: str, n_cla
 
 
 class KNNClassifier(ClassifierMixin, BaseEstimator):
-    """Exact k-nearest-neighbour classifier; rows may be images of any shape.
+    """Exact k-nearest-neighbour classifier (`homl.digits.kneighbors`); rows may be images of any shape.
 
-    Parameters: `n_neighbors` (default 5), `weights` (one of `WEIGHTS`, default "uniform"),
-    `chunk_rows`, the queries searched at a time (speed and progress only), and `verbose` (a progress bar
-    on standard error while predicting when above 0).
+    Parameters
+    ----------
+    n_neighbors : int, default 5
+    weights : {"uniform", "distance"}, default "uniform"
+        As KNeighborsClassifier weighs the neighbours' votes.
+    chunk_rows : int, default CHUNK_ROWS
+        Queries searched at a time (speed and progress only).
+    verbose : int, default 0
+        Above 0, a progress bar on standard error while predicting.
+
+    Attributes
+    ----------
+    classes_ : ndarray
+    X_, reference_norms_ : ndarray
+        The training rows and their squared lengths, searched as they are.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from homl.digits import KNNClassifier
+    >>> X = np.array([[0, 0], [0, 1], [5, 5], [5, 6]])
+    >>> KNNClassifier(n_neighbors=1).fit(X, ["a", "a", "b", "b"]).predict([[4, 5], [1, 0]])
+    array(['b', 'a'], dtype='<U1')
     """
 
     _parameter_constraints = {

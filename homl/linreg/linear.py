@@ -17,19 +17,11 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from homl.core.errors import DivergenceError
 from homl.core.params import Range
+from homl.linreg.datasets import SyntheticParams
 
 MAX_PATH_POINTS = 2_000
 Positive = Annotated[float, Range(1e-12, None)]
 Count = Annotated[int, Range(1, None)]
-
-
-@dataclass(frozen=True)
-class SyntheticParams:
-    rows: Annotated[int, Range(2, None)]
-    intercept: float
-    coefficients: tuple[float, ...]
-    x_max: Annotated[float, Range(0, None)]
-    noise_std: Annotated[float, Range(0, None)]
 
 
 @dataclass(frozen=True)
@@ -78,43 +70,6 @@ class Params:
     spread_seeds: Count
 
 
-def synthetic_data(
-    rows: int, intercept: float, coefficients, x_max: float, noise_std: float, seed: int
-) -> tuple[np.ndarray, np.ndarray]:
-    """The book's data: x uniform in [0, x_max), y = intercept + x . coefficients + Gaussian noise.
-
-    Drawn as the book draws it (`np.random.seed(seed)`, then `rand`, then `randn`), so that with the
-    book's settings the data, and every figure fitted on it, are the book's own.
-    """
-    legacy = np.random.RandomState(seed)
-    X = x_max * legacy.rand(rows, len(coefficients))
-    return X, intercept + X @ np.asarray(coefficients, dtype=np.float64) + noise_std * legacy.randn(rows)
-
-
-def large_synthetic_data(
-    rows: int, features: int, seed: int, chunk_rows: int = 1_000_000
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Standard-normal X, y = X theta + noise, generated a chunk at a time into one array each.
-
-    Returns X, y and the true [intercept, *coefficients].
-    """
-    rng = np.random.default_rng(seed)
-    theta = rng.uniform(-5, 5, features + 1)
-    X = np.empty((rows, features))
-    y = np.empty(rows)
-    for start in range(0, rows, chunk_rows):
-        stop = min(start + chunk_rows, rows)
-        X[start:stop] = rng.standard_normal((stop - start, features))
-        y[start:stop] = X[start:stop] @ theta[1:] + theta[0] + rng.standard_normal(stop - start)
-    return X, y, theta
-
-
-def standardize(X: np.ndarray) -> np.ndarray:
-    """Zero mean and unit variance per column, as gradient descent wants it."""
-    X = np.asarray(X, dtype=np.float64)
-    return (X - X.mean(axis=0)) / X.std(axis=0)
-
-
 def recorded_steps(total: int, points: int = MAX_PATH_POINTS) -> np.ndarray:
     """About `points` step numbers in 1..total, spaced evenly on a log scale (the early steps move most)."""
     return np.unique(np.geomspace(1, max(total, 1), points).astype(np.int64))
@@ -153,7 +108,24 @@ class _LinearModel(RegressorMixin, BaseEstimator):
 
 
 class NormalEquation(_LinearModel):
-    """theta = (X^T X)^-1 X^T y, solved as a linear system, the normal matrix built in chunks."""
+    """Linear regression by the normal equation: theta = (X^T X)^-1 X^T y, solved as a linear system, the
+    normal matrix built a chunk of rows at a time (a memory map of any size fits).
+
+    Attributes
+    ----------
+    theta_ : ndarray of shape (n_features + 1,)
+        The intercept, then the coefficients.
+    intercept_ : float
+    coef_ : ndarray of shape (n_features,)
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from homl.linreg import NormalEquation
+    >>> X = np.array([[0.0], [1.0], [2.0], [3.0]])
+    >>> NormalEquation().fit(X, 4 + 3 * X[:, 0]).theta_.round(6)
+    array([4., 3.])
+    """
 
     def fit(self, X: np.ndarray, y: np.ndarray) -> NormalEquation:
         X, y = self._validated(X, y)
@@ -163,7 +135,24 @@ class NormalEquation(_LinearModel):
 
 
 class PseudoInverse(_LinearModel):
-    """theta = X^+ y through the SVD (`np.linalg.lstsq`): also defined when X^T X is singular."""
+    """Linear regression by the pseudo-inverse: theta = X^+ y through the SVD (`np.linalg.lstsq`), also
+    defined when X^T X is singular.
+
+    Attributes
+    ----------
+    theta_ : ndarray of shape (n_features + 1,)
+        The intercept, then the coefficients.
+    intercept_ : float
+    coef_ : ndarray of shape (n_features,)
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from homl.linreg import PseudoInverse
+    >>> X = np.array([[1.0, 1.0], [2.0, 2.0], [3.0, 3.0]])  # two equal columns: X^T X is singular
+    >>> PseudoInverse().fit(X, 2 * X[:, 0]).coef_.round(6)
+    array([1., 1.])
+    """
 
     def fit(self, X: np.ndarray, y: np.ndarray) -> PseudoInverse:
         X, y = self._validated(X, y)
@@ -185,10 +174,33 @@ def _check_finite(theta: np.ndarray, solver: str, step: int, setting: str) -> No
 
 
 class BatchGD(_LinearModel):
-    """Batch gradient descent on the MSE.
+    """Linear regression by batch gradient descent on the MSE.
 
-    Parameters: `eta` learning rate (default 0.1), `n_iterations` at most (default 1000),
-    `tolerance`: stop once the gradient's norm is below it (default 1e-10).
+    Parameters
+    ----------
+    eta : float, default 0.1
+        The learning rate; too large a rate stops `fit` with `DivergenceError`.
+    n_iterations : int, default 1000
+        The most steps taken.
+    tolerance : float, default 1e-10
+        Stop once the gradient's norm is below it.
+
+    Attributes
+    ----------
+    theta_ : ndarray of shape (n_features + 1,)
+        The intercept, then the coefficients.
+    intercept_ : float
+    coef_ : ndarray of shape (n_features,)
+    path_ : ndarray of shape (n_recorded, n_features + 1)
+        theta along the way (the book's figure 4-11).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from homl.linreg import BatchGD
+    >>> X = np.array([[0.0], [1.0], [2.0], [3.0]])
+    >>> BatchGD(n_iterations=5000).fit(X, 4 + 3 * X[:, 0]).theta_.round(6)
+    array([4., 3.])
     """
 
     def __init__(self, eta: float = 0.1, n_iterations: int = 1000, tolerance: float = 1e-10):
@@ -226,10 +238,33 @@ def learning_schedule(t: np.ndarray | int, t0: float, t1: float):
 
 
 class StochasticGD(_LinearModel):
-    """Stochastic gradient descent, one random instance a step, with the book's schedule t0 / (t + t1).
+    """Linear regression by stochastic gradient descent: one random instance a step, the learning rate
+    following the book's schedule t0 / (t + t1).
 
-    Parameters: `n_epochs` (default 50), `t0` (5), `t1` (50), `random_state` (42: the seed of the instances'
-    draws; None draws a fresh one).
+    Parameters
+    ----------
+    n_epochs : int, default 50
+    t0, t1 : float, default 5 and 50
+        The schedule's constants.
+    random_state : int or None, default 42
+        The seed of the instances' draws; None draws a fresh one.
+
+    Attributes
+    ----------
+    theta_ : ndarray of shape (n_features + 1,)
+        The intercept, then the coefficients.
+    intercept_ : float
+    coef_ : ndarray of shape (n_features,)
+    path_, loss_ : ndarray
+        theta along the way, and the training MSE after each epoch.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from homl.linreg import StochasticGD
+    >>> X = np.linspace(0, 2, 50)[:, None]
+    >>> StochasticGD(n_epochs=200).fit(X, 4 + 3 * X[:, 0]).theta_.round(1)
+    array([4., 3.])
     """
 
     def __init__(self, n_epochs: int = 50, t0: float = 5, t1: float = 50, random_state: int | None = 42):
@@ -263,11 +298,35 @@ class StochasticGD(_LinearModel):
 
 
 class MiniBatchGD(_LinearModel):
-    """Mini-batch gradient descent over shuffled batches, with the schedule t0 / (t + t1), t counting batches.
+    """Linear regression by mini-batch gradient descent over shuffled batches, with the schedule
+    t0 / (t + t1), t counting batches. Works on any array-like X indexable by rows (a memory map too):
+    only one batch is copied at a time.
 
-    Parameters: `batch_size` (default 20), `n_epochs` (50), `t0` (200), `t1` (1000), `random_state` (42:
-    the seed of the shuffles; None draws a fresh one).
-    Works on any array-like X indexable by rows (a memory map too): only one batch is copied at a time.
+    Parameters
+    ----------
+    batch_size : int, default 20
+    n_epochs : int, default 50
+    t0, t1 : float, default 200 and 1000
+        The schedule's constants.
+    random_state : int or None, default 42
+        The seed of the shuffles; None draws a fresh one.
+
+    Attributes
+    ----------
+    theta_ : ndarray of shape (n_features + 1,)
+        The intercept, then the coefficients.
+    intercept_ : float
+    coef_ : ndarray of shape (n_features,)
+    path_, loss_ : ndarray
+        theta along the way, and the training MSE after each epoch.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from homl.linreg import MiniBatchGD
+    >>> X = np.linspace(0, 2, 100)[:, None]
+    >>> MiniBatchGD(n_epochs=200).fit(X, 4 + 3 * X[:, 0]).theta_.round(1)
+    array([4., 3.])
     """
 
     def __init__(
@@ -316,36 +375,6 @@ class MiniBatchGD(_LinearModel):
             residual = X[start : start + chunk_rows] @ theta[1:] + theta[0] - y[start : start + chunk_rows]
             total += float(residual @ residual)
         return total / len(y)
-
-
-def book_stochastic_gd(X: np.ndarray, y: np.ndarray, n_epochs: int, t0: float, t1: float, seed: int):
-    """The book's stochastic GD loop as printed: random start, one instance drawn with replacement a step."""
-    Xb, y = with_bias(X), np.asarray(y, dtype=np.float64)
-    legacy = np.random.RandomState(seed)
-    theta, m = legacy.randn(Xb.shape[1]), len(y)
-    for epoch in range(n_epochs):
-        for iteration in range(m):
-            i = legacy.randint(m)
-            theta = theta - learning_schedule(epoch * m + iteration, t0, t1) * 2 * Xb[i] * (
-                Xb[i] @ theta - y[i]
-            )
-    return theta
-
-
-def book_minibatch_gd(
-    X: np.ndarray, y: np.ndarray, batch_size: int, n_epochs: int, t0: float, t1: float, seed: int
-):
-    """The book's mini-batch GD loop as printed: random start, shuffled batches, t counted from 1."""
-    Xb, y = with_bias(X), np.asarray(y, dtype=np.float64)
-    legacy = np.random.RandomState(seed)
-    theta, m, t = legacy.randn(Xb.shape[1]), len(y), 0
-    for _ in range(n_epochs):
-        order = legacy.permutation(m)
-        for start in range(0, m, batch_size):
-            t += 1
-            xi, yi = Xb[order[start : start + batch_size]], y[order[start : start + batch_size]]
-            theta = theta - learning_schedule(t, t0, t1) * 2 / batch_size * xi.T @ (xi @ theta - yi)
-    return theta
 
 
 def theta_of(model) -> np.ndarray:

@@ -88,6 +88,19 @@ class EmailFields(TransformerMixin, BaseEstimator):
     and `STRUCTURE`.
 
     Stateless: done once for every candidate and fold of a search.
+
+    Parameters
+    ----------
+    to_words : EmailToWords or None, default None (its defaults)
+    char_ngrams : (int, int), default (3, 5)
+    features : tuple of str, default every name of `FEATURES`
+
+    Examples
+    --------
+    >>> from homl.spam import EmailFields, parse_email
+    >>> fields = EmailFields(features=("subject", "structure")).transform([parse_email(b"Subject: Hi\\n\\nHello!")])
+    >>> fields["subject"][0], int(fields["exclamations"][0] > 0)
+    ({'subject:hi': 1}, 1)
     """
 
     def __init__(

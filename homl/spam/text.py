@@ -35,10 +35,26 @@ def _tags(tags, **input_kinds):
 class EmailToWords(TransformerMixin, BaseEstimator):
     """Turn parsed emails into word counts (one `Counter` a message); stateless, so `fit` learns nothing.
 
-    Parameters, each default True: `strip_headers` (keep the subject, drop every other header),
-    `lowercase`, `remove_punctuation` (otherwise each punctuation mark is a word), `replace_urls` (each URL
-    becomes the word "URL"), `replace_numbers` (each number becomes "NUMBER") and `stemming` (Snowball's
-    English stemmer).
+    Parameters
+    ----------
+    strip_headers : bool, default True
+        Keep the subject, drop every other header.
+    lowercase : bool, default True
+    remove_punctuation : bool, default True
+        Otherwise each punctuation mark is a word.
+    replace_urls : bool, default True
+        Each URL becomes the word "URL".
+    replace_numbers : bool, default True
+        Each number becomes the word "NUMBER".
+    stemming : bool, default True
+        Snowball's English stemmer.
+
+    Examples
+    --------
+    >>> from homl.spam import EmailToWords, parse_email
+    >>> message = parse_email(b"Subject: Win 1000 dollars\\n\\nVisit http://spam.example.org now!")
+    >>> sorted(EmailToWords().words(message).items())
+    [('NUMBER', 1), ('URL', 1), ('dollar', 1), ('now', 1), ('visit', 1), ('win', 1)]
     """
 
     _parameter_constraints = dict.fromkeys(
@@ -171,7 +187,24 @@ class _FrequentVocabulary(TransformerMixin, BaseEstimator):
 class WordsToVector(_FrequentVocabulary):
     """Word counts to a sparse matrix over the `vocabulary_size` most frequent words seen in `fit`.
 
-    `binary=True` gives word presence (0/1) instead of counts. Unknown words are dropped.
+    Parameters
+    ----------
+    vocabulary_size : int, default 5000
+    binary : bool, default True
+        Word presence (0/1); False: counts.
+
+    Attributes
+    ----------
+    vocabulary_ : dict
+        Each kept word's column. Unknown words are dropped.
+
+    Examples
+    --------
+    >>> from collections import Counter
+    >>> from homl.spam import WordsToVector
+    >>> vectors = WordsToVector(vocabulary_size=2, binary=False).fit([Counter(a=3, b=1), Counter(a=1, c=2)])
+    >>> vectors.transform([Counter(a=1, c=5, z=9)]).toarray()
+    array([[1., 5.]])
     """
 
     _parameter_constraints = {
@@ -277,7 +310,26 @@ def _symbols(text: str) -> np.ndarray:
 class CodesToVector(_FrequentVocabulary):
     """Counted codes (a pair of arrays a row: distinct integer codes, ascending, and their counts, as
     `char_ngrams` gives) to a sparse matrix of counts over the `vocabulary_size` codes most frequent in
-    `fit` (ties: the lower code), one column each in ascending code order. Unknown codes are dropped."""
+    `fit` (ties: the lower code), one column each in ascending code order. Unknown codes are dropped.
+
+    Parameters
+    ----------
+    vocabulary_size : int, default 20000
+
+    Attributes
+    ----------
+    vocabulary_ : ndarray
+        The kept codes, ascending.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from homl.spam import CodesToVector
+    >>> rows = [(np.array([3, 7]), np.array([2, 1])), (np.array([7, 9]), np.array([4, 1]))]
+    >>> CodesToVector(vocabulary_size=2).fit(rows).transform(rows).toarray()
+    array([[2., 1.],
+           [0., 4.]])
+    """
 
     _parameter_constraints = {"vocabulary_size": [Interval(Integral, 1, None, closed="left")]}
 

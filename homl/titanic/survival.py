@@ -92,6 +92,33 @@ class PassengerFeatures(TransformerMixin, BaseEstimator):
     passengers (0.5 when there are none; learned from the labels). In `fit_transform` each training
     passenger is one of those counted and is left out of its own statistics. `name`, `ticket` and
     `cabin` themselves never reach the model.
+
+    Parameters
+    ----------
+    features : tuple of str, default every name of `FEATURES`
+        The engineered features added (each switchable under `titanic.features`).
+
+    Attributes
+    ----------
+    ticket_counts_ : Series
+        Training passengers per ticket.
+    domain_ : dict
+        The training range of each column (for `homl titanic`'s warnings).
+    group_stats_ : DataFrame
+        Survivors and members of each travel group (fitted with labels only).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from homl.titanic import PassengerFeatures
+    >>> table = pd.DataFrame({
+    ...     "pclass": [3, 1], "name": ["Smith, Mr. John", "Brown, Mrs. Ann"], "sex": ["male", "female"],
+    ...     "age": [30.0, None], "sibsp": [0, 1], "parch": [0, 0], "ticket": ["A1", "B2"],
+    ...     "fare": [7.25, 80.0], "cabin": [None, "C85"], "embarked": ["S", "C"]})
+    >>> PassengerFeatures(("title", "family_size", "deck")).fit_transform(table)[["title", "family_size", "deck"]]
+      title  family_size deck
+    0    Mr          1.0    U
+    1   Mrs          2.0    C
     """
 
     def __init__(self, features: tuple[str, ...] = tuple(FEATURES)):

@@ -2,6 +2,7 @@ import numpy as np
 import pytest
 from sklearn.linear_model import LinearRegression
 
+from homl.linreg.datasets import large_synthetic_data, standardize, synthetic_data
 from homl.linreg.linear import (
     BatchGD,
     DivergenceError,
@@ -10,10 +11,7 @@ from homl.linreg.linear import (
     PseudoInverse,
     StochasticGD,
     gram_chunked,
-    large_synthetic_data,
     recorded_steps,
-    standardize,
-    synthetic_data,
     with_bias,
 )
 

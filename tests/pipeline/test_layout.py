@@ -2,6 +2,8 @@
 another, every module short enough to read."""
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
@@ -70,3 +72,18 @@ def test_only_one_module_imports_scikit_learns_private_helpers():
         )
     ]
     assert private == []
+
+
+def test_each_wing_exports_its_public_names_and_loads_them_only_when_used():
+    check = """
+import importlib, sys
+import homl.digits.knn
+assert "homl.digits.idm" not in sys.modules and "numba" not in sys.modules, "a wing loads all its modules"
+for wing in {wings!r}:
+    package = importlib.import_module("homl." + wing)
+    assert package.__all__, wing
+    for name in package.__all__:
+        found = getattr(package, name)
+        assert not callable(found) or found.__module__.startswith("homl." + wing), name
+"""
+    subprocess.run([sys.executable, "-c", check.format(wings=WINGS)], check=True, cwd=REPO)
