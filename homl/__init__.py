@@ -7,10 +7,11 @@ __version__ = "0.1.0"
 __all__ = ["load"]
 
 
-def load(model: str):
+def load(model: str, rev: str | None = None):
     """The fitted model that `dvc.yaml`'s `artifacts:` names (digit-classifier, digit-classifier-knn,
-    digit-denoiser, titanic-survival, spam-filter), or a model file written by the pipeline; paths are
-    relative to the project's root. Only load model files you trust: loading unpickles."""
+    digit-denoiser, titanic-survival, spam-filter), from any directory of the project, or a model file
+    written by the pipeline; `rev` (a branch, tag or commit) loads the artifact as that revision has it.
+    A file naming anything outside the trusted types is refused before it is unpickled."""
     from homl.core import io, pipeline
 
-    return io.load_model(pipeline.model_file(model))
+    return io.load_model(pipeline.model_file(model, rev))

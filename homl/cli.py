@@ -85,7 +85,7 @@ def predict_digit(args: argparse.Namespace) -> Answers:
     answers = Answers(refused=refused)
     if not paths:
         return answers
-    model = io.load_model(model_path(args.model, "digit-classifier"))
+    model = io.load_model(model_path(args, "digit-classifier"))
     for path, proba in zip(paths, model.predict_proba(np.stack(digits)), strict=True):
         best = int(proba.argmax())
         digit = model.classes_[best]
@@ -143,7 +143,7 @@ def denoise(args: argparse.Namespace) -> Answers:
     answers = Answers(refused=refused)
     if not paths:
         return answers
-    denoiser = io.load_model(model_path(args.model, "digit-denoiser"))
+    denoiser = io.load_model(model_path(args, "digit-denoiser"))
     cleaned = denoiser.predict(np.stack(frames).astype(np.int16)).astype(np.uint8)
     for path, image in zip(paths, cleaned, strict=True):
         output = Path(args.output) / Path(path).name if len(args.images) > 1 else Path(args.output)
@@ -160,9 +160,10 @@ def denoise(args: argparse.Namespace) -> Answers:
     return answers
 
 
-def model_path(model: str | None, default: str) -> Path:
-    """`--model`: an artifact of dvc.yaml by name, or a file; none: the artifact `default`."""
-    return pipeline.artifact(default) if model is None else pipeline.model_file(model)
+def model_path(args: argparse.Namespace, default: str) -> Path:
+    """`--model`: an artifact of dvc.yaml by name, or a file; none: the artifact `default`; `--rev`: as
+    that revision of the project has it."""
+    return pipeline.model_file(args.model or default, args.rev)
 
 
 def classify_email(args: argparse.Namespace) -> dict:
@@ -174,7 +175,7 @@ def classify_email(args: argparse.Namespace) -> dict:
         raise BadInput(f"{args.message}: empty file, not an email")
     if b"\x00" in raw[:65536]:
         raise BadInput(f"{args.message}: binary file, not an email")
-    model = io.load_model(model_path(args.model, "spam-filter"))
+    model = io.load_model(model_path(args, "spam-filter"))
     parsed = [parse_email(raw)]
     if parsed[0].beyond_limits:
         raise BadInput(f"{args.message}: {parsed[0].beyond_limits} (a bound of homl/core/limits.py)")
@@ -227,7 +228,7 @@ def titanic(args: argparse.Namespace) -> dict:
 
     passengers = read_passengers(args.passengers)
     passengers["ticket"] = passengers["ticket"].fillna("")
-    model = io.load_model(model_path(args.model, "titanic-survival"))
+    model = io.load_model(model_path(args, "titanic-survival"))
     unseen = outside_domain(passengers, domain_of(model))
     if unseen and args.strict:
         raise BadInput(
@@ -252,6 +253,9 @@ def parser() -> argparse.ArgumentParser:
     main = argparse.ArgumentParser(prog="homl", description=__doc__)
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--json", action="store_true", help="print JSON instead of text")
+    common.add_argument(
+        "--rev", help="the model as this git revision of the project has it (branch, tag or commit)"
+    )
     commands = main.add_subparsers(dest="command", required=True)
     add = lambda name, help: commands.add_parser(name, help=help, parents=[common])  # noqa: E731
     digit = add("predict-digit", "recognize the handwritten digit in each image, of any size")

@@ -4,6 +4,7 @@ import sys
 
 import numpy as np
 import pytest
+from dvc_repo import DVC, new_repo, run
 from PIL import Image
 from sklearn.datasets import load_digits
 from tiny_data import digits_as_mnist, make_passengers, save_digit_model, save_spam_model, save_titanic_model
@@ -12,6 +13,7 @@ from homl.cli import main
 from homl.core import io
 from homl.digits.denoise import KNNDenoiser
 from homl.digits.images import to_mnist_format
+from homl.digits.knn import KNNClassifier
 
 
 @pytest.fixture
@@ -205,12 +207,17 @@ def test_denoise_cleans_many_images_into_a_directory(tmp_path, capsys):
     assert "share a file name" in capsys.readouterr().err
 
 
-def test_python_callers_load_a_model_by_its_artifact_name_in_one_line(tmp_path, monkeypatch, digit_model):
+def test_python_callers_load_a_model_by_its_artifact_name_in_one_line_from_any_directory_of_the_project(
+    tmp_path, monkeypatch, digit_model
+):
     import homl
 
     path, images, labels = digit_model
-    (tmp_path / "dvc.yaml").write_text(f"artifacts:\n  small-digits:\n    path: {path}\n    type: model\n")
-    monkeypatch.chdir(tmp_path)
+    (tmp_path / "dvc.yaml").write_text(
+        f"artifacts:\n  small-digits:\n    path: {path.name}\n    type: model\n"
+    )
+    (tmp_path / "notebooks" / "chapter3").mkdir(parents=True)
+    monkeypatch.chdir(tmp_path / "notebooks" / "chapter3")
     digits = np.stack([to_mnist_format(255 - image.reshape(8, 8) * 16) for image in images[:30]])
     expected = io.load_model(path).predict(digits)
     np.testing.assert_array_equal(homl.load("small-digits").predict(digits), expected)
@@ -247,3 +254,31 @@ assert cli.main(["predict-digit", {str(path)!r}, "--model", {str(model)!r}]) == 
 assert "scipy.stats._stats_py" not in sys.modules
 """
     subprocess.run([sys.executable, "-c", run], check=True)
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(DVC is None, reason="needs dvc and git")
+def test_a_model_is_loaded_as_another_revision_of_the_project_has_it(tmp_path, monkeypatch, capsys):
+    import homl
+
+    digits, labels = digits_as_mnist()
+    digits, labels = digits[:200], labels[:200].astype(int)
+    (tmp_path / "project").mkdir()
+    repo = new_repo(tmp_path / "project")
+    (repo / "dvc.yaml").write_text(
+        "artifacts:\n  digit-classifier:\n    path: model.joblib\n    type: model\n"
+    )
+    for version, truth in (("first", labels), ("second", (labels + 1) % 10)):
+        io.save_model(repo / "model.joblib", KNNClassifier(1).fit(digits, truth))
+        run(repo, DVC, "add", "-q", "model.joblib")
+        run(repo, "git", "add", "-A")
+        run(repo, "git", "commit", "-qm", version)
+    (repo / "src").mkdir()
+    monkeypatch.chdir(repo / "src")
+    np.testing.assert_array_equal(homl.load("digit-classifier", rev="HEAD~1").predict(digits), labels)
+    np.testing.assert_array_equal(homl.load("digit-classifier").predict(digits), (labels + 1) % 10)
+    Image.fromarray(digits[0]).save(repo / "src" / "digit.png")
+    assert main(["predict-digit", "digit.png", "--rev", "HEAD~1", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["digit"] == labels[0]
+    assert main(["predict-digit", "digit.png", "--rev", "no-such-revision"]) == 1
+    assert "no-such-revision" in capsys.readouterr().err
