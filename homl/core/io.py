@@ -185,41 +185,50 @@ def load_model(path: str | os.PathLike) -> object:
         return TrustedUnpickler(os.fspath(path), file, ensure_native_byte_order=False, mmap_mode="c").load()
 
 
-# Every global a homl model file may name: the estimators the pipeline saves (tests/test_io.py saves each
-# kind, every classifier of params.yaml's registries included) and what pickling them refers to. None of
-# them runs code or touches a file whatever the arguments a file gives it; anything else is refused.
-TRUSTED_GLOBALS = frozenset(
+# What any homl model file may name besides its wing's types (each wing's trusted_globals.txt): the
+# containers and arrays that pickling them refers to. None of them runs code or touches a file whatever the
+# arguments a file gives it; anything else is refused (tests/core/test_io.py saves every kind of model).
+BASE_TRUSTED_GLOBALS = frozenset(
     """
-    builtins.bytearray builtins.slice
-    homl.digits.idm.IDMClassifier homl.digits.denoise.KNNDenoiser homl.digits.knn.KNNClassifier
-    homl.spam.email_features.EmailFields homl.titanic.survival.PassengerFeatures
-    homl.spam.text.CodesToVector homl.spam.text.EmailToWords homl.spam.text.WordsToVector
+    builtins.bytearray
+    builtins.slice
     joblib.numpy_pickle.NumpyArrayWrapper
-    numpy.dtype numpy.float64 numpy.ndarray
-    numpy._core.multiarray._reconstruct numpy._core.multiarray.scalar numpy._core.numeric._frombuffer
-    numpy.random._mt19937.MT19937 numpy.random._pickle.__bit_generator_ctor
+    numpy._core.multiarray._reconstruct
+    numpy._core.multiarray.scalar
+    numpy._core.numeric._frombuffer
+    numpy.dtype
+    numpy.float64
+    numpy.ndarray
+    numpy.random._mt19937.MT19937
+    numpy.random._pickle.__bit_generator_ctor
     numpy.random._pickle.__randomstate_ctor
-    pandas.ArrowDtype pandas.DataFrame pandas.Index pandas.NA pandas.Series pandas.StringDtype
-    pandas._libs.internals._unpickle_block pandas.arrays.ArrowExtensionArray pandas.arrays.ArrowStringArray
+    pandas.ArrowDtype
+    pandas.DataFrame
+    pandas.Index
+    pandas.NA
+    pandas.Series
+    pandas.StringDtype
+    pandas._libs.internals._unpickle_block
+    pandas.arrays.ArrowExtensionArray
+    pandas.arrays.ArrowStringArray
     pandas.core.indexes.base._new_Index
-    pandas.core.internals.managers.BlockManager pandas.core.internals.managers.SingleBlockManager
-    pyarrow.lib._restore_array pyarrow.lib.py_buffer pyarrow.lib.type_for_alias
-    sklearn._loss._loss.CyHalfBinomialLoss sklearn._loss.link.Interval sklearn._loss.link.LogitLink
-    sklearn._loss.loss.HalfBinomialLoss
+    pandas.core.internals.managers.BlockManager
+    pandas.core.internals.managers.SingleBlockManager
+    pyarrow.lib._restore_array
+    pyarrow.lib.py_buffer
+    pyarrow.lib.type_for_alias
     sklearn.compose._column_transformer.ColumnTransformer
     sklearn.compose._column_transformer.make_column_selector
-    sklearn.dummy.DummyClassifier
-    sklearn.ensemble._forest.RandomForestClassifier sklearn.ensemble._gb.GradientBoostingClassifier
-    sklearn.feature_extraction.text.TfidfTransformer
-    sklearn.impute._base.MissingIndicator sklearn.impute._base.SimpleImputer
-    sklearn.linear_model._logistic.LogisticRegression
-    sklearn.model_selection._classification_threshold.FixedThresholdClassifier
-    sklearn.naive_bayes.MultinomialNB
     sklearn.pipeline.Pipeline
-    sklearn.preprocessing._data.MaxAbsScaler sklearn.preprocessing._data.StandardScaler
-    sklearn.preprocessing._encoders.OneHotEncoder
-    sklearn.svm._classes.LinearSVC sklearn.svm._classes.SVC
-    sklearn.tree._classes.DecisionTreeClassifier sklearn.tree._classes.DecisionTreeRegressor
-    sklearn.tree._tree.Tree
     """.split()
 )
+
+
+def _trusted_globals() -> frozenset[str]:
+    """`BASE_TRUSTED_GLOBALS` and the names every wing lists in its trusted_globals.txt."""
+    wings = Path(__file__).resolve().parents[1].glob("*/trusted_globals.txt")
+    listed = {line.split("#")[0].strip() for path in wings for line in path.read_text().splitlines()}
+    return BASE_TRUSTED_GLOBALS | (listed - {""})
+
+
+TRUSTED_GLOBALS = _trusted_globals()
