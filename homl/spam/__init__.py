@@ -2,23 +2,19 @@
 
 Re-exported here, loaded on first use: `from homl.spam import parse_email, EmailToWords`."""
 
-from importlib import import_module
+from homl.core.exports import lazy_exports
 
-_HOME = {
-    "ParsedEmail": "parsing",
-    "parse_email": "parsing",
-    "EmailToWords": "text",
-    "WordsToVector": "text",
-    "CodesToVector": "text",
-    "EmailFields": "email_features",
-    "copy_groups": "near_duplicates",
-    "vector_model": "spam_filter",
-    "spam_model": "spam_filter",
-}
-__all__ = sorted(_HOME)
-
-
-def __getattr__(name: str):
-    if name in _HOME:
-        return getattr(import_module(f"homl.spam.{_HOME[name]}"), name)
-    raise AttributeError(f"module 'homl.spam' has no attribute {name!r}")
+__all__, __getattr__ = lazy_exports(
+    __name__,
+    {
+        "ParsedEmail": "parsing",
+        "parse_email": "parsing",
+        "EmailToWords": "text",
+        "WordsToVector": "text",
+        "CodesToVector": "text",
+        "EmailFields": "email_features",
+        "copy_groups": "near_duplicates",
+        "vector_model": "spam_filter",
+        "spam_model": "spam_filter",
+    },
+)

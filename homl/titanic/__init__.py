@@ -2,19 +2,15 @@
 
 Re-exported here, loaded on first use: `from homl.titanic import PassengerFeatures, survival_model`."""
 
-from importlib import import_module
+from homl.core.exports import lazy_exports
 
-_HOME = {
-    "PassengerFeatures": "survival",
-    "survival_model": "survival",
-    "preprocessing": "survival",
-    "FEATURES": "survival",
-    "CLASSIFIERS": "survival",
-}
-__all__ = sorted(_HOME)
-
-
-def __getattr__(name: str):
-    if name in _HOME:
-        return getattr(import_module(f"homl.titanic.{_HOME[name]}"), name)
-    raise AttributeError(f"module 'homl.titanic' has no attribute {name!r}")
+__all__, __getattr__ = lazy_exports(
+    __name__,
+    {
+        "PassengerFeatures": "survival",
+        "survival_model": "survival",
+        "preprocessing": "survival",
+        "FEATURES": "survival",
+        "CLASSIFIERS": "survival",
+    },
+)
