@@ -45,10 +45,10 @@ report/node_modules: report/package.json report/package-lock.json
 	touch $@
 
 report: $(STAMP) report/node_modules
-	python -m homl.report.page page dvc_plots
+	python -m homl.report page dvc_plots
 
 readme: $(STAMP)
-	python -m homl.report.page readme README.md
+	python -m homl.report readme README.md
 
 lint: $(STAMP)
 	ruff check . && ruff format --check .

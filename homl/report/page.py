@@ -1,9 +1,9 @@
 """The report: an offline `dvc plots show` page, and the README's tables made from the files behind them.
 
-python -m homl.report.page page [OUT_DIR]     every plot of dvc.yaml in OUT_DIR/index.html (default dvc_plots)
-python -m homl.report.page page --experiments  the same, HEAD's experiments side by side: their changed params and
+python -m homl.report page [OUT_DIR]     every plot of dvc.yaml in OUT_DIR/index.html (default dvc_plots)
+python -m homl.report page --experiments  the same, HEAD's experiments side by side: their changed params and
                                          metrics in a table, their plots overlaid
-python -m homl.report.page readme [README]    rewrite every generated table and prose figure of the README
+python -m homl.report readme [README]    rewrite every generated table and prose figure of the README
                                          (homl/report/readme.py, homl/report/prose.py) and the model cards beside
                                          the models (homl/report/model_cards.py)
 """
@@ -97,7 +97,7 @@ def build_page(
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m homl.report.page",
+        prog="python -m homl.report",
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )

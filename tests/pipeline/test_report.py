@@ -39,7 +39,7 @@ def declared_plots() -> tuple[int, int]:
 def test_every_declared_plot_renders_in_chromium(tmp_path):
     env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
     page = subprocess.run(
-        [sys.executable, "-m", "homl.report.page", "page", str(tmp_path / "page")],
+        [sys.executable, "-m", "homl.report", "page", str(tmp_path / "page")],
         cwd=REPO,
         env=env,
         capture_output=True,
