@@ -30,6 +30,11 @@ def stage_metrics(root: Path, stage: str) -> dict:
     return io.read_json(root / pipeline.output(stage, "metrics", root / "dvc.yaml"))
 
 
+def bench_results(root: Path, benchmark: str) -> dict:
+    """What `bench/BENCHMARK.py` wrote: bench/results/BENCHMARK.json."""
+    return io.read_json(root / "bench" / "results" / f"{benchmark}.json")
+
+
 def stage_table(root: Path, stage: str, suffix: str = ".csv") -> pd.DataFrame:
     """The (first) table a stage writes whose path ends in `suffix`, found in dvc.yaml."""
     return pd.read_csv(root / pipeline.output(stage, "outs", root / "dvc.yaml", suffix=suffix))

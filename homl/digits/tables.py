@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from homl.core import io, params, pipeline
-from homl.core.tables import settings_text, stage_metrics, stage_table, table
+from homl.core import params, pipeline
+from homl.core.tables import bench_results, settings_text, stage_metrics, stage_table, table
 from homl.digits.knn import SearchParams as KnnSearchParams
 
 
@@ -36,7 +36,7 @@ def knn(root: Path) -> list[list[object]]:
 
 @table
 def knn_bench(root: Path) -> list[list[object]]:
-    bench = io.read_json(root / "bench/results/knn_search.json")
+    bench = bench_results(root, "knn_search")
     grid, test = bench["grid_search"], bench["test_set"]
     return [
         ["task", "homl", "scikit-learn", "ratio", "agreement"],
@@ -67,7 +67,7 @@ def knn_bench(root: Path) -> list[list[object]]:
 
 @table
 def exact_search(root: Path) -> list[list[object]]:
-    bench = io.read_json(root / "bench/results/exact_search.json")
+    bench = bench_results(root, "exact_search")
 
     def agreement(side: str) -> str:
         found = bench[f"{side}_agreement"]
@@ -103,7 +103,7 @@ def exact_search(root: Path) -> list[list[object]]:
 
 @table
 def kernels(root: Path) -> list[list[object]]:
-    bench = io.read_json(root / "bench/results/kernels.json")
+    bench = bench_results(root, "kernels")
     idm, denoising, search = bench["idm"], bench["denoising_search"], bench["exact_search"]
     rows = [
         [
@@ -181,7 +181,7 @@ def idm_search(root: Path) -> list[list[object]]:
 
 @table
 def idm_bench(root: Path) -> list[list[object]]:
-    bench = io.read_json(root / "bench/results/idm_knn.json")
+    bench = bench_results(root, "idm_knn")
     rows = [
         ("scikit-learn `KNeighborsClassifier`, raw pixels", bench["sklearn_raw_pixels"]),
         ("scikit-learn `KNeighborsClassifier`, deskewed and blurred", bench["sklearn_deskewed_blurred"]),

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from homl.core import io
-from homl.core.tables import stage_metrics, table, theta_text
+from homl.core.tables import bench_results, stage_metrics, table, theta_text
 
 BOOK_THETAS = {
     "normal_equation": [4.21509616, 2.77011339],
@@ -74,7 +73,7 @@ def linreg_diabetes(root: Path) -> list[list[object]]:
 
 @table
 def linreg_large(root: Path) -> list[list[object]]:
-    bench = io.read_json(root / "bench/results/linreg_large.json")
+    bench = bench_results(root, "linreg_large")
     labels = {
         "normal_equation": "homl normal equation (X^T X built in chunks of 1M rows)",
         "minibatch_gd": f"homl mini-batch GD, {bench['n_epochs']} epochs of {bench['batch_size']:,}-row batches",

@@ -25,8 +25,8 @@ from typing import Any
 
 import yaml
 
-from homl.core import io, params
-from homl.core.tables import stage_metrics
+from homl.core import params
+from homl.core.tables import bench_results, stage_metrics
 
 NUMBER = r"-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:e-?\d+)?"
 FIGURE = re.compile(rf"(?<![\w.^-])({NUMBER})(%?)(?:<!--(fig|cite) ([^>]*?)-->)?")
@@ -64,7 +64,7 @@ class Goal:
 
 
 def _commands_cold_start(root: Path) -> float:
-    bench = _bench(root, "commands")
+    bench = bench_results(root, "commands")
     return max(bench[command]["cold_start_seconds"] for command in ("predict_digit", "denoise"))
 
 
@@ -75,15 +75,11 @@ GOALS = {
     "spam_precision": Goal(0.99, lambda root: stage_metrics(root, "spam_evaluate")["precision"]),
     "spam_recall": Goal(0.98, lambda root: stage_metrics(root, "spam_evaluate")["recall"]),
     "pipeline_minutes": Goal(
-        6, lambda root: _bench(root, "pipeline_timing")["total_seconds"] / 60, at_least=False
+        6, lambda root: bench_results(root, "pipeline_timing")["total_seconds"] / 60, at_least=False
     ),
     "command_seconds": Goal(2, _commands_cold_start, at_least=False),
-    "exact_search_speed": Goal(2, lambda root: _bench(root, "exact_search")["faiss_over_homl"]),
+    "exact_search_speed": Goal(2, lambda root: bench_results(root, "exact_search")["faiss_over_homl"]),
 }
-
-
-def _bench(root: Path, name: str) -> dict:
-    return io.read_json(root / "bench" / "results" / f"{name}.json")
 
 
 def _code_constant(root: Path, path: str, name: str) -> object:
@@ -133,12 +129,11 @@ DERIVED: dict[str, Callable[[Path], float | str]] = {
     "linreg_large_peak_gb": lambda root: (
         max(
             value["peak_memory_mb"]
-            for value in _bench(root, "linreg_large").values()
+            for value in bench_results(root, "linreg_large").values()
             if isinstance(value, dict)
         )
         / 1024
     ),
-    "pipeline_minutes": lambda root: _bench(root, "pipeline_timing")["total_seconds"] / 60,
 }
 
 
@@ -160,7 +155,7 @@ def value(root: Path, key: str) -> float | str:
     if source == "goal":
         return GOALS[path].target
     if source.startswith("bench/"):
-        return _lookup(_bench(root, source.removeprefix("bench/")), path)
+        return _lookup(bench_results(root, source.removeprefix("bench/")), path)
     if source.endswith(".py"):
         name, _, rest = path.partition(".")
         return _lookup(_code_constant(root, source, name), rest)

@@ -13,8 +13,7 @@ from pathlib import Path
 
 import yaml
 
-from homl.core import io
-from homl.core.tables import TABLES, stage_metrics, table
+from homl.core.tables import TABLES, bench_results, stage_metrics, table
 from homl.digits import tables as digits_tables  # noqa: F401  registers the wings' tables
 from homl.linreg import tables as linreg_tables  # noqa: F401
 from homl.report import prose
@@ -108,7 +107,7 @@ def results(root: Path) -> list[list[object]]:
 
 @table
 def dask_cluster(root: Path) -> list[list[object]]:
-    bench = io.read_json(root / "bench/results/dask_cluster.json")
+    bench = bench_results(root, "dask_cluster")
     return [
         [f"10,000 x 60,000 MNIST digits, k={bench['k']}, on {bench['cores']} cores", "time", "neighbours"],
         ["in this process (BLAS on every core)", f"{bench['in_process_seconds']:.1f} s", "the reference"],
@@ -122,7 +121,7 @@ def dask_cluster(root: Path) -> list[list[object]]:
 
 @table
 def commands(root: Path) -> list[list[object]]:
-    bench = io.read_json(root / "bench/results/commands.json")
+    bench = bench_results(root, "commands")
     rows = [
         ("`homl predict-digit` (digit-classifier)", bench["predict_digit"]),
         ("`homl denoise`", bench["denoise"]),
@@ -150,7 +149,7 @@ def commands(root: Path) -> list[list[object]]:
 
 @table
 def pipeline_timing(root: Path) -> list[list[object]]:
-    bench = io.read_json(root / "bench/results/pipeline_timing.json")
+    bench = bench_results(root, "pipeline_timing")
     stages = sorted(bench["stages"], key=lambda stage: -stage["seconds"])
     return [
         ["stage", "wall time", "peak memory"],
@@ -165,7 +164,7 @@ def pipeline_timing(root: Path) -> list[list[object]]:
 
 @table
 def setup_time(root: Path) -> list[list[object]]:
-    bench = io.read_json(root / "bench/results/setup_time.json")
+    bench = bench_results(root, "setup_time")
     return [
         ["set-up from nothing (fresh clone, empty package cache)", "time"],
         ["`make install`: uv from `uv.lock`", f"**{bench['uv_seconds']:.0f} s**"],
