@@ -2,7 +2,9 @@
 
 A stage runs from its "Running stage" line to the next one (DVC's hashing and lock writing included).
 Its peak memory is the sum of the peak resident sizes (VmHWM) of the processes it started, read from
-/proc every POLL_SECONDS: an upper bound when a stage's worker processes peak at different times.
+/proc every POLL_SECONDS: an upper bound when a stage's worker processes peak at different times. Its CPU
+time is the sum of those processes' user and system time, last read at most POLL_SECONDS before each ended:
+CPU time over wall time is how many of the cores the stage kept busy.
 
 Writes bench/results/pipeline_timing.json (never the metrics, which must not change from run to run).
 Run with the data already downloaded:  python bench/pipeline_timing.py
@@ -21,6 +23,7 @@ from homl.core import io
 
 RESULTS = Path(__file__).parent / "results" / "pipeline_timing.json"
 POLL_SECONDS = 0.1
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 STAGE_LINE = re.compile(r"^Running stage '([^']+)'")
 
 
@@ -50,6 +53,14 @@ def peak_kb(pid: int) -> int:
     return int(match.group(1)) if match else 0
 
 
+def cpu_seconds(pid: int) -> float:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS  # utime, stime
+
+
 def main() -> None:
     started = time.perf_counter()
     dvc = subprocess.Popen(
@@ -67,12 +78,14 @@ def main() -> None:
     reader.start()
     owner: dict[int, str] = {}
     peaks: dict[int, int] = {}
+    cpu: dict[int, float] = {}
     while dvc.poll() is None:
         if starts:
             stage = starts[-1][0]
             for pid in descendants(dvc.pid):
                 owner.setdefault(pid, stage)
                 peaks[pid] = max(peaks.get(pid, 0), peak_kb(pid))
+                cpu[pid] = max(cpu.get(pid, 0.0), cpu_seconds(pid))
         time.sleep(POLL_SECONDS)
     reader.join()
     finished = time.perf_counter()
@@ -84,6 +97,7 @@ def main() -> None:
             "stage": name,
             "seconds": end - start,
             "peak_mb": sum(kb for pid, kb in peaks.items() if owner[pid] == name) / 1024,
+            "cpu_seconds": sum(seconds for pid, seconds in cpu.items() if owner[pid] == name),
         }
         for (name, start), end in zip(starts, ends, strict=True)
     ]

@@ -1,9 +1,10 @@
 """Exact k-nearest-neighbour search, shared by every KNN model.
 
-faiss finds each query's `k + RERANK_MARGIN` nearest references in a principal subspace, where
-distances are lower bounds of the full ones (`LowerBoundSpace`); those candidates get exact float64
-distances, and a query is done when no other reference's bound can beat its k-th. Ties go to the
-lower reference index, as in scikit-learn.
+faiss finds each query's `k + margin` nearest references in a principal subspace, where distances are
+lower bounds of the full ones (`LowerBoundSpace`); those candidates get exact float64 distances, and a
+query is done when no other reference's bound can beat its k-th. Ties go to the lower reference index,
+as in scikit-learn. The subspace's width and the margin follow the share of the references' variance the
+subspace leaves out: smooth images (blurred, deskewed) need fewer dimensions and fewer candidates.
 """
 
 from __future__ import annotations
@@ -16,8 +17,13 @@ import numpy as np
 from joblib import Parallel, delayed
 from tqdm import tqdm
 
-RERANK_MARGIN = 118
-SUBSPACE_DIMS = 128
+SUBSPACE_DIMS = (
+    64,
+    96,
+    128,
+)  # the narrowest leaving out at most LEFT_OUT_SHARE of the variance, else the widest
+LEFT_OUT_SHARE = 0.03
+RERANK_MARGINS = ((0.02, 22), (0.05, 54), (1.0, 118))  # (share left out at most, candidates beyond k)
 BASIS_ROWS = 5000
 EMBED_ROWS = 1024
 CHUNK_ROWS = 2500
@@ -28,6 +34,7 @@ BRUTE_FORCE_MARGIN = 8
 FAISS_REFERENCE_BLOCK = 4096  # references per matrix product in faiss (its default 1024 is slower here)
 CONVERT_ROWS = 20_000  # references made float32 at a time when they are stored as another type
 BOUND_ROUNDS = 4
+INTEGER_KERNEL_PAIRS = 100_000  # (query, reference) pairs from which whole-number rows go to numba
 FEW_QUERIES = 64  # fewer queries than this skip the bounds: building them costs more than brute force
 
 
@@ -129,10 +136,19 @@ class FlatSpace:
 def _exact_squared(references, columns, queries64, query_norms, ref_norms64) -> np.ndarray:
     """Float64 squared distances from each query to its `columns` of `references`.
 
-    A few queries at a time, gathering references in their own type so the float64 copies stay in
-    cache; large batches are shared between threads (numpy releases the GIL while it gathers and
-    multiplies).
+    Whole numbers (uint8 images) in a large batch: `integer_distances`, exactly. Otherwise a few queries
+    at a time, gathering references in their own type so the float64 copies stay in cache; large
+    batches are shared between threads (numpy releases the GIL while it gathers and multiplies).
     """
+    if (
+        columns.size >= INTEGER_KERNEL_PAIRS
+        and np.issubdtype(references.dtype, np.integer)
+        and np.array_equal(queries64, np.rint(queries64))
+        and np.abs(queries64).max(initial=0) < 2**31
+    ):
+        from homl.digits.integer_distances import squared_distances  # numba: only for large batches
+
+        return squared_distances(references, columns, queries64.astype(np.int64))
     squared = np.empty(columns.shape)
 
     def fill(rows: range) -> None:
@@ -164,7 +180,7 @@ def kneighbors(
     k: int,
     chunk_rows: int = CHUNK_ROWS,
     progress: str | None = None,
-    subspace_dims: int = SUBSPACE_DIMS,
+    subspace_dims: int | None = None,
     few_queries: int = FEW_QUERIES,
     bounds: bool = True,
     reference_norms: np.ndarray | None = None,
@@ -174,17 +190,18 @@ def kneighbors(
     Rows may be images of any shape; they are flattened. Queries are searched `chunk_rows` at a time
     (the unit of progress and of work sent to a cluster). `bounds=False`, or fewer than `few_queries`
     queries, compares every query with every reference (`_brute_force`): for noisy queries, which the
-    bounds cannot settle, and for a handful, for which building them costs more. `subspace_dims`,
-    `few_queries` and `bounds` set the speed, never the result. `reference_norms`: `squared_norms(references)`,
-    kept by a model that searches the same references again and again.
+    bounds cannot settle, and for a handful, for which building them costs more. `subspace_dims` (None:
+    chosen from SUBSPACE_DIMS by the variance left out), `few_queries` and `bounds` set the speed, never
+    the result. `reference_norms`: `squared_norms(references)`, kept by a model that searches the same
+    references again and again.
     """
     queries, references = _as_rows(queries), _as_rows(references)
     if not 1 <= k <= len(references):
         raise ValueError(f"k={k} must be between 1 and the number of references ({len(references)})")
     ref_norms64 = squared_norms(references) if reference_norms is None else reference_norms
     if bounds and len(queries) >= few_queries:
-        count = min(k + RERANK_MARGIN, len(references))
         space = LowerBoundSpace(references, subspace_dims)
+        count = min(k + space.rerank_margin(), len(references))
         search_chunk = partial(
             _chunk_kneighbors, references=references, ref_norms64=ref_norms64, space=space, k=k, count=count
         )
@@ -212,23 +229,39 @@ class LowerBoundSpace:
     A row x is embedded as (its projection on the references' top principal directions, the length of
     what the projection leaves out). Projecting never lengthens a vector, and the left-out parts of two
     rows differ by at least the difference of their lengths, so the embedded distance never exceeds
-    the full one. faiss ranks the references in this space (vectors SUBSPACE_DIMS + 1 wide, not 784);
-    full distances are computed only where a bound cannot rule a reference out.
+    the full one. faiss ranks the references in this space (vectors `dims` + 1 wide, not 784); full
+    distances are computed only where a bound cannot rule a reference out. `dims` None: the narrowest of
+    SUBSPACE_DIMS that leaves out at most LEFT_OUT_SHARE of the sample's variance, else the widest.
     """
 
-    def __init__(self, references: np.ndarray, dims: int = SUBSPACE_DIMS):
+    def __init__(self, references: np.ndarray, dims: int | None = None):
         sample = references[:: max(1, len(references) // BASIS_ROWS)].astype(np.float32)
         self.mean = sample.mean(axis=0, dtype=np.float64)
-        if dims >= references.shape[1]:
-            self.basis = np.eye(references.shape[1])
+        width = references.shape[1]
+        if dims is not None and dims >= width:
+            self.basis, self.left_out = np.eye(width), 0.0
         else:  # any orthonormal basis keeps the bounds true; a good one keeps them tight
             centered = sample - self.mean.astype(np.float32)
-            _, vectors = np.linalg.eigh((centered.T @ centered).astype(np.float64))
-            self.basis = np.ascontiguousarray(vectors[:, ::-1][:, :dims])
+            values, vectors = np.linalg.eigh((centered.T @ centered).astype(np.float64))
+            values, vectors = np.maximum(values[::-1], 0), vectors[:, ::-1]
+            left_out = values[::-1].cumsum()[::-1] / max(values.sum(), np.finfo(float).tiny)  # past column i
+            if dims is None:
+                fitting = (d for d in SUBSPACE_DIMS if d >= width or left_out[d] <= LEFT_OUT_SHARE)
+                dims = min(next(fitting, SUBSPACE_DIMS[-1]), width)
+            self.left_out = float(left_out[dims]) if dims < width else 0.0
+            self.basis = np.ascontiguousarray(vectors[:, :dims])
         self.references, reference_error = self.embed(references)
         self.max_norm = float(np.sqrt(np.einsum("ij,ij->i", self.references, self.references).max()))
         self.max_error = float(reference_error.max())
         self._index = None
+
+    @property
+    def dims(self) -> int:
+        return self.basis.shape[1]
+
+    def rerank_margin(self) -> int:
+        """Candidates beyond k taken at first: more where the bounds are looser."""
+        return next(margin for share, margin in RERANK_MARGINS if self.left_out <= share)
 
     def __getstate__(self) -> dict:  # a faiss index does not pickle: each process builds its own
         return {**self.__dict__, "_index": None}

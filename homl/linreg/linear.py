@@ -18,6 +18,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from homl.core.errors import DivergenceError
 from homl.core.params import Range
 from homl.linreg.datasets import SyntheticParams
+from homl.linreg.sgd_steps import stochastic_epoch
 
 MAX_PATH_POINTS = 2_000
 Positive = Annotated[float, Range(1e-12, None)]
@@ -279,20 +280,17 @@ class StochasticGD(_LinearModel):
         rng = np.random.default_rng(self.random_state)
         m = len(y)
         theta = np.zeros(Xb.shape[1])
-        record = set(recorded_steps(self.n_epochs * m).tolist())
-        path, losses = [theta.copy()], []
+        record = recorded_steps(self.n_epochs * m) - 1  # 0-based step numbers
+        path, losses = [theta[None]], []
         for epoch in range(self.n_epochs):
             picks = rng.integers(m, size=m)
             etas = learning_schedule(epoch * m + np.arange(m), self.t0, self.t1)
-            with np.errstate(over="ignore", invalid="ignore"):  # divergence is reported below
-                for step, (i, eta) in enumerate(zip(picks, etas, strict=True)):  # sequential by nature
-                    xi = Xb[i]
-                    theta = theta - eta * 2 * xi * (xi @ theta - y[i])
-                    if epoch * m + step + 1 in record:
-                        path.append(theta.copy())
+            steps = record[(record >= epoch * m) & (record < (epoch + 1) * m)] - epoch * m
+            theta, recorded = stochastic_epoch(Xb, y, theta, picks, etas, steps)
+            path.append(recorded)
             _check_finite(theta, "stochastic GD", (epoch + 1) * m, f"t0/t1={self.t0}/{self.t1}")
             losses.append(mse(Xb, y, theta))
-        self.path_, self.loss_ = np.array(path), np.array(losses)
+        self.path_, self.loss_ = np.concatenate(path), np.array(losses)
         self._set_theta(theta)
         return self
 

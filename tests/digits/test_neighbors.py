@@ -7,10 +7,11 @@ from sklearn.model_selection import GridSearchCV, StratifiedKFold
 from sklearn.neighbors import KNeighborsClassifier, NearestNeighbors
 
 from homl.core import io, selection
+from homl.digits import neighbors
 from homl.digits.denoise import KNNDenoiser
 from homl.digits.images import add_noise, shift_images
 from homl.digits.knn import KNNClassifier, search_knn
-from homl.digits.neighbors import kneighbors
+from homl.digits.neighbors import LowerBoundSpace, kneighbors
 
 
 def test_chunked_search_matches_scikit_learn_exactly():
@@ -208,7 +209,9 @@ def tie_heavy_data():
     return queries.astype(np.uint8), references.astype(np.uint8)
 
 
-def test_a_few_queries_by_brute_force_are_exact_with_ties_duplicates_and_queries_equal_to_references():
+def test_a_few_queries_by_brute_force_are_exact_with_ties_duplicates_and_queries_equal_to_references(
+    integer_kernel,
+):
     queries, references = tie_heavy_data()
     expected_d, expected_i = exact_by_definition(queries, references, 9)
     distances, indices = kneighbors(queries, references, 9, few_queries=len(queries) + 1)
@@ -216,8 +219,19 @@ def test_a_few_queries_by_brute_force_are_exact_with_ties_duplicates_and_queries
     np.testing.assert_array_equal(distances, expected_d)
 
 
-@pytest.mark.parametrize("subspace_dims", [1, 3, 16, 48, 500])
-def test_the_pruned_search_is_exact_with_ties_duplicates_and_queries_equal_to_references(subspace_dims):
+@pytest.fixture(params=[False, True], ids=["numpy", "integer-kernel"])
+def integer_kernel(request, monkeypatch):
+    """Both ways of computing exact distances: numpy's float64 products, and (for whole numbers) numba's
+    integer sums, which large batches use."""
+    if request.param:
+        monkeypatch.setattr(neighbors, "INTEGER_KERNEL_PAIRS", 0)
+    return request.param
+
+
+@pytest.mark.parametrize("subspace_dims", [1, 3, 16, 48, 500, None])
+def test_the_pruned_search_is_exact_with_ties_duplicates_and_queries_equal_to_references(
+    subspace_dims, integer_kernel
+):
     queries, references = tie_heavy_data()
     expected_d, expected_i = exact_by_definition(queries, references, 9)
     distances, indices = kneighbors(
@@ -280,3 +294,13 @@ def test_the_denoisers_kneighbors_answers_as_scikit_learns_does():
         theirs.kneighbors(queries, n_neighbors=6, return_distance=False),
     )
     np.testing.assert_array_equal(ours.predict_from(queries, (distances, indices)), ours.predict(queries))
+
+
+def test_smooth_images_are_bounded_in_fewer_dimensions_with_fewer_candidates():
+    X = load_digits().data.repeat(4, axis=1)  # 256 columns, 64 of them distinct: little variance past 64
+    rng = np.random.default_rng(3)
+    rough = rng.normal(size=(2000, 256))  # as much variance in every direction
+    smooth, noisy = LowerBoundSpace(X), LowerBoundSpace(rough)
+    assert (smooth.dims, noisy.dims) == (64, 128)
+    assert smooth.left_out < 0.03 < noisy.left_out
+    assert smooth.rerank_margin() < noisy.rerank_margin()

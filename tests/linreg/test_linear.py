@@ -14,6 +14,7 @@ from homl.linreg.linear import (
     recorded_steps,
     with_bias,
 )
+from homl.linreg.sgd_steps import stochastic_epoch
 
 
 def random_problem(seed, rows=200, features=3):
@@ -103,3 +104,28 @@ def test_helpers():
     assert len(recorded_steps(10**6, 50)) <= 50
     Z = standardize(np.array([[1.0, 10.0], [3.0, 30.0]]))
     np.testing.assert_allclose(Z, [[-1, -1], [1, 1]])
+
+
+def dot_in_order(x, theta):
+    total = 0.0
+    for a, b in zip(x, theta, strict=True):
+        total += a * b
+    return total
+
+
+def test_the_compiled_stochastic_steps_are_the_books_step_summed_in_order():
+    """NumPy's `xi @ theta` sums in whatever order the CPU's BLAS kernel chooses; the compiled step sums
+    in column order on every CPU. Otherwise the same operations: equal value for value."""
+    rng = np.random.default_rng(5)
+    Xb = np.column_stack([np.ones(40), rng.normal(size=(40, 10))])
+    y = rng.normal(size=40)
+    picks, etas = rng.integers(40, size=200), 5 / (np.arange(200) + 50)
+    theta = np.zeros(11)
+    expected_path = []
+    for i, eta in zip(picks, etas, strict=True):
+        theta = theta - eta * 2 * Xb[i] * (dot_in_order(Xb[i], theta) - y[i])
+        expected_path.append(theta)
+    record = np.array([0, 7, 199])
+    final, path = stochastic_epoch(Xb, y, np.zeros(11), picks, etas, record)
+    np.testing.assert_array_equal(final, theta)
+    np.testing.assert_array_equal(path, np.array(expected_path)[record])
