@@ -2,9 +2,12 @@
 
 import numpy as np
 import pandas as pd
+from sklearn.datasets import make_classification
+from sklearn.ensemble import GradientBoostingClassifier
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import FunctionTransformer
 
 from homl.core import selection
 
@@ -26,3 +29,15 @@ def test_a_grid_on_fold_features_equals_grid_search_cv_on_the_pipeline():
     folds = selection.fold_features(TfidfVectorizer(), X, y, cv, groups=groups)
     table = selection.grid_on_fold_features(LogisticRegression(), grid, folds, metrics)
     pd.testing.assert_frame_equal(table[expected.columns], expected, check_exact=True)
+
+
+def test_an_ensemble_grown_through_its_sizes_scores_as_fitted_afresh():
+    X, y = make_classification(300, 8, random_state=1)
+    cv = selection.folds(3, seed=2)
+    grid = {"n_estimators": [30, 10, 20], "subsample": [0.7, 1.0], "max_depth": [2]}
+    model = GradientBoostingClassifier(random_state=4)
+    pipeline = Pipeline([("features", FunctionTransformer()), (selection.CLASSIFIER_STEP, model)])
+    expected = selection.candidates(selection.grid_search(pipeline, grid, cv, ["accuracy", "roc_auc"], X, y))
+    folds = selection.fold_features(FunctionTransformer(), X, y, cv)
+    table = selection.grid_on_fold_features(model, grid, folds, ["accuracy", "roc_auc"])
+    pd.testing.assert_frame_equal(table[expected.columns], expected, check_exact=True, check_dtype=False)
