@@ -26,7 +26,7 @@ from homl.digits.neighbors import LowerBoundSpace, kneighbors
 RESULTS = RESULTS_DIR / "exact_search.json"
 K = 10
 SIDES = ("sklearn", "homl", "faiss")
-REPEATS = 3  # each side's best time in its own process: its steady state, not its first page faults
+REPEATS = 5  # each side's best time in its own process: its steady state, not its first page faults
 
 
 def agreement(ours: np.ndarray, theirs: np.ndarray) -> dict:
