@@ -126,6 +126,7 @@ DERIVED: dict[str, Callable[[Path], float | str]] = {
     "variant_training_images": lambda root: _variant_fold(root, "training"),
     "max_input_mb": lambda root: _code_constant(root, "homl/core/limits.py", "MAX_INPUT_BYTES") / 2**20,
     "bound_gb": lambda root: _code_constant(root, "tests/core/test_hostile_input.py", "BOUND_MB") / 1024,
+    "pipeline_cores_busy": lambda root: _cores_busy(bench_results(root, "pipeline_timing")),
     "linreg_large_peak_gb": lambda root: (
         max(
             value["peak_memory_mb"]
@@ -135,6 +136,11 @@ DERIVED: dict[str, Callable[[Path], float | str]] = {
         / 1024
     ),
 }
+
+
+def _cores_busy(timing: dict) -> float:
+    """How many cores the forced run kept busy on average: its stages' CPU time over its wall time."""
+    return sum(stage["cpu_seconds"] for stage in timing["stages"]) / timing["total_seconds"]
 
 
 def _lookup(data: object, path: str) -> object:

@@ -152,11 +152,22 @@ def pipeline_timing(root: Path) -> list[list[object]]:
     bench = bench_results(root, "pipeline_timing")
     stages = sorted(bench["stages"], key=lambda stage: -stage["seconds"])
     return [
-        ["stage", "wall time", "peak memory"],
-        *[[f"`{s['stage']}`", f"{s['seconds']:.0f} s", f"{s['peak_mb']:,.0f} MB"] for s in stages],
+        ["stage", "wall time", "CPU time", "cores busy", "peak memory"],
+        *[
+            [
+                f"`{s['stage']}`",
+                f"{s['seconds']:.0f} s",
+                f"{s['cpu_seconds']:.0f} s",
+                f"{s['cpu_seconds'] / s['seconds']:.2f}",
+                f"{s['peak_mb']:,.0f} MB",
+            ]
+            for s in stages
+        ],
         [
             f"**`dvc repro --force`, {bench['cores']} cores**",
             f"**{bench['total_seconds'] / 60:.1f} min**",
+            f"{sum(s['cpu_seconds'] for s in stages) / 60:.1f} min",
+            f"{prose.DERIVED['pipeline_cores_busy'](root):.2f}",
             "",
         ],
     ]
