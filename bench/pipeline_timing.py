@@ -4,7 +4,9 @@ A stage runs from its "Running stage" line to the next one (DVC's hashing and lo
 Its peak memory is the sum of the peak resident sizes (VmHWM) of the processes it started, read from
 /proc every POLL_SECONDS: an upper bound when a stage's worker processes peak at different times. Its CPU
 time is the sum of those processes' user and system time, last read at most POLL_SECONDS before each ended:
-CPU time over wall time is how many of the cores the stage kept busy.
+CPU time over wall time is how many of the cores the stage kept busy. The machine's float32 product rate,
+timed before and after, says how fast the machine was during the run: these shared machines vary by a
+fifth from hour to hour, so compare runs with it beside them.
 
 Writes bench/results/pipeline_timing.json (never the metrics, which must not change from run to run).
 Run with the data already downloaded:  python bench/pipeline_timing.py
@@ -17,12 +19,14 @@ import threading
 import time
 from pathlib import Path
 
+from kernels import matmul_flops_per_second
 from timing import commit
 
 from homl.core import io
 
 RESULTS = Path(__file__).parent / "results" / "pipeline_timing.json"
 POLL_SECONDS = 0.1
+MACHINE_PRODUCT = (2_500, 784, 20_000)  # (rows, inner, columns): a product like one chunk of the searches'
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 STAGE_LINE = re.compile(r"^Running stage '([^']+)'")
 
@@ -62,6 +66,7 @@ def cpu_seconds(pid: int) -> float:
 
 
 def main() -> None:
+    product_before = matmul_flops_per_second(*MACHINE_PRODUCT)
     started = time.perf_counter()
     dvc = subprocess.Popen(
         ["dvc", "repro", "--force"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
@@ -89,6 +94,7 @@ def main() -> None:
         time.sleep(POLL_SECONDS)
     reader.join()
     finished = time.perf_counter()
+    product_after = matmul_flops_per_second(*MACHINE_PRODUCT)
     if dvc.returncode:
         raise SystemExit(f"dvc repro --force failed with status {dvc.returncode}")
     ends = [at for _, at in starts[1:]] + [finished]
@@ -103,7 +109,13 @@ def main() -> None:
     ]
     io.write_json(
         RESULTS,
-        {"commit": commit(), "cores": os.cpu_count(), "total_seconds": finished - started, "stages": stages},
+        {
+            "commit": commit(),
+            "cores": os.cpu_count(),
+            "total_seconds": finished - started,
+            "machine_product_gflops": {"before": product_before / 1e9, "after": product_after / 1e9},
+            "stages": stages,
+        },
     )
     print(f"dvc repro --force: {finished - started:.0f} s on {os.cpu_count()} cores")
 
