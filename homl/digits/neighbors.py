@@ -17,11 +17,8 @@ import numpy as np
 from joblib import Parallel, delayed
 from tqdm import tqdm
 
-SUBSPACE_DIMS = (
-    64,
-    96,
-    128,
-)  # the narrowest leaving out at most LEFT_OUT_SHARE of the variance, else the widest
+# The bounds' width: the narrowest of SUBSPACE_DIMS leaving out at most LEFT_OUT_SHARE of the variance.
+SUBSPACE_DIMS = (64, 96, 128)
 LEFT_OUT_SHARE = 0.03
 RERANK_MARGINS = ((0.02, 22), (0.05, 54), (1.0, 118))  # (share left out at most, candidates beyond k)
 BASIS_ROWS = 5000
@@ -35,6 +32,7 @@ FAISS_REFERENCE_BLOCK = 4096  # references per matrix product in faiss (its defa
 CONVERT_ROWS = 20_000  # references made float32 at a time when they are stored as another type
 BOUND_ROUNDS = 4
 INTEGER_KERNEL_PAIRS = 100_000  # (query, reference) pairs from which whole-number rows go to numba
+INTEGER_KERNEL_VALUES = 2**16  # |value| at most this, references of 1 or 2 bytes: sums stay below 2^53
 FEW_QUERIES = 64  # fewer queries than this skip the bounds: building them costs more than brute force
 
 
@@ -143,8 +141,10 @@ def _exact_squared(references, columns, queries64, query_norms, ref_norms64) -> 
     if (
         columns.size >= INTEGER_KERNEL_PAIRS
         and np.issubdtype(references.dtype, np.integer)
+        and references.dtype.itemsize <= 2
+        and references.shape[1] < 2**53 // (2 * INTEGER_KERNEL_VALUES) ** 2
         and np.array_equal(queries64, np.rint(queries64))
-        and np.abs(queries64).max(initial=0) < 2**31
+        and np.abs(queries64).max(initial=0) <= INTEGER_KERNEL_VALUES
     ):
         from homl.digits.integer_distances import squared_distances  # numba: only for large batches
 

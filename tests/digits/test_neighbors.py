@@ -304,3 +304,14 @@ def test_smooth_images_are_bounded_in_fewer_dimensions_with_fewer_candidates():
     assert (smooth.dims, noisy.dims) == (64, 128)
     assert smooth.left_out < 0.03 < noisy.left_out
     assert smooth.rerank_margin() < noisy.rerank_margin()
+
+
+def test_large_whole_numbers_are_not_summed_in_integers_that_could_overflow(monkeypatch):
+    monkeypatch.setattr(neighbors, "INTEGER_KERNEL_PAIRS", 0)
+    rng = np.random.default_rng(4)
+    references = rng.integers(-(2**40), 2**40, (300, 50))  # int64: squared differences past 2^63
+    queries = rng.integers(-(2**30), 2**30, (80, 50))  # small enough to pass as whole numbers
+    expected_d, expected_i = NearestNeighbors(n_neighbors=3).fit(references.astype(float)).kneighbors(queries)
+    distances, indices = kneighbors(queries, references, 3, few_queries=0)
+    np.testing.assert_array_equal(indices, expected_i)
+    np.testing.assert_allclose(distances, expected_d, rtol=1e-12)
