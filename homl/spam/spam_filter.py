@@ -282,8 +282,7 @@ def evaluate(
     """Test metrics at the model's threshold (overall and per corpus group), the precision-recall curve of its
     scores, and its predictions."""
     is_spam = messages["is_spam"].to_numpy()
-    parsed = parsed_emails(messages)
-    predicted, scores = model.predict(parsed), selection.positive_scores(model.estimator, parsed)
+    scores, predicted = scores_and_labels(model, parsed_emails(messages))
     precision, recall, _ = precision_recall_curve(is_spam, scores)
     metrics = {
         "threshold": model.threshold,
@@ -291,6 +290,14 @@ def evaluate(
         "groups": per_group(messages, predicted),
     }
     return metrics, pd.DataFrame({"recall": recall, "precision": precision}), predicted
+
+
+def scores_and_labels(model: FixedThresholdClassifier, parsed: Any) -> tuple[np.ndarray, np.ndarray]:
+    """The model's scores of the messages and its predictions, from one pass over them (`predict` alone
+    would prepare every message again): the positive class where the score reaches the threshold, the
+    scores being those `spam_model` thresholds."""
+    scores = selection.positive_scores(getattr(model, "estimator_", model.estimator), parsed)
+    return scores, model.classes_[(scores >= model.threshold).astype(int)]
 
 
 def per_group(messages: pd.DataFrame, predicted: np.ndarray) -> dict:

@@ -38,3 +38,26 @@ def test_cross_validation_vectors_each_set_as_a_pipeline_fitted_on_each_fold_wou
             for a, b in zip(got, wanted, strict=True):
                 a, b = (m.toarray() if hasattr(m, "toarray") else m for m in (a, b))
                 np.testing.assert_array_equal(a, b)
+
+
+
+def test_scores_and_labels_predicts_as_the_thresholded_model_does():
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import FixedThresholdClassifier
+    from sklearn.naive_bayes import MultinomialNB
+
+    rng = np.random.default_rng(0)
+    X = rng.poisson(2.0, size=(40, 3))
+    y = np.where(X[:, 0] + rng.normal(size=40) > 2, "spam", "ham")
+    for classifier in (LogisticRegression(), MultinomialNB()):  # decision_function, predict_proba
+        fitted = classifier.fit(X, y)
+        middle = np.argsort(selection.positive_scores(fitted, X), kind="stable")[20]
+        threshold = selection.positive_scores(fitted, X)[middle]
+        model = FixedThresholdClassifier(
+            fitted, threshold=threshold, response_method=selection.response_method(fitted)
+        )
+        scores, labels = spam_filter.scores_and_labels(model, X)
+        np.testing.assert_array_equal(labels, model.predict(X))
+        np.testing.assert_array_equal(scores, selection.positive_scores(fitted, X))
+        assert labels[middle] == "spam"  # a score equal to the threshold is positive
+        assert 5 < (labels == "ham").sum() < 35
