@@ -34,14 +34,17 @@ def agreement(ours: np.ndarray, theirs: np.ndarray) -> dict:
     return {"same_sets": float(same_sets), "same_order": float(np.mean((ours == theirs).all(axis=1)))}
 
 
-def training_rows() -> np.ndarray:
-    return mnist.load(pipeline.output("fetch_mnist")).train_images.reshape(60_000, -1)
+def rows() -> tuple[np.ndarray, np.ndarray]:
+    """The training and the test digits, a row each."""
+    data = mnist.load(pipeline.output("fetch_mnist"))
+    return data.train_images.reshape(60_000, -1), data.test_images.reshape(10_000, -1)
 
 
 def search(side: str, out: Path) -> None:
-    """One side's search, timed in this process; its neighbours go to `out`, its seconds to stdout."""
-    data = mnist.load(pipeline.output("fetch_mnist"))
-    train, test = data.train_images.reshape(60_000, -1), data.test_images.reshape(10_000, -1)
+    """One side's search, timed in this process; its neighbours go to `out`, its seconds (and homl's
+    subspace width) to stdout."""
+    train, test = rows()
+    details = {}
     if side == "sklearn":
         from sklearn.neighbors import NearestNeighbors
 
@@ -51,6 +54,7 @@ def search(side: str, out: Path) -> None:
         import faiss  # noqa: F401 - homl's bounds use it; its import is outside the time, as on faiss's side
 
         (_, indices), seconds = best_of(lambda: kneighbors(test, train, K), REPEATS)
+        details["subspace_dims"] = LowerBoundSpace(train).dims  # the width its searches chose
     else:
         import faiss
 
@@ -61,7 +65,7 @@ def search(side: str, out: Path) -> None:
 
         indices, seconds = best_of(faiss_search, REPEATS)
     np.save(out, indices)
-    print(json.dumps({"seconds": seconds}))
+    print(json.dumps({"seconds": seconds, **details}))
 
 
 def main() -> None:
@@ -73,12 +77,13 @@ def main() -> None:
             printed = subprocess.run(
                 [sys.executable, __file__, side, str(out)], check=True, capture_output=True, text=True
             ).stdout
-            found[side] = json.loads(printed.splitlines()[-1])["seconds"], np.load(out)
-    (homl_s, homl_indices), (faiss_s, faiss_indices), (sklearn_s, sklearn_indices) = (
+            found[side] = json.loads(printed.splitlines()[-1]), np.load(out)
+    (homl, homl_indices), (faiss, faiss_indices), (sklearn, sklearn_indices) = (
         found["homl"],
         found["faiss"],
         found["sklearn"],
     )
+    homl_s, faiss_s, sklearn_s = homl["seconds"], faiss["seconds"], sklearn["seconds"]
     results = {
         "commit": commit(),
         "cores": os.cpu_count(),
@@ -87,7 +92,7 @@ def main() -> None:
         "queries": len(homl_indices),
         "references": 60_000,
         "k": K,
-        "subspace_dims": LowerBoundSpace(training_rows()).dims,
+        "subspace_dims": homl["subspace_dims"],
         "homl_seconds": homl_s,
         "faiss_seconds": faiss_s,
         "sklearn_seconds": sklearn_s,
