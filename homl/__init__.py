@@ -14,4 +14,5 @@ def load(model: str, rev: str | None = None):
     A file naming anything outside the trusted types is refused before it is unpickled."""
     from homl.core import io, pipeline
 
-    return io.load_model(pipeline.model_file(model, rev))
+    with pipeline.model_file(model, rev) as path:
+        return io.load_model(path)

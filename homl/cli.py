@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from homl.core import errors, io, limits, pipeline
+from homl.core import errors, io, limits
 
 if TYPE_CHECKING:  # pandas and scikit-learn load only in the commands that use them (start-up time)
     import pandas as pd
@@ -85,7 +85,7 @@ def predict_digit(args: argparse.Namespace) -> Answers:
     answers = Answers(refused=refused)
     if not paths:
         return answers
-    model = io.load_model(model_path(args, "digit-classifier"))
+    model = chosen_model(args, "digit-classifier")
     for path, proba in zip(paths, model.predict_proba(np.stack(digits)), strict=True):
         best = int(proba.argmax())
         digit = model.classes_[best]
@@ -143,7 +143,7 @@ def denoise(args: argparse.Namespace) -> Answers:
     answers = Answers(refused=refused)
     if not paths:
         return answers
-    denoiser = io.load_model(model_path(args, "digit-denoiser"))
+    denoiser = chosen_model(args, "digit-denoiser")
     cleaned = denoiser.predict(np.stack(frames).astype(np.int16)).astype(np.uint8)
     for path, image in zip(paths, cleaned, strict=True):
         output = Path(args.output) / Path(path).name if len(args.images) > 1 else Path(args.output)
@@ -160,10 +160,12 @@ def denoise(args: argparse.Namespace) -> Answers:
     return answers
 
 
-def model_path(args: argparse.Namespace, default: str) -> Path:
+def chosen_model(args: argparse.Namespace, default: str) -> object:
     """`--model`: an artifact of dvc.yaml by name, or a file; none: the artifact `default`; `--rev`: as
     that revision of the project has it."""
-    return pipeline.model_file(args.model or default, args.rev)
+    from homl import load
+
+    return load(args.model or default, args.rev)
 
 
 def classify_email(args: argparse.Namespace) -> dict:
@@ -175,7 +177,7 @@ def classify_email(args: argparse.Namespace) -> dict:
         raise BadInput(f"{args.message}: empty file, not an email")
     if b"\x00" in raw[:65536]:
         raise BadInput(f"{args.message}: binary file, not an email")
-    model = io.load_model(model_path(args, "spam-filter"))
+    model = chosen_model(args, "spam-filter")
     parsed = [parse_email(raw)]
     if parsed[0].beyond_limits:
         raise BadInput(f"{args.message}: {parsed[0].beyond_limits} (a bound of homl/core/limits.py)")
@@ -228,7 +230,7 @@ def titanic(args: argparse.Namespace) -> dict:
 
     passengers = read_passengers(args.passengers)
     passengers["ticket"] = passengers["ticket"].fillna("")
-    model = io.load_model(model_path(args, "titanic-survival"))
+    model = chosen_model(args, "titanic-survival")
     unseen = outside_domain(passengers, domain_of(model))
     if unseen and args.strict:
         raise BadInput(

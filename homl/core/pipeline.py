@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import yaml
@@ -14,8 +16,11 @@ def _read(dvc_yaml: Path) -> dict:
         return yaml.load(file, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
 
 
-def _path(entry: str | dict) -> str:
-    return entry if isinstance(entry, str) else next(iter(entry))
+def declared_paths(stage: dict, kinds: tuple[str, ...] = ("outs",)) -> list[str]:
+    """The paths a stage of `dvc.yaml` (its entry, or a foreach stage's `do`) declares under `kinds`, in
+    order; an entry with options (`- path: {cache: false}`) counts by its path."""
+    entries = [entry for kind in kinds for entry in stage.get(kind, [])]
+    return [entry if isinstance(entry, str) else next(iter(entry)) for entry in entries]
 
 
 def artifacts(dvc_yaml: str | Path = DVC_YAML) -> dict[str, dict]:
@@ -37,25 +42,30 @@ def project_root(start: Path | None = None) -> Path | None:
     return next((directory for directory in (here, *here.parents) if (directory / DVC_YAML).is_file()), None)
 
 
-def model_file(model: str | Path, rev: str | None = None) -> Path:
+@contextmanager
+def model_file(model: str | Path, rev: str | None = None) -> Iterator[Path]:
     """A model named by `dvc.yaml`'s `artifacts:`, found from any directory of the project, or a model file:
     a name that is no artifact, or a path that exists, is taken as a file.
 
     `rev` (a branch, tag or commit): the artifact as that revision of the project has it, read through
-    DVC's API (from the cache or the remote) into a temporary file.
+    DVC's API (from the cache or the remote) into a temporary file, removed on leaving the context (arrays
+    memory-mapped from it stay readable: the system keeps a mapped file until it is unmapped).
     """
-    if Path(model).exists() and rev is None:
-        return Path(model)
-    root = project_root()
     if rev is not None:
-        return _model_at(str(model), rev, root)
+        import tempfile
+
+        with tempfile.TemporaryDirectory(prefix="homl-model-") as scratch:
+            yield _model_at(str(model), rev, project_root(), Path(scratch))
+        return
+    if Path(model).exists():
+        yield Path(model)
+        return
+    root = project_root()
     declared = artifacts(root / DVC_YAML) if root else {}
-    return root / declared[str(model)]["path"] if str(model) in declared else Path(model)
+    yield root / declared[str(model)]["path"] if str(model) in declared else Path(model)
 
 
-def _model_at(name: str, rev: str, root: Path | None) -> Path:
-    import tempfile
-
+def _model_at(name: str, rev: str, root: Path | None, scratch: Path) -> Path:
     import dvc.api  # only when a revision is asked for: DVC's import costs a command's start-up
 
     if root is None:
@@ -64,7 +74,7 @@ def _model_at(name: str, rev: str, root: Path | None) -> Path:
         with dvc.api.open(str(DVC_YAML), repo=str(root), rev=rev) as declaration:
             declared = yaml.safe_load(declaration).get("artifacts", {})
         path = declared[name]["path"] if name in declared else name
-        target = Path(tempfile.mkdtemp(prefix="homl-model-")) / Path(path).name
+        target = scratch / Path(path).name
         with dvc.api.open(path, repo=str(root), rev=rev, mode="rb") as model:
             target.write_bytes(model.read())
     except Exception as error:  # DVC's and git's many errors (unknown revision, artifact, missing cache)
@@ -78,5 +88,5 @@ def output(stage: str, kind: str = "outs", dvc_yaml: str | Path = DVC_YAML, suff
     A foreach stage's paths keep their `${key}`.
     """
     declared = _read(Path(dvc_yaml))["stages"][stage]
-    paths = [_path(entry) for entry in declared.get("do", declared)[kind]]
+    paths = declared_paths(declared.get("do", declared), (kind,))
     return Path(next(path for path in paths if path.endswith(suffix)))

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import yaml
 
+from homl.core import pipeline
 from homl.core.tables import TABLES, bench_results, stage_metrics, table
 from homl.digits import tables as digits_tables  # noqa: F401  registers the wings' tables
 from homl.linreg import tables as linreg_tables  # noqa: F401
@@ -32,11 +33,7 @@ def stages(root: Path) -> list[list[object]]:
     for name, stage in yaml.safe_load((root / "dvc.yaml").read_text())["stages"].items():
         key = stage["foreach"].strip("${}").split(".")[-1] if "foreach" in stage else ""
         stage = stage.get("do", stage)
-        written = [
-            entry if isinstance(entry, str) else next(iter(entry))
-            for kind in ("outs", "metrics", "plots")
-            for entry in stage.get(kind, [])
-        ]
+        written = pipeline.declared_paths(stage, ("outs", "metrics", "plots"))
         label = f"`{name}@<{key}>`" if key else f"`{name}`"
         rows.append([label, stage["desc"], ", ".join(map(code, written))])
     return rows

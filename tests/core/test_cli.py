@@ -259,7 +259,12 @@ assert "scipy.stats._stats_py" not in sys.modules
 @pytest.mark.slow
 @pytest.mark.skipif(DVC is None, reason="needs dvc and git")
 def test_a_model_is_loaded_as_another_revision_of_the_project_has_it(tmp_path, monkeypatch, capsys):
+    import tempfile
+
     import homl
+
+    (tmp_path / "tmp").mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
 
     digits, labels = digits_as_mnist()
     digits, labels = digits[:200], labels[:200].astype(int)
@@ -282,3 +287,4 @@ def test_a_model_is_loaded_as_another_revision_of_the_project_has_it(tmp_path, m
     assert json.loads(capsys.readouterr().out)["digit"] == labels[0]
     assert main(["predict-digit", "digit.png", "--rev", "no-such-revision"]) == 1
     assert "no-such-revision" in capsys.readouterr().err
+    assert not [p for p in (tmp_path / "tmp").iterdir() if p.name.startswith("homl-model-")]

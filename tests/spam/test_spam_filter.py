@@ -40,7 +40,6 @@ def test_cross_validation_vectors_each_set_as_a_pipeline_fitted_on_each_fold_wou
                 np.testing.assert_array_equal(a, b)
 
 
-
 def test_scores_and_labels_predicts_as_the_thresholded_model_does():
     from sklearn.linear_model import LogisticRegression
     from sklearn.model_selection import FixedThresholdClassifier
