@@ -108,7 +108,11 @@ class KNNClassifier(ClassifierMixin, BaseEstimator):
         check_classification_targets(y)
         self.X_, self.reference_norms_ = X, squared_norms(X)
         self.classes_, self.y_index_ = np.unique(y, return_inverse=True)
+        self._bounds = {}
         return self
+
+    def __getstate__(self) -> dict:  # the bounds are rebuilt by the first search, never saved
+        return {name: value for name, value in super().__getstate__().items() if name != "_bounds"}
 
     def predict_proba(self, X) -> np.ndarray:
         """Each class's share of the (weighted) neighbours."""
@@ -123,6 +127,7 @@ class KNNClassifier(ClassifierMixin, BaseEstimator):
             self.chunk_rows,
             "KNN search" if self.verbose else None,
             reference_norms=self.reference_norms_,
+            kept_bounds=self.__dict__.setdefault("_bounds", {}),  # a loaded model builds them anew
         )
         return vote(self.y_index_[indices], distances, self.weights, len(self.classes_))
 

@@ -229,9 +229,11 @@ def integer_kernel(request, monkeypatch):
 
 
 @pytest.mark.parametrize("subspace_dims", [1, 3, 16, 48, 500, None])
+@pytest.mark.parametrize("probe_rows", [3, 64])  # a probe smaller than a chunk, and a whole chunk
 def test_the_pruned_search_is_exact_with_ties_duplicates_and_queries_equal_to_references(
-    subspace_dims, integer_kernel
+    subspace_dims, probe_rows, integer_kernel, monkeypatch
 ):
+    monkeypatch.setattr(neighbors, "PROBE_ROWS", probe_rows)
     queries, references = tie_heavy_data()
     expected_d, expected_i = exact_by_definition(queries, references, 9)
     distances, indices = kneighbors(
@@ -315,3 +317,41 @@ def test_large_whole_numbers_are_not_summed_in_integers_that_could_overflow(monk
     distances, indices = kneighbors(queries, references, 3, few_queries=0)
     np.testing.assert_array_equal(indices, expected_i)
     np.testing.assert_allclose(distances, expected_d, rtol=1e-12)
+
+
+def test_a_chunk_the_bounds_cannot_settle_pays_for_a_probe_only(monkeypatch):
+    X = load_digits().data
+    rng = np.random.default_rng(6)
+    noisy = X[:400] + rng.uniform(0, 16, X[:400].shape)  # noise as large as the pixels: loose bounds
+    searched = []
+    nearest = LowerBoundSpace.nearest
+
+    def counted(space, embedded, count):
+        searched.append(len(embedded))
+        return nearest(space, embedded, count)
+
+    monkeypatch.setattr(LowerBoundSpace, "nearest", counted)
+    distances, indices = kneighbors(noisy, X[400:], 10, chunk_rows=200, subspace_dims=8, few_queries=0)
+    assert searched == [neighbors.PROBE_ROWS, neighbors.PROBE_ROWS]  # one probe a chunk, then brute force
+    expected_d, expected_i = exact_by_definition(noisy, X[400:], 10)
+    np.testing.assert_array_equal(indices, expected_i)
+    np.testing.assert_allclose(distances, expected_d, rtol=1e-12)
+
+
+def test_a_knn_model_keeps_its_bounds_between_searches_and_never_saves_them(monkeypatch, tmp_path):
+    X, y = load_digits(return_X_y=True)
+    built = []
+    init = LowerBoundSpace.__init__
+    monkeypatch.setattr(
+        LowerBoundSpace, "__init__", lambda space, *a, **k: built.append(init(space, *a, **k))
+    )
+    model = KNNClassifier(3).fit(X[:1500], y[:1500])
+    first, second = model.predict(X[1500:]), model.predict(X[1500:][::-1])
+    assert len(built) == 1
+    np.testing.assert_array_equal(first, second[::-1])
+    assert "_bounds" in vars(model) and "_bounds" not in model.__getstate__()
+    io.save_model(tmp_path / "knn.joblib", model)
+    loaded = io.load_model(tmp_path / "knn.joblib")
+    assert "_bounds" not in vars(loaded)
+    np.testing.assert_array_equal(loaded.predict(X[1500:]), first)
+    assert len(built) == 2 and model.fit(X[:1000], y[:1000])._bounds == {}
