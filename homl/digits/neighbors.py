@@ -31,7 +31,6 @@ BRUTE_FORCE_MARGIN = 8
 FAISS_REFERENCE_BLOCK = 4096  # references per matrix product in faiss (its default 1024 is slower here)
 CONVERT_ROWS = 20_000  # references made float32 at a time when they are stored as another type
 BOUND_ROUNDS = 4
-PROBE_ROWS = 64  # queries of a chunk that try the bounds first
 INTEGER_KERNEL_PAIRS = 100_000  # (query, reference) pairs from which whole-number rows go to numba
 INTEGER_KERNEL_VALUES = 2**16  # |value| at most this, references of 1 or 2 bytes: sums stay below 2^53
 FEW_QUERIES = 64  # fewer queries than this skip the bounds: building them costs more than brute force
@@ -315,9 +314,7 @@ def _chunk_kneighbors(chunk, references, ref_norms64, space, k, count):
     Each query takes the `count` references with the smallest bounds and their exact distances. It is
     done when every other reference's bound exceeds its k-th exact distance by more than rounding
     error; the queries left try again with four times as many candidates (BOUND_ROUNDS rounds in all),
-    then by brute force: at once when a round settled fewer than half of them. The first round tries
-    PROBE_ROWS queries before the others, so that a chunk the bounds cannot settle (noisy images) pays
-    for a few of them only.
+    then by brute force (at once when a round settled fewer than half of them).
     """
     q64 = chunk.astype(np.float64)
     q_norms = squared_norms(q64)
@@ -326,32 +323,18 @@ def _chunk_kneighbors(chunk, references, ref_norms64, space, k, count):
     embedded, embedding_error = space.embed(chunk)
     slack = space.rounding(embedded, embedding_error) + exact_rounding
     distances, indices = np.empty((len(chunk), k)), np.empty((len(chunk), k), dtype=np.int64)
-
-    def settle(rows: np.ndarray, count: int) -> np.ndarray:
-        """Fills in the rows whose bounds settle them with `count` candidates; returns the others."""
-        bounds, candidates = space.nearest(embedded[rows], count)
-        exact = _exact_squared(references, candidates, q64[rows], q_norms[rows], ref_norms64)
+    todo = np.arange(len(chunk))
+    for _ in range(BOUND_ROUNDS):
+        count = min(count, len(references))
+        bounds, candidates = space.nearest(embedded[todo], count)
+        exact = _exact_squared(references, candidates, q64[todo], q_norms[todo], ref_norms64)
         order = np.lexsort((candidates, exact), axis=1)[:, :k]
         top, top_exact = np.take_along_axis(candidates, order, 1), np.take_along_axis(exact, order, 1)
-        done = (bounds[:, -1] > top_exact[:, -1] + slack[rows]) | (count == len(references))
-        indices[rows[done]], distances[rows[done]] = top[done], np.sqrt(top_exact[done])
-        return rows[~done]
-
-    def unsettled_by_bounds(todo: np.ndarray) -> np.ndarray:
-        """Settles what the bounds can, round by round; returns the rows left for brute force."""
-        batches = [rows for rows in np.split(todo, [PROBE_ROWS]) if len(rows)]  # round 1: probe, rest
-        for round_ in range(BOUND_ROUNDS):
-            left = []
-            for i, rows in enumerate(batches):
-                left.append(settle(rows, min(count * 4**round_, len(references))))
-                if len(left[-1]) > len(rows) / 2:  # bounds too loose to pay (noisy images)
-                    return np.concatenate([*left, *batches[i + 1 :]])
-            batches = [np.concatenate(left)]
-            if not len(batches[0]):
-                break
-        return batches[0]
-
-    todo = unsettled_by_bounds(np.arange(len(chunk)))
+        done = (bounds[:, -1] > top_exact[:, -1] + slack[todo]) | (count == len(references))
+        indices[todo[done]], distances[todo[done]] = top[done], np.sqrt(top_exact[done])
+        todo, count = todo[~done], count * 4
+        if not len(todo) or done.mean() < 0.5:  # bounds too loose to pay (noisy images): brute force
+            break
     if len(todo):
         flat = FlatSpace(references, ref_norms64)
         distances[todo], indices[todo] = _chunk_brute_force(chunk[todo], references, flat, ref_norms64, k)

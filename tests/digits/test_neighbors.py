@@ -229,11 +229,9 @@ def integer_kernel(request, monkeypatch):
 
 
 @pytest.mark.parametrize("subspace_dims", [1, 3, 16, 48, 500, None])
-@pytest.mark.parametrize("probe_rows", [3, 64])  # a probe smaller than a chunk, and a whole chunk
 def test_the_pruned_search_is_exact_with_ties_duplicates_and_queries_equal_to_references(
-    subspace_dims, probe_rows, integer_kernel, monkeypatch
+    subspace_dims, integer_kernel
 ):
-    monkeypatch.setattr(neighbors, "PROBE_ROWS", probe_rows)
     queries, references = tie_heavy_data()
     expected_d, expected_i = exact_by_definition(queries, references, 9)
     distances, indices = kneighbors(
@@ -315,25 +313,6 @@ def test_large_whole_numbers_are_not_summed_in_integers_that_could_overflow(monk
     queries = rng.integers(-(2**30), 2**30, (80, 50))  # small enough to pass as whole numbers
     expected_d, expected_i = NearestNeighbors(n_neighbors=3).fit(references.astype(float)).kneighbors(queries)
     distances, indices = kneighbors(queries, references, 3, few_queries=0)
-    np.testing.assert_array_equal(indices, expected_i)
-    np.testing.assert_allclose(distances, expected_d, rtol=1e-12)
-
-
-def test_a_chunk_the_bounds_cannot_settle_pays_for_a_probe_only(monkeypatch):
-    X = load_digits().data
-    rng = np.random.default_rng(6)
-    noisy = X[:400] + rng.uniform(0, 16, X[:400].shape)  # noise as large as the pixels: loose bounds
-    searched = []
-    nearest = LowerBoundSpace.nearest
-
-    def counted(space, embedded, count):
-        searched.append(len(embedded))
-        return nearest(space, embedded, count)
-
-    monkeypatch.setattr(LowerBoundSpace, "nearest", counted)
-    distances, indices = kneighbors(noisy, X[400:], 10, chunk_rows=200, subspace_dims=8, few_queries=0)
-    assert searched == [neighbors.PROBE_ROWS, neighbors.PROBE_ROWS]  # one probe a chunk, then brute force
-    expected_d, expected_i = exact_by_definition(noisy, X[400:], 10)
     np.testing.assert_array_equal(indices, expected_i)
     np.testing.assert_allclose(distances, expected_d, rtol=1e-12)
 
