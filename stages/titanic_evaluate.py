@@ -1,15 +1,16 @@
-"""Keep the classifier with the best CV accuracy; evaluate it once on the held-out test passengers."""
+"""Keep the classifier with the best repeated CV accuracy; evaluate it once on the held-out test passengers."""
 
 import pandas as pd
 from sklearn.metrics import roc_curve
 
-from homl.core import evaluation, io, selection, stage
+from homl.core import evaluation, io, params, selection, stage
 from homl.data import titanic
 from homl.titanic import survival
 
 
 def main() -> None:
     args = stage.paths(__doc__, "test", "models", "model", "metrics", "comparison", "roc", "confusion")
+    cfg = params.load("titanic", survival.Params)
     choices, best = survival.read_choices(args.models)
     chosen = args.models / f"{best['classifier']}.joblib"
     model = io.load_model(chosen)
@@ -21,12 +22,13 @@ def main() -> None:
         {
             "classifier": best["classifier"],
             "cv_accuracy": best["cv_accuracy"],
+            "repeated_cv_accuracy": best["repeated_cv_accuracy"],
+            "repeated_cv_standard_error": best["repeated_cv_standard_error"],
             "hyperparameters": best["hyperparameters"],
             **evaluation.binary_metrics(y, predicted, scores),
         },
     )
-    columns = ["classifier", "cv_accuracy", "cv_std"]
-    io.write_csv(args.comparison, pd.DataFrame([{k: c[k] for k in columns} for c in choices]))
+    io.write_csv(args.comparison, survival.compared(choices, cfg.cv.folds))
     false_positive_rate, true_positive_rate, _ = roc_curve(y, scores)
     io.write_csv(args.roc, pd.DataFrame({"fpr": false_positive_rate, "tpr": true_positive_rate}))
     io.write_csv(args.confusion, evaluation.confusion_table(y, predicted))

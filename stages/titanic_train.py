@@ -15,12 +15,11 @@ def main() -> None:
         )
     X, y = titanic.features_and_target(titanic.load(args.train))
     grid = cfg.classifiers[classifier]
-    candidates, choice, model = survival.grid_search(
-        X, y, cfg.switched_on, classifier, grid, cfg.cv.folds, seed
-    )
+    candidates, choice, model = survival.grid_search(X, y, cfg.switched_on, classifier, grid, cfg.cv, seed)
     io.save_model(args.model, model)
     io.write_choice(args.choice, choice)
-    io.write_json(args.metrics, {**choice, "candidates": len(candidates)})
+    figures = {k: v for k, v in choice.items() if k != "repeated_cv_scores"}  # the scores stay in the choice
+    io.write_json(args.metrics, {**figures, "candidates": len(candidates)})
 
 
 if __name__ == "__main__":

@@ -1,6 +1,8 @@
-"""Classification metrics and the tables DVC plots them from."""
+"""Classification metrics, the tables DVC plots them from, and repeated cross-validation's error bars."""
 
 from __future__ import annotations
+
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -50,3 +52,22 @@ def most_confident_errors(
     wrong = np.flatnonzero(predicted != y_true)
     confidence = proba[wrong].max(axis=1)
     return wrong[np.lexsort((wrong, -confidence))][:count]
+
+
+def repeated_cv_accuracies(
+    model: Any, X: Any, y: np.ndarray, folds: int, repeats: int, seed: int
+) -> np.ndarray:
+    """The model's accuracy on each held-out fold of `repeats` shuffled, stratified k-fold splits, fitted on
+    the rest each time. The splits depend on `seed` only, so two models' scores pair up fold by fold."""
+    from sklearn.model_selection import RepeatedStratifiedKFold, cross_val_score
+
+    splits = RepeatedStratifiedKFold(n_splits=folds, n_repeats=repeats, random_state=seed)
+    return cross_val_score(model, X, y, cv=splits, scoring="accuracy", n_jobs=-1)
+
+
+def resampled_standard_error(scores: np.ndarray, folds: int) -> float:
+    """The standard error of the mean of repeated k-fold scores, or of two models' paired differences,
+    corrected for the training sets' overlap (Nadeau and Bengio, 2003): sqrt((1/n + 1/(k - 1)) s^2) over n
+    scores. The plain s / sqrt(n) would count the n folds as independent samples and claim too much."""
+    scores = np.asarray(scores, dtype=float)
+    return float(np.sqrt((1 / len(scores) + 1 / (folds - 1)) * scores.var(ddof=1)))

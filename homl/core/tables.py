@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
+import yaml
 
-from homl.core import io, pipeline
+from homl.core import io, params, pipeline
 
 TABLES: dict[str, Callable[[Path], str]] = {}
 
@@ -28,6 +30,18 @@ def markdown(rows: list[list[object]]) -> str:
 def stage_metrics(root: Path, stage: str) -> dict:
     """The metrics file a stage writes, found in dvc.yaml."""
     return io.read_json(root / pipeline.output(stage, "metrics", root / "dvc.yaml"))
+
+
+def param(root: Path, key: str) -> Any:
+    """The value at a dotted key of params.yaml (a list's items by index)."""
+    return lookup(yaml.safe_load((root / params.PARAMS_FILE).read_text()), key)
+
+
+def lookup(data: Any, path: str) -> Any:
+    """The value at a dotted path of nested dicts and lists (a list's items by index)."""
+    for part in path.split(".") if path else []:
+        data = data[int(part)] if isinstance(data, (list, tuple)) else data[part]
+    return data
 
 
 def bench_results(root: Path, benchmark: str) -> dict:

@@ -95,8 +95,10 @@ def titanic_survival(root: Path) -> list[str]:
     return [
         f"{trained:.0%} of the Titanic's passengers (the `titanic3` table of the 1912 voyage), with engineered "
         "features (title, family, deck, ticket group, fare per person, group survival); the "
-        f"`{test['classifier']}` classifier, chosen by {cfg['cv']['folds']}-fold CV accuracy.",
-        f"CV accuracy {test['cv_accuracy']:.4f}; on the {1 - trained:.0%} held out: accuracy "
+        f"`{test['classifier']}` classifier, its settings chosen by {cfg['cv']['folds']}-fold CV accuracy, "
+        f"the classifier by the mean over {cfg['cv']['repeats']} x {cfg['cv']['folds']}-fold CV.",
+        f"Repeated CV accuracy {test['repeated_cv_accuracy']:.4f} ± {test['repeated_cv_standard_error']:.4f}"
+        f" (standard error); on the {1 - trained:.0%} held out: accuracy "
         f"**{test['accuracy']:.4f}**, ROC AUC {test['roc_auc']:.3f}, precision {test['precision']:.3f}, "
         f"recall {test['recall']:.3f}.",
         "Learning and teaching: the book's exercise, to compare preprocessing and classifiers "

@@ -78,7 +78,8 @@ def results(root: Path) -> list[list[object]]:
         ],
         [
             "Titanic",
-            f"{titanic['classifier']}, CV accuracy {titanic['cv_accuracy']:.4f}",
+            f"{titanic['classifier']}, repeated CV accuracy {titanic['repeated_cv_accuracy']:.4f}"
+            f" ± {titanic['repeated_cv_standard_error']:.4f}",
             f"test accuracy {titanic['accuracy']:.4f}, ROC AUC {titanic['roc_auc']:.3f}",
         ],
         [

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -18,7 +18,8 @@ from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
 from sklearn.svm import SVC
 
-from homl.core import io, params, selection
+from homl.core import evaluation, io, params, selection
+from homl.core.params import Range
 
 # The passenger's columns a model may see; boat, body and home.dest are known only after the disaster.
 INPUT_COLUMNS = ("pclass", "name", "sex", "age", "sibsp", "parch", "ticket", "fare", "cabin", "embarked")
@@ -255,12 +256,21 @@ FeatureSwitches = dataclasses.make_dataclass(
 
 
 @dataclasses.dataclass(frozen=True)
+class CVParams:
+    """params.yaml's `titanic.cv`: each grid searched by k-fold CV; its choice scored again by `repeats`
+    k-fold splits, whose mean (with its standard error) compares the classifiers."""
+
+    folds: Annotated[int, Range(2, None)]
+    repeats: Annotated[int, Range(2, None)]
+
+
+@dataclasses.dataclass(frozen=True)
 class Params:
-    """params.yaml's `titanic`: the split, the features switched on, the CV folds and each classifier's grid."""
+    """params.yaml's `titanic`: the split, the features switched on, the CV and each classifier's grid."""
 
     split: selection.SplitParams
     features: FeatureSwitches
-    cv: selection.CVParams
+    cv: CVParams
     classifiers: dict[Literal[tuple(CLASSIFIERS)], dict[str, list]]
 
     def __post_init__(self):
@@ -285,19 +295,55 @@ def grid_search(
     features: tuple[str, ...],
     classifier: str,
     grid: dict,
-    n_folds: int,
+    cv: CVParams,
     seed: int,
 ) -> tuple[pd.DataFrame, dict, Pipeline]:
     """Cross-validated grid search of one classifier's hyperparameters by accuracy, the preprocessing fitted
-    once a fold (the scores of GridSearchCV over the whole pipeline): the `selection.candidates` table,
-    the `selection.choice`, and the chosen candidate's whole model refitted on all of X."""
-    folds = selection.fold_features(preprocessing(features), X, y, selection.folds(n_folds, seed))
+    once a fold (the scores of GridSearchCV over the whole pipeline), then the chosen candidate scored by
+    repeated CV (`repeated_cv`). Returns the `selection.candidates` table, the `selection.choice` with the
+    repeated scores, and the chosen candidate's whole model refitted on all of X."""
+    folds = selection.fold_features(preprocessing(features), X, y, selection.folds(cv.folds, seed))
     candidates = selection.grid_on_fold_features(
         CLASSIFIERS[classifier](seed), grid, folds, ["accuracy"], n_jobs=-1
     )
     choice = selection.choice(candidates, "accuracy", classifier=classifier)
-    model = survival_model(features, classifier, seed, **choice["hyperparameters"]).fit(X, y)
-    return candidates, choice, model
+    model = survival_model(features, classifier, seed, **choice["hyperparameters"])
+    choice |= repeated_cv(model, X, y, cv, seed)
+    return candidates, choice, model.fit(X, y)
+
+
+def repeated_cv(model: Pipeline, X: pd.DataFrame, y: np.ndarray, cv: CVParams, seed: int) -> dict:
+    """The whole model's accuracy on every fold of `cv.repeats` k-fold splits (the same splits for every
+    classifier), their mean and its corrected standard error."""
+    scores = evaluation.repeated_cv_accuracies(model, X, y, cv.folds, cv.repeats, seed)
+    return {
+        "repeated_cv_accuracy": float(scores.mean()),
+        "repeated_cv_standard_error": evaluation.resampled_standard_error(scores, cv.folds),
+        "repeated_cv_scores": scores.tolist(),
+    }
+
+
+def compared(choices: list[dict], folds: int) -> pd.DataFrame:
+    """Each classifier's CV figures, and its repeated CV accuracy minus the best's, fold by fold, with the
+    corrected standard error of that difference: a difference within about two of them is not a real one."""
+    best = choices[selection.best([choice["repeated_cv_accuracy"] for choice in choices])]
+    rows = []
+    for choice in choices:
+        difference = np.subtract(choice["repeated_cv_scores"], best["repeated_cv_scores"])
+        rows.append(
+            {
+                "classifier": choice["classifier"],
+                "cv_accuracy": choice["cv_accuracy"],
+                "cv_std": choice["cv_std"],
+                "repeated_cv_accuracy": choice["repeated_cv_accuracy"],
+                "repeated_cv_standard_error": choice["repeated_cv_standard_error"],
+                "minus_best": float(difference.mean()),
+                "minus_best_standard_error": (
+                    evaluation.resampled_standard_error(difference, folds) if choice is not best else 0.0
+                ),
+            }
+        )
+    return pd.DataFrame(rows)
 
 
 def feature_gains(
@@ -331,9 +377,9 @@ def feature_gains(
 
 def read_choices(directory: Path) -> tuple[list[dict], dict]:
     """The choices written by the titanic_train stages (`<classifier>.json`), in `CLASSIFIERS` order, and
-    the best of them by CV accuracy."""
+    the best of them by repeated CV accuracy."""
     paths = {path.stem: path for path in Path(directory).glob("*.json")}
     if not paths:
         raise FileNotFoundError(f"no classifier choices in {directory}")
     choices = [io.read_json(paths[name]) for name in CLASSIFIERS if name in paths]
-    return choices, choices[selection.best([choice["cv_accuracy"] for choice in choices])]
+    return choices, choices[selection.best([choice["repeated_cv_accuracy"] for choice in choices])]

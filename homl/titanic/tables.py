@@ -5,20 +5,38 @@ from __future__ import annotations
 from pathlib import Path
 
 from homl.core import io, pipeline
-from homl.core.tables import settings_text, stage_metrics, stage_table, table
+from homl.core.tables import param, settings_text, stage_metrics, stage_table, table
 
 
 @table
 def titanic_classifiers(root: Path) -> list[list[object]]:
     directory = root / pipeline.output("titanic_train", "metrics", root / "dvc.yaml").parent
-    reports = sorted(map(io.read_json, directory.glob("*.json")), key=lambda report: -report["cv_accuracy"])
-    return [["classifier", "best hyperparameters", "CV accuracy"]] + [
+    settings = {
+        report["classifier"]: report["hyperparameters"]
+        for report in map(io.read_json, directory.glob("*.json"))
+    }
+    compared = stage_table(root, "titanic_evaluate", "classifiers.csv")
+    compared = compared.sort_values("repeated_cv_accuracy", ascending=False, kind="stable")
+    folds, repeats = (param(root, f"titanic.cv.{key}") for key in ("folds", "repeats"))
+    return [
         [
-            report["classifier"],
-            settings_text(report["hyperparameters"]),
-            f"{report['cv_accuracy']:.4f} ± {report['cv_std']:.3f}",
+            "classifier",
+            f"best hyperparameters (by {folds}-fold CV)",
+            f"{folds}-fold CV accuracy ± fold spread",
+            f"{repeats} x {folds}-fold CV accuracy ± standard error",
+            "minus the best, fold by fold ± standard error",
         ]
-        for report in reports
+    ] + [
+        [
+            row.classifier,
+            settings_text(settings[row.classifier]),
+            f"{row.cv_accuracy:.4f} ± {row.cv_std:.3f}",
+            f"{row.repeated_cv_accuracy:.4f} ± {row.repeated_cv_standard_error:.4f}",
+            "the best"
+            if row.minus_best_standard_error == 0
+            else f"{row.minus_best:+.4f} ± {row.minus_best_standard_error:.4f}",
+        ]
+        for row in compared.itertuples()
     ]
 
 

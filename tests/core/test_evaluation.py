@@ -25,3 +25,24 @@ def test_digit_grid_writes_a_stable_png(tmp_path):
     figures.digit_grid(tmp_path / "b.png", images, list("abcde"), columns=3)
     assert (tmp_path / "a.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert (tmp_path / "a.png").read_bytes() == (tmp_path / "b.png").read_bytes()
+
+
+def test_repeated_cv_scores_pair_up_fold_by_fold_between_models():
+    from sklearn.dummy import DummyClassifier
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import RepeatedStratifiedKFold
+
+    rng = np.random.default_rng(0)
+    X, y = rng.normal(size=(90, 3)), (rng.random(90) < 0.4).astype(int)
+    majority = evaluation.repeated_cv_accuracies(DummyClassifier(), X, y, 3, 4, seed=7)
+    splits = RepeatedStratifiedKFold(n_splits=3, n_repeats=4, random_state=7).split(X, y)
+    expected = [np.mean(y[held_out] == np.bincount(y[train]).argmax()) for train, held_out in splits]
+    np.testing.assert_array_equal(majority, expected)
+    assert len(evaluation.repeated_cv_accuracies(LogisticRegression(), X, y, 3, 4, seed=7)) == 12
+
+
+def test_the_standard_error_of_repeated_cv_counts_the_overlap_of_the_training_sets():
+    scores = np.array([0.80, 0.84, 0.79, 0.83, 0.85, 0.81, 0.82, 0.80, 0.86, 0.83])
+    corrected = evaluation.resampled_standard_error(scores, folds=5)
+    assert corrected == pytest.approx(np.sqrt((1 / 10 + 1 / 4) * scores.var(ddof=1)))
+    assert corrected > scores.std(ddof=1) / np.sqrt(len(scores))  # the naive one claims too much

@@ -1,10 +1,13 @@
+import tempfile
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
-from sklearn.model_selection import cross_val_score
+from sklearn.model_selection import RepeatedStratifiedKFold, cross_val_score
 from tiny_data import make_passengers
 
-from homl.core import selection
+from homl.core import io, selection
 from homl.data import titanic
 from homl.titanic import survival
 
@@ -78,9 +81,9 @@ def test_the_leaking_columns_never_reach_a_model():
 def test_every_classifier_learns_the_synthetic_passengers(classifier):
     passengers, survived = titanic.features_and_target(make_passengers(500))
     _, choice, model = survival.grid_search(
-        passengers.iloc[:400], survived[:400], ALL_FEATURES, classifier, {}, 3, 0
+        passengers.iloc[:400], survived[:400], ALL_FEATURES, classifier, {}, survival.CVParams(3, 2), 0
     )
-    assert choice["cv_accuracy"] > 0.7
+    assert choice["cv_accuracy"] > 0.7 and choice["repeated_cv_accuracy"] > 0.7
     assert selection.positive_scores(model, passengers.iloc[400:]).shape == (100,)
 
 
@@ -118,8 +121,40 @@ def test_the_grid_search_scores_each_candidate_as_grid_search_cv_on_the_whole_pi
         selection.grid_search(model, grid, cv, ["accuracy"], passengers, survived)
     )
     candidates, choice, fitted = survival.grid_search(
-        passengers, survived, ALL_FEATURES, "logistic_regression", grid, 3, 0
+        passengers, survived, ALL_FEATURES, "logistic_regression", grid, survival.CVParams(3, 2), 0
     )
     pd.testing.assert_frame_equal(candidates[expected.columns], expected, check_exact=True)
     assert choice["cv_accuracy"] == expected["mean_accuracy"].max()
     assert fitted.named_steps[selection.CLASSIFIER_STEP].C == choice["hyperparameters"]["C"]
+    chosen = survival.survival_model(ALL_FEATURES, "logistic_regression", 0, **choice["hyperparameters"])
+    repeated = RepeatedStratifiedKFold(n_splits=3, n_repeats=2, random_state=0)
+    np.testing.assert_array_equal(
+        choice["repeated_cv_scores"], cross_val_score(chosen, passengers, survived, cv=repeated)
+    )
+    assert choice["repeated_cv_accuracy"] == np.mean(choice["repeated_cv_scores"])
+
+
+def test_the_classifiers_are_compared_by_repeated_cv_fold_by_fold():
+    def choice(name, five_fold, scores):
+        return {
+            "classifier": name,
+            "cv_accuracy": five_fold,
+            "cv_std": 0.03,
+            "repeated_cv_accuracy": float(np.mean(scores)),
+            "repeated_cv_standard_error": 0.01,
+            "repeated_cv_scores": scores,
+        }
+
+    steady = choice("svc", 0.84, [0.80, 0.82, 0.81, 0.83])  # best by 5-fold CV only
+    better = choice("random_forest", 0.82, [0.81, 0.83, 0.82, 0.85])  # one point better on every fold
+    directory = Path(tempfile.mkdtemp())
+    for each in (steady, better):
+        io.write_json(directory / f"{each['classifier']}.json", each)
+    assert survival.read_choices(directory)[1]["classifier"] == "random_forest"
+    table = survival.compared([steady, better], folds=2).set_index("classifier")
+    assert table.loc["random_forest", ["minus_best", "minus_best_standard_error"]].tolist() == [0, 0]
+    difference = np.subtract(steady["repeated_cv_scores"], better["repeated_cv_scores"])
+    assert table.loc["svc", "minus_best"] == pytest.approx(difference.mean())
+    assert table.loc["svc", "minus_best_standard_error"] == pytest.approx(
+        np.sqrt((1 / 4 + 1 / 1) * difference.var(ddof=1))
+    )

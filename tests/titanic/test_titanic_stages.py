@@ -25,7 +25,9 @@ def test_titanic_stages(tmp_path):
         },
     }
     base = yaml.safe_load((REPO / "params.yaml").read_text())["titanic"]
-    write_params(tmp_path, titanic={**base, "classifiers": small_grids, "cv": {"folds": 3}}, seed=0)
+    write_params(
+        tmp_path, titanic={**base, "classifiers": small_grids, "cv": {"folds": 3, "repeats": 2}}, seed=0
+    )
     io.write_table(tmp_path / "titanic.parquet", make_passengers(400))
     split = run_stage(tmp_path, "titanic_split.py", "titanic.parquet", "train.parquet", "test.parquet")
     assert split.returncode == 0, split.stderr
@@ -56,8 +58,16 @@ def test_titanic_stages(tmp_path):
     metrics = io.read_json(tmp_path / "test.json")
     assert metrics["classifier"] in small_grids and metrics["accuracy"] > 0.7 and metrics["roc_auc"] > 0.7
     assert len((tmp_path / "classifiers.csv").read_text().splitlines()) == 5
+    assert metrics["repeated_cv_standard_error"] > 0 and 0.5 < metrics["repeated_cv_accuracy"] <= 1
+    assert "repeated_cv_scores" not in io.read_json(tmp_path / f"reports/{metrics['classifier']}.json")
     model = io.load_model(tmp_path / "best.joblib")
     assert model.predict(test.drop(columns=["survived"])).shape == (80,)
+    compared = (tmp_path / "classifiers.csv").read_bytes()
+    # Other test passengers' fates: the same classifier and comparison (the choice never reads them).
+    io.write_table(tmp_path / "test.parquet", test.assign(survived=1 - test["survived"]))
+    assert run_stage(tmp_path, "titanic_evaluate.py", *evaluate).returncode == 0
+    assert io.read_json(tmp_path / "test.json")["classifier"] == metrics["classifier"]
+    assert (tmp_path / "classifiers.csv").read_bytes() == compared
     gains = run_stage(tmp_path, "titanic_feature_gains.py", "train.parquet", "cv", "gains.csv")
     assert gains.returncode == 0, gains.stderr
     assert (tmp_path / "gains.csv").read_text().startswith("feature,cv_accuracy_without,gain\n")
