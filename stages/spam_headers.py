@@ -11,7 +11,7 @@ def main() -> None:
     strip_headers = not cfg.preprocessing["strip_headers"]
     preprocessing = {**cfg.preprocessing, "strip_headers": strip_headers}
     figures, model = spam_filter.with_threshold(io.read_table(args.train), cfg, choice, seed, preprocessing)
-    metrics, _, _ = spam_filter.evaluate(model, io.read_table(args.test))
+    metrics, *_ = spam_filter.evaluate(model, io.read_table(args.test))
     io.write_json(
         args.metrics,
         {"strip_headers": strip_headers, "classifier": choice["classifier"], **figures, "test": metrics},

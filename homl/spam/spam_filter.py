@@ -39,6 +39,7 @@ CLASSIFIERS = {
     "linear_svm": lambda seed: LinearSVC(random_state=seed, max_iter=10000),
 }
 METRICS = ("average_precision", "precision", "recall")  # the first chooses
+SUBJECT_SHOWN = 48  # characters of a misclassified message's subject in `errors`
 
 
 @dataclasses.dataclass(frozen=True)
@@ -278,9 +279,9 @@ def feature_gains(comparison: pd.DataFrame, cfg: Params, chosen: tuple[str, ...]
 
 def evaluate(
     model: FixedThresholdClassifier, messages: pd.DataFrame
-) -> tuple[dict, pd.DataFrame, np.ndarray]:
+) -> tuple[dict, pd.DataFrame, np.ndarray, pd.DataFrame]:
     """Test metrics at the model's threshold (overall and per corpus group), the precision-recall curve of its
-    scores, and its predictions."""
+    scores, its predictions, and the messages it gets wrong (`errors`)."""
     is_spam = messages["is_spam"].to_numpy()
     scores, predicted = scores_and_labels(model, parsed_emails(messages))
     precision, recall, _ = precision_recall_curve(is_spam, scores)
@@ -289,7 +290,28 @@ def evaluate(
         **evaluation.binary_metrics(is_spam, predicted, scores),
         "groups": per_group(messages, predicted),
     }
-    return metrics, pd.DataFrame({"recall": recall, "precision": precision}), predicted
+    curve = pd.DataFrame({"recall": recall, "precision": precision})
+    return metrics, curve, predicted, errors(messages, scores, predicted, model.threshold)
+
+
+def errors(
+    messages: pd.DataFrame, scores: np.ndarray, predicted: np.ndarray, threshold: float
+) -> pd.DataFrame:
+    """The messages a model gets wrong, false alarms first: each one's name (group/number), corpus group,
+    subject (shortened), words and links in its body, and how far its score fell from the threshold."""
+    wrong = predicted != messages["is_spam"].to_numpy()
+    table = messages[wrong]
+    return pd.DataFrame(
+        {
+            "message": table["id"].str.split(".").str[0].to_numpy(),
+            "group": table["group"].to_numpy(),
+            "error": np.where(table["is_spam"], "missed spam", "false alarm"),
+            "subject": [" ".join(subject.split())[:SUBJECT_SHOWN] for subject in table["subject"]],
+            "words": [len(body.split()) for body in table["body"]],
+            "links": table["links"].to_numpy(),
+            "score_minus_threshold": scores[wrong] - threshold,
+        }
+    ).sort_values(["error", "message"], kind="stable", ignore_index=True)
 
 
 def scores_and_labels(model: FixedThresholdClassifier, parsed: Any) -> tuple[np.ndarray, np.ndarray]:

@@ -1,4 +1,5 @@
-"""The spam tables of the README: the classifiers, the test figures, the groups, the book's setting, the gains."""
+"""The spam tables of the README: the classifiers, the test figures, the groups, the errors, the book's
+setting, the gains."""
 
 from __future__ import annotations
 
@@ -106,4 +107,20 @@ def spam_feature_gains(root: Path) -> list[list[object]]:
             f"{row.cv_average_precision_gain:+.5f}",
         ]
         for row in gains.itertuples()
+    ]
+
+
+@table
+def spam_test_errors(root: Path) -> list[list[object]]:
+    errors = stage_table(root, "spam_evaluate", "errors.csv")
+    return [["message", "error", "subject", "words", "links", "score minus threshold"]] + [
+        [
+            f"`{row.message}`",
+            row.error,
+            row.subject.replace("|", "/") if isinstance(row.subject, str) else "(none)",
+            row.words,
+            row.links,
+            f"{row.score_minus_threshold:+.3f}",
+        ]
+        for row in errors.itertuples()
     ]

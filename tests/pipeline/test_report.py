@@ -71,6 +71,16 @@ def test_every_generated_readme_table_and_figure_matches_its_files():
     assert readme.rendered(text, REPO) == text, "README.md is out of date: run `make readme`"
 
 
+def test_the_spam_errors_the_readme_analyses_are_the_ones_the_model_makes():
+    """The README sorts the spam model's test errors by kind, by hand: when they change, it must be redone."""
+    from homl.core.tables import stage_table
+
+    text = (REPO / "README.md").read_text()
+    block = re.search(r"<!-- analysis spam_test_errors -->(.*?)<!-- end analysis -->", text, re.S)
+    analysed = set(re.findall(r"`(\w+/\d+)`", block.group(1)))
+    assert analysed == set(stage_table(REPO, "spam_evaluate", "errors.csv")["message"])
+
+
 def test_every_number_in_the_readme_is_generated_or_cited():
     assert prose.unsourced((REPO / "README.md").read_text()) == []
 

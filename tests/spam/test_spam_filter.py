@@ -60,3 +60,24 @@ def test_scores_and_labels_predicts_as_the_thresholded_model_does():
         np.testing.assert_array_equal(scores, selection.positive_scores(fitted, X))
         assert labels[middle] == "spam"  # a score equal to the threshold is positive
         assert 5 < (labels == "ham").sum() < 35
+
+
+def test_errors_lists_each_misclassified_message_false_alarms_first():
+    messages = pd.DataFrame(
+        {
+            "id": ["spam/00001.aa", "easy_ham/00002.bb", "hard_ham/00003.cc", "spam/00004.dd"],
+            "group": ["spam", "easy_ham", "hard_ham", "spam"],
+            "is_spam": [True, False, False, True],
+            "subject": ["buy  now", "hello", "your\n free   report", "x" * 80],
+            "body": ["a b c", "d", "e f", "g h i j"],
+            "links": [0, 1, 2, 3],
+        }
+    )
+    scores = np.array([0.5, -1.0, 0.2, -0.3])
+    predicted = scores >= 0.1
+    table = spam_filter.errors(messages, scores, predicted, threshold=0.1)
+    assert table["message"].tolist() == ["hard_ham/00003", "spam/00004"]
+    assert table["error"].tolist() == ["false alarm", "missed spam"]
+    assert table["subject"].tolist() == ["your free report", "x" * spam_filter.SUBJECT_SHOWN]
+    assert table["words"].tolist() == [2, 4] and table["links"].tolist() == [2, 3]
+    np.testing.assert_allclose(table["score_minus_threshold"], [0.1, -0.4])

@@ -40,11 +40,14 @@ def test_spam_stages(tmp_path):
     assert set(io.read_json(tmp_path / "train.json")) >= {"classifier", "threshold", "cv_recall_at_threshold"}
     assert len((tmp_path / "classifiers.csv").read_text().splitlines()) == 1 + 2 * 3  # 3 classifiers, 2 sets
     evaluated = run_stage(
-        tmp_path, "spam_evaluate.py", "test.parquet", "spam.joblib", "test.json", "pr.csv", "c.csv"
+        tmp_path, "spam_evaluate.py", "test.parquet", "spam.joblib", "test.json", "pr.csv", "c.csv", "e.csv"
     )
     assert evaluated.returncode == 0, evaluated.stderr
     metrics = io.read_json(tmp_path / "test.json")
     assert metrics["precision"] > 0.8 and metrics["recall"] > 0.8  # a third of the messages are spam
+    errors, confusion = pd.read_csv(tmp_path / "e.csv"), pd.read_csv(tmp_path / "c.csv")
+    assert len(errors) == (confusion["actual"] != confusion["predicted"]).sum()  # a row a wrong message
+    assert set(errors["error"]) <= {"false alarm", "missed spam"}
     headers = run_stage(
         tmp_path, "spam_headers.py", "train.parquet", "test.parquet", "choice.json", "headers.json"
     )
