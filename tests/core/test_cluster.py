@@ -52,16 +52,20 @@ def test_grid_search_on_the_cluster_equals_the_search_here(scheduler):
 
     def search():
         grid = {"C": [0.1, 1.0]}
-        candidates, _, fitted = survival.grid_search(
-            passengers, survived, features, "logistic_regression", grid, 3, 0
+        candidates, choice, fitted = survival.grid_search(
+            passengers, survived, features, "logistic_regression", grid, survival.CVParams(3, 2), 0
         )
-        return candidates["mean_accuracy"].to_numpy(), fitted.predict(passengers)
+        return (
+            candidates["mean_accuracy"].to_numpy(),
+            choice["repeated_cv_scores"],
+            fitted.predict(passengers),
+        )
 
     here = search()
     there, tasks = tasks_run_by(scheduler, search)
     assert tasks >= 2
-    np.testing.assert_array_equal(here[0], there[0])
-    np.testing.assert_array_equal(here[1], there[1])
+    for ours, theirs in zip(here, there, strict=True):
+        np.testing.assert_array_equal(ours, theirs)
 
 
 def test_the_scheduler_comes_from_the_environment(monkeypatch, scheduler):
