@@ -28,7 +28,7 @@ def main() -> None:
             **evaluation.binary_metrics(y, predicted, scores),
         },
     )
-    io.write_csv(args.comparison, survival.compared(choices, cfg.cv.folds))
+    io.write_csv(args.comparison, survival.compared(choices, best, cfg.cv.folds))
     false_positive_rate, true_positive_rate, _ = roc_curve(y, scores)
     io.write_csv(args.roc, pd.DataFrame({"fpr": false_positive_rate, "tpr": true_positive_rate}))
     io.write_csv(args.confusion, evaluation.confusion_table(y, predicted))

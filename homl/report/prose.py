@@ -105,7 +105,7 @@ def _noise_moment(root: Path, moment: int) -> float:
 def _titanic_largest_difference(root: Path) -> float:
     """The largest difference of a Titanic classifier to the best, in its own standard errors."""
     compared = stage_table(root, "titanic_evaluate", "classifiers.csv")
-    others = compared[compared["minus_best_standard_error"] > 0]
+    others = compared[compared["classifier"] != stage_metrics(root, "titanic_evaluate")["classifier"]]
     return float((others["minus_best"].abs() / others["minus_best_standard_error"]).max())
 
 

@@ -323,10 +323,10 @@ def repeated_cv(model: Pipeline, X: pd.DataFrame, y: np.ndarray, cv: CVParams, s
     }
 
 
-def compared(choices: list[dict], folds: int) -> pd.DataFrame:
-    """Each classifier's CV figures, and its repeated CV accuracy minus the best's, fold by fold, with the
-    corrected standard error of that difference: a difference within about two of them is not a real one."""
-    best = choices[selection.best([choice["repeated_cv_accuracy"] for choice in choices])]
+def compared(choices: list[dict], best: dict, folds: int) -> pd.DataFrame:
+    """Each classifier's CV figures, and its repeated CV accuracy minus the best's (`read_choices`), fold by
+    fold, with the corrected standard error of that difference: a difference within about two of them is
+    not a real one."""
     rows = []
     for choice in choices:
         difference = np.subtract(choice["repeated_cv_scores"], best["repeated_cv_scores"])

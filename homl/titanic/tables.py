@@ -15,6 +15,7 @@ def titanic_classifiers(root: Path) -> list[list[object]]:
         report["classifier"]: report["hyperparameters"]
         for report in map(io.read_json, directory.glob("*.json"))
     }
+    chosen = stage_metrics(root, "titanic_evaluate")["classifier"]
     compared = stage_table(root, "titanic_evaluate", "classifiers.csv")
     compared = compared.sort_values("repeated_cv_accuracy", ascending=False, kind="stable")
     folds, repeats = (param(root, f"titanic.cv.{key}") for key in ("folds", "repeats"))
@@ -33,7 +34,7 @@ def titanic_classifiers(root: Path) -> list[list[object]]:
             f"{row.cv_accuracy:.4f} ± {row.cv_std:.3f}",
             f"{row.repeated_cv_accuracy:.4f} ± {row.repeated_cv_standard_error:.4f}",
             "the best"
-            if row.minus_best_standard_error == 0
+            if row.classifier == chosen
             else f"{row.minus_best:+.4f} ± {row.minus_best_standard_error:.4f}",
         ]
         for row in compared.itertuples()

@@ -150,8 +150,9 @@ def test_the_classifiers_are_compared_by_repeated_cv_fold_by_fold():
     directory = Path(tempfile.mkdtemp())
     for each in (steady, better):
         io.write_json(directory / f"{each['classifier']}.json", each)
-    assert survival.read_choices(directory)[1]["classifier"] == "random_forest"
-    table = survival.compared([steady, better], folds=2).set_index("classifier")
+    choices, best = survival.read_choices(directory)
+    assert best["classifier"] == "random_forest"
+    table = survival.compared(choices, best, folds=2).set_index("classifier")
     assert table.loc["random_forest", ["minus_best", "minus_best_standard_error"]].tolist() == [0, 0]
     difference = np.subtract(steady["repeated_cv_scores"], better["repeated_cv_scores"])
     assert table.loc["svc", "minus_best"] == pytest.approx(difference.mean())
