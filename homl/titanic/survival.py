@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -44,16 +45,15 @@ def title_of(names: pd.Series) -> pd.Series:
 
 def travel_group(passengers: pd.DataFrame) -> pd.Series:
     """A key shared by a family travelling together: surname, class, ticket but its last digit, port, fare."""
-    parts = pd.DataFrame(
-        {
-            "surname": passengers["name"].astype(str).str.split(",").str[0],
-            "pclass": passengers["pclass"],
-            "ticket": passengers["ticket"].str[:-1],
-            "embarked": passengers["embarked"],
-            "fare": passengers["fare"].round(1),
-        }
-    )
-    return parts.astype(object).fillna("?").astype(str).agg("|".join, axis=1)
+    parts = [
+        passengers["name"].astype(str).str.split(",").str[0],
+        passengers["pclass"],
+        passengers["ticket"].str[:-1],
+        passengers["embarked"],
+        passengers["fare"].round(1),
+    ]
+    texts = [part.astype(object).fillna("?").astype(str) for part in parts]
+    return functools.reduce(lambda key, text: key + "|" + text, texts)
 
 
 def woman_or_boy(passengers: pd.DataFrame) -> np.ndarray:

@@ -37,6 +37,19 @@ def test_engineered_features():
     assert not {"name", "ticket", "cabin"} & set(features.columns)
 
 
+def test_travel_group_keys_surname_class_ticket_but_its_last_digit_port_and_fare():
+    passengers = pd.DataFrame(
+        {
+            "name": pd.array(["Smith, Mr. John", "Smith, Mrs. Ann"], dtype="string"),
+            "pclass": [3, 3],
+            "ticket": pd.array(["A123", "A124"], dtype="string"),
+            "embarked": pd.array([None, "S"], dtype="string"),
+            "fare": [7.26, np.nan],
+        }
+    )
+    assert survival.travel_group(passengers).tolist() == ["Smith|3|A12|?|7.3", "Smith|3|A12|S|?"]
+
+
 def test_group_survival_leaves_each_training_passengers_own_label_out():
     passengers, survived = titanic.features_and_target(make_passengers())
     features = survival.PassengerFeatures().fit_transform(passengers, survived)
