@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import functools
 import importlib
 import importlib.util
 import json
@@ -79,9 +80,15 @@ def read_input(path: str) -> bytes:
 
 def predict_digit(args: argparse.Namespace) -> Answers:
     """Every readable image brought to MNIST's format, then classified in one call."""
-    from homl.digits.images import to_mnist_format
+    from homl import load
 
-    paths, digits, refused = read_each(args.images, lambda path: to_mnist_format(_grayscale(path)))
+    reader = functools.cache(lambda: load(args.reader or "digit-reader", args.rev))
+
+    def read(path: str) -> np.ndarray:
+        gray = _grayscale(path)  # a bad image is refused before the reader is loaded
+        return reader().read(gray)
+
+    paths, digits, refused = read_each(args.images, read)
     answers = Answers(refused=refused)
     if not paths:
         return answers
@@ -263,6 +270,9 @@ def parser() -> argparse.ArgumentParser:
     digit = add("predict-digit", "recognize the handwritten digit in each image, of any size")
     digit.add_argument("images", nargs="+", metavar="image")
     digit.add_argument("--model", help=MODEL_HELP.format("digit-classifier"))
+    digit.add_argument(
+        "--reader", help="how a photo is brought to MNIST's format: " + MODEL_HELP.format("digit-reader")
+    )
     digit.set_defaults(run=predict_digit)
     clean = add("denoise", "clean noisy 28x28 digits with the denoise stage's saved multi-output KNN")
     clean.add_argument("images", nargs="+", metavar="image")

@@ -4,14 +4,14 @@ import numpy as np
 import pandas as pd
 
 from homl.core import figures, io, params, stage
-from homl.digits import evaluate
+from homl.digits import evaluate, reading
 
 N_SHOWN = 24
 
 
 def main() -> None:
-    args = stage.paths(__doc__, "images", "metrics", "table", "errors_png", "models...")
-    printed = evaluate.font_digits(params.load("font_digits", evaluate.FontParams))
+    args = stage.paths(__doc__, "reader", "images", "metrics", "table", "errors_png", "models...")
+    printed = reading.font_digits(params.load("font_digits", reading.FontParams), io.load_model(args.reader))
     images = np.stack(printed["image"])
     io.save_arrays(args.images, images=images, labels=printed["digit"].to_numpy(np.uint8))
     answers = {path.stem: evaluate.verbose(io.load_model(path)).predict(images) for path in args.models}

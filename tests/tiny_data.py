@@ -73,12 +73,20 @@ def make_passengers(n: int = 400, seed: int = 0) -> pd.DataFrame:
 
 def save_digit_model(path: Path) -> Path:
     """A KNN digit model like the pipeline's, fitted on scikit-learn's digits in MNIST's format."""
-    from homl.digits.images import to_mnist_format
     from homl.digits.knn import KNNClassifier
+    from homl.digits.reading import DigitReader
 
     images, labels = load_digits(return_X_y=True)
-    mnist_like = np.stack([to_mnist_format(image.reshape(8, 8) * 16) for image in images[:1500]])
+    mnist_like = np.stack([DigitReader().read(image.reshape(8, 8) * 16) for image in images[:1500]])
     io.save_model(path, KNNClassifier(3, "distance").fit(mnist_like, labels[:1500]))
+    return path
+
+
+def save_digit_reader(path: Path) -> Path:
+    """The reader `homl predict-digit --reader` takes: MNIST's format and nothing more (the defaults)."""
+    from homl.digits.reading import DigitReader
+
+    io.save_model(path, DigitReader())
     return path
 
 

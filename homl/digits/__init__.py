@@ -1,4 +1,4 @@
-"""MNIST: exact neighbour search, KNN, the image distortion model, denoising, image preparation.
+"""MNIST: exact neighbour search, KNN, the image distortion model, denoising, image preparation, reading photos.
 
 The estimators a user imports are re-exported here (loaded on first use, so that importing one module
 of the wing loads no other): `from homl.digits import KNNClassifier`."""
@@ -12,7 +12,7 @@ __all__, __getattr__ = lazy_exports(
         "IDMClassifier": "idm",
         "KNNDenoiser": "denoise",
         "kneighbors": "neighbors",
-        "to_mnist_format": "images",
+        "DigitReader": "reading",
         "preprocess": "images",
         "augment_with_shifts": "images",
         "add_noise": "images",

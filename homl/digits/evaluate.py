@@ -1,79 +1,15 @@
-"""Digit models in use: their report on the MNIST test set, and digits that are not MNIST's, printed in
-the fonts matplotlib ships and read the way `homl predict-digit` reads an image."""
+"""Digit models in use: their report on the MNIST test set."""
 
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
-from pathlib import Path
-from typing import Annotated, Any
+from typing import Any
 
 import numpy as np
-import pandas as pd
 
 from homl.core import evaluation, io
-from homl.core.params import Range
-from homl.digits.images import to_mnist_format
 
 N_SHOWN_ERRORS = 24
-RENDER_PIXELS = 96
-
-
-@dataclass(frozen=True)
-class FontParams:
-    """params.yaml's `font_digits`: every digit in every font file, at every rotation."""
-
-    fonts: tuple[str, ...]  # file names in matplotlib's mpl-data/fonts/ttf
-    rotations: tuple[Annotated[float, Range(-45, 45)], ...]  # degrees, counter-clockwise
-
-
-def font_path(name: str) -> Path:
-    """A font file that matplotlib ships."""
-    import matplotlib
-
-    path = Path(matplotlib.get_data_path()) / "fonts" / "ttf" / name
-    if not path.is_file():
-        raise FileNotFoundError(f"matplotlib ships no font {name!r} (looked in {path.parent})")
-    return path
-
-
-def render_digit(digit: int, font: Path, rotation: float) -> np.ndarray:
-    """A digit printed black on white in `font`, turned by `rotation` degrees: (96, 96) uint8 grayscale."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-    from matplotlib.font_manager import FontProperties
-
-    figure = Figure(figsize=(1, 1), dpi=RENDER_PIXELS, facecolor="white")
-    figure.text(
-        0.5,
-        0.5,
-        str(digit),
-        fontproperties=FontProperties(fname=font, size=48),
-        rotation=rotation,
-        ha="center",
-        va="center",
-        color="black",
-    )
-    canvas = FigureCanvasAgg(figure)
-    canvas.draw()
-    return np.asarray(canvas.buffer_rgba())[..., :3].mean(axis=2).astype(np.uint8)
-
-
-def font_digits(params: FontParams) -> pd.DataFrame:
-    """Every digit in every font and rotation, in MNIST's format as `homl predict-digit` makes it:
-    columns font, rotation, digit, image (28x28 uint8)."""
-    rows = [
-        {
-            "font": name,
-            "rotation": rotation,
-            "digit": digit,
-            "image": to_mnist_format(render_digit(digit, font_path(name), rotation)),
-        }
-        for name in params.fonts
-        for rotation in params.rotations
-        for digit in range(10)
-    ]
-    return pd.DataFrame(rows)
 
 
 def verbose(model: Any, level: int = 1) -> Any:

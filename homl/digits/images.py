@@ -168,28 +168,3 @@ def psnr(cleaned: np.ndarray, target: np.ndarray, peak: float = 255.0) -> float:
 def mse(cleaned: np.ndarray, target: np.ndarray) -> float:
     """Mean squared error per pixel."""
     return float(np.mean((np.asarray(cleaned, dtype=np.float64) - target) ** 2))
-
-
-def to_mnist_format(image: np.ndarray) -> np.ndarray:
-    """Any grayscale image as MNIST made its digits: light ink on black, the ink's box scaled to fit 20x20
-    (aspect kept), placed in 28x28 with its centre of mass at the centre. Returns uint8 (28, 28)."""
-    from PIL import Image
-
-    gray = np.asarray(image, dtype=np.float64)
-    border = np.concatenate([gray[0], gray[-1], gray[:, 0], gray[:, -1]])
-    if border.mean() > 127:  # dark ink on a light background
-        gray = 255 - gray
-    ink = gray > 0.1 * gray.max() if gray.max() > 0 else np.zeros_like(gray, dtype=bool)
-    if not ink.any():
-        return np.zeros((28, 28), dtype=np.uint8)
-    rows, columns = np.flatnonzero(ink.any(axis=1)), np.flatnonzero(ink.any(axis=0))
-    box = gray[rows[0] : rows[-1] + 1, columns[0] : columns[-1] + 1]
-    scale = 20 / max(box.shape)
-    size = (max(1, round(box.shape[1] * scale)), max(1, round(box.shape[0] * scale)))
-    digit = np.asarray(Image.fromarray(box.astype(np.uint8)).resize(size, Image.LANCZOS), dtype=np.float64)
-    canvas = np.zeros((28, 28))
-    top, left = (28 - digit.shape[0]) // 2, (28 - digit.shape[1]) // 2
-    canvas[top : top + digit.shape[0], left : left + digit.shape[1]] = digit
-    mass_y, mass_x = ndimage.center_of_mass(canvas)
-    centred = ndimage.shift(canvas, (13.5 - mass_y, 13.5 - mass_x), order=1, cval=0)
-    return np.clip(np.rint(centred), 0, 255).astype(np.uint8)

@@ -1,4 +1,5 @@
-"""The MNIST tables of the README: KNN, its benchmarks, shifts and variants, the IDM, fonts, denoising."""
+"""The MNIST tables of the README: KNN, its benchmarks, shifts and variants, the IDM, fonts, degraded
+photos, denoising."""
 
 from __future__ import annotations
 
@@ -214,6 +215,31 @@ def font_digits(root: Path) -> list[list[object]]:
             *(f"{fonts['accuracy_by_rotation'][model][r]:.3f}" for r in rotations),
         ]
         for model in models
+    ]
+
+
+@table
+def digit_reading(root: Path) -> list[list[object]]:
+    readers = stage_table(root, "digit_reading")
+    chosen = stage_metrics(root, "digit_reading")["reader"]
+    by_reader = readers.pivot_table(index="reader", columns="degradation", values="accuracy", sort=False)
+    return [["reader", "mean validation accuracy", "worst degradation"]] + [
+        [
+            f"**{reader}** (chosen)" if reader == chosen else reader,
+            f"{row.mean():.3f}",
+            f"{row.idxmin()}: {row.min():.3f}",
+        ]
+        for reader, row in by_reader.iterrows()
+    ]
+
+
+@table
+def digit_degradations(root: Path) -> list[list[object]]:
+    accuracy = stage_metrics(root, "digit_degradations")["accuracy"]
+    models = list(accuracy)
+    degradations = stage_table(root, "digit_degradations")["degradation"].unique()
+    return [["degradation (strength)", *(f"`{model}`" for model in models)]] + [
+        [name, *(f"{accuracy[model][name]:.3f}" for model in models)] for name in degradations
     ]
 
 

@@ -68,6 +68,30 @@ def digit_classifier_knn(root: Path) -> list[str]:
     return _digit_card(root, test, "knn", method)
 
 
+@card("digit-reader")
+def digit_reader(root: Path) -> list[str]:
+    choice, degraded = stage_metrics(root, "digit_reading"), stage_metrics(root, "digit_degradations")
+    cfg = params.load("digit_reading", dict, root / "params.yaml")
+    best = pipeline.artifact("digit-classifier", root / "dvc.yaml").stem  # as digit_degradations names it
+    worst = min(degraded["accuracy"][best], key=degraded["accuracy"][best].get)
+    return [
+        f"MNIST's training digits: strokes kept between {choice['stroke_low']:.2f} and "
+        f"{choice['stroke_high']:.2f} pixels wide (quantiles of their widths), ink from "
+        f"{choice['tone_low']:g} to {choice['tone_high']:g} of the darkest mapped to none to full; chosen among "
+        f"{len(cfg['tone']) * len(cfg['stroke_quantiles'])} readers by the chosen KNN's mean accuracy on "
+        f"{cfg['validation_digits']} training digits held out, each degraded the ways `digit_degradations` "
+        "lists.",
+        f"Mean validation accuracy {choice['validation_accuracy']:.3f} over the degradations. On "
+        f"{degraded['digits']} degraded test digits the digit classifier (`{best}`) reads "
+        f"**{degraded['accuracy'][best]['none']:.3f}** untouched, {degraded['accuracy'][best]['contrast 0.1']:.3f}"
+        f" in faint pencil on grey paper, worst {degraded['accuracy'][best][worst]:.3f} ({worst}).",
+        "Bringing a photo or scan of one handwritten digit to MNIST's format before a digit classifier reads "
+        "it: `homl predict-digit` uses it (`--reader` names another).",
+        "One digit on plain paper: the image's border is taken as the paper. Shadows, ruled or squared paper, "
+        "several digits and strong perspective are not undone, and heavy blur still costs accuracy.",
+    ]
+
+
 @card("digit-denoiser")
 def digit_denoiser(root: Path) -> list[str]:
     scores, noise = stage_metrics(root, "denoise_evaluate"), params.load("noisy", dict, root / "params.yaml")

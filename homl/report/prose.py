@@ -124,6 +124,7 @@ DERIVED: dict[str, Callable[[Path], float | str]] = {
     ),
     "variant_validation_images": lambda root: _variant_fold(root, "validation"),
     "variant_training_images": lambda root: _variant_fold(root, "training"),
+    "photo_scale": lambda root: _code_constant(root, "homl/digits/reading.py", "PHOTO_SCALE"),
     "max_input_mb": lambda root: _code_constant(root, "homl/core/limits.py", "MAX_INPUT_BYTES") / 2**20,
     "bound_gb": lambda root: _code_constant(root, "tests/core/test_hostile_input.py", "BOUND_MB") / 1024,
     "pipeline_cores_busy": lambda root: _cores_busy(bench_results(root, "pipeline_timing")),

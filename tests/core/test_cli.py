@@ -7,13 +7,20 @@ import pytest
 from dvc_repo import DVC, new_repo, run
 from PIL import Image
 from sklearn.datasets import load_digits
-from tiny_data import digits_as_mnist, make_passengers, save_digit_model, save_spam_model, save_titanic_model
+from tiny_data import (
+    digits_as_mnist,
+    make_passengers,
+    save_digit_model,
+    save_digit_reader,
+    save_spam_model,
+    save_titanic_model,
+)
 
 from homl.cli import main
 from homl.core import io
 from homl.digits.denoise import KNNDenoiser
-from homl.digits.images import to_mnist_format
 from homl.digits.knn import KNNClassifier
+from homl.digits.reading import DigitReader
 
 
 @pytest.fixture
@@ -23,27 +30,34 @@ def digit_model(tmp_path):
     return save_digit_model(tmp_path / "knn.joblib"), images[1500:], labels[1500:]
 
 
-def test_to_mnist_format_fits_the_ink_in_20x20_and_centres_its_mass():
+@pytest.fixture
+def reader(tmp_path):
+    return save_digit_reader(tmp_path / "reader.joblib")
+
+
+def test_the_reader_fits_the_ink_in_20x20_and_centres_its_mass():
     canvas = np.full((90, 60), 255, dtype=np.uint8)  # dark ink on white, off centre
     canvas[10:70, 5:20] = 0
-    digit = to_mnist_format(canvas)
+    digit = DigitReader().read(canvas)
     assert digit.shape == (28, 28) and digit.dtype == np.uint8
     ink_rows = np.flatnonzero(digit.max(axis=1) > 50)
     assert 19 <= ink_rows[-1] - ink_rows[0] + 1 <= 21
     from scipy import ndimage
 
     np.testing.assert_allclose(ndimage.center_of_mass(digit.astype(float)), (13.5, 13.5), atol=0.6)
-    assert not to_mnist_format(np.zeros((5, 5))).any()
+    assert not DigitReader().read(np.zeros((5, 5))).any()
 
 
-def test_predict_digit_reads_any_size_and_colour_mode(digit_model, tmp_path, capsys):
+def test_predict_digit_reads_any_size_and_colour_mode(digit_model, reader, tmp_path, capsys):
     model, images, labels = digit_model
     correct = 0
     for i in range(20):
-        big = np.kron(255 - images[i].reshape(8, 8) * 16, np.ones((12, 12)))  # dark on light, 96x96
+        big = np.kron(255 - images[i].reshape(8, 8) * 15, np.ones((12, 12)))  # dark on light, 96x96
         path = tmp_path / f"digit{i}.png"
         Image.fromarray(big.astype(np.uint8)).convert("RGB").save(path)
-        assert main(["predict-digit", str(path), "--model", str(model), "--json"]) == 0
+        assert (
+            main(["predict-digit", str(path), "--model", str(model), "--reader", str(reader), "--json"]) == 0
+        )
         correct += json.loads(capsys.readouterr().out)["digit"] == labels[i]
     assert correct >= 17
     ink = np.kron(images[0].reshape(8, 8) * 16, np.ones((12, 12))).clip(0, 255).astype(np.uint8)
@@ -54,13 +68,15 @@ def test_predict_digit_reads_any_size_and_colour_mode(digit_model, tmp_path, cap
     Image.fromarray(255 - ink).save(opaque)
     predictions = []
     for path in (tmp_path / "transparent.png", opaque):
-        assert main(["predict-digit", str(path), "--model", str(model), "--json"]) == 0
+        assert (
+            main(["predict-digit", str(path), "--model", str(model), "--reader", str(reader), "--json"]) == 0
+        )
         predictions.append({**json.loads(capsys.readouterr().out), "image": None})
     assert predictions[0] == predictions[1]
     from homl.cli import _grayscale
 
     assert np.abs(_grayscale(tmp_path / "transparent.png").astype(int) - (255 - ink)).max() <= 1
-    assert main(["predict-digit", str(path), "--model", str(model)]) == 0
+    assert main(["predict-digit", str(path), "--model", str(model), "--reader", str(reader)]) == 0
     assert capsys.readouterr().out.startswith(f"{path}: digit ")
 
 
@@ -92,7 +108,13 @@ def test_a_model_file_naming_an_untrusted_function_is_refused_in_one_line(tmp_pa
     io.save_model(tmp_path / "forged.joblib", print)  # a function no homl model holds
     image = tmp_path / "digit.png"
     Image.fromarray(np.zeros((28, 28), dtype=np.uint8)).save(image)
-    assert main(["predict-digit", str(image), "--model", str(tmp_path / "forged.joblib")]) == 1
+    forged = [
+        "--model",
+        str(tmp_path / "forged.joblib"),
+        "--reader",
+        str(save_digit_reader(tmp_path / "r.joblib")),
+    ]
+    assert main(["predict-digit", str(image), *forged]) == 1
     assert capsys.readouterr().err.splitlines() == [
         f"error: {tmp_path / 'forged.joblib'}: refused, it names builtins.print, which no homl model holds"
     ]
@@ -140,11 +162,12 @@ def test_denoise_cleans_a_noisy_digit_with_the_saved_model(tmp_path, monkeypatch
     assert cleaned.shape == (28, 28) and psnr(cleaned, clean[1600]) > psnr(noisy, clean[1600]) + 5
 
 
-def test_model_names_an_artifact_of_dvc_yaml_or_a_file(tmp_path, monkeypatch, capsys, digit_model):
+def test_model_names_an_artifact_of_dvc_yaml_or_a_file(tmp_path, monkeypatch, capsys, digit_model, reader):
     path, images, labels = digit_model
     (tmp_path / "dvc.yaml").write_text(
         f"artifacts:\n  digit-classifier:\n    path: missing.joblib\n    type: model\n"
         f"  small-digits:\n    path: {path}\n    type: model\n"
+        f"  digit-reader:\n    path: {reader}\n    type: model\n"
     )
     monkeypatch.chdir(tmp_path)
     digit = tmp_path / "digit.png"
@@ -159,24 +182,29 @@ def test_model_names_an_artifact_of_dvc_yaml_or_a_file(tmp_path, monkeypatch, ca
     assert "no-such-model" in capsys.readouterr().err
 
 
-def test_predict_digit_answers_many_images_in_one_call_a_line_each(digit_model, tmp_path, capsys):
+def test_predict_digit_answers_many_images_in_one_call_a_line_each(digit_model, reader, tmp_path, capsys):
     model, images, labels = digit_model
     paths = []
     for i in range(12):
         paths.append(tmp_path / f"digit{i}.png")
-        big = np.kron(255 - images[i].reshape(8, 8) * 16, np.ones((12, 12)))
+        big = np.kron(255 - images[i].reshape(8, 8) * 15, np.ones((12, 12)))
         Image.fromarray(big.astype(np.uint8)).save(paths[-1])
     (tmp_path / "broken.png").write_bytes(b"not a picture")
     listed = [str(p) for p in paths[:6]] + [str(tmp_path / "broken.png")] + [str(p) for p in paths[6:]]
-    assert main(["predict-digit", *listed, "--model", str(model), "--json"]) == 2
+    assert main(["predict-digit", *listed, "--model", str(model), "--reader", str(reader), "--json"]) == 2
     out, err = capsys.readouterr()
     records = [json.loads(line) for line in out.splitlines()]
     assert [r["image"] for r in records] == [str(p) for p in paths]
     assert err.count("\n") == 1 and err.startswith(f"error: {tmp_path / 'broken.png'}: not an image")
     for path, record in zip(paths, records, strict=True):  # the same answer as one image at a time
-        assert main(["predict-digit", str(path), "--model", str(model), "--json"]) == 0
+        assert (
+            main(["predict-digit", str(path), "--model", str(model), "--reader", str(reader), "--json"]) == 0
+        )
         assert json.loads(capsys.readouterr().out) == record
-    assert main(["predict-digit", str(paths[0]), str(paths[0]), "--model", str(model)]) == 0
+    assert (
+        main(["predict-digit", str(paths[0]), str(paths[0]), "--model", str(model), "--reader", str(reader)])
+        == 0
+    )
     assert len(capsys.readouterr().out.splitlines()) == 2  # an image given twice is answered twice
 
 
@@ -218,7 +246,7 @@ def test_python_callers_load_a_model_by_its_artifact_name_in_one_line_from_any_d
     )
     (tmp_path / "notebooks" / "chapter3").mkdir(parents=True)
     monkeypatch.chdir(tmp_path / "notebooks" / "chapter3")
-    digits = np.stack([to_mnist_format(255 - image.reshape(8, 8) * 16) for image in images[:30]])
+    digits = np.stack([DigitReader().read(255 - image.reshape(8, 8) * 16) for image in images[:30]])
     expected = io.load_model(path).predict(digits)
     np.testing.assert_array_equal(homl.load("small-digits").predict(digits), expected)
     np.testing.assert_array_equal(homl.load(str(path)).predict(digits), expected)
@@ -243,14 +271,14 @@ def test_a_deferred_module_is_imported_on_first_use_and_then_behaves_as_itself()
     subprocess.run([sys.executable, "-c", DEFERRED_CHECK], check=True)
 
 
-def test_predict_digit_does_not_import_scipy_stats(digit_model, tmp_path):
+def test_predict_digit_does_not_import_scipy_stats(digit_model, reader, tmp_path):
     model, images, _ = digit_model
     path = tmp_path / "digit.png"
     Image.fromarray((images[0].reshape(8, 8) * 16).astype(np.uint8)).save(path)
     run = f"""
 import sys
 from homl import cli
-assert cli.main(["predict-digit", {str(path)!r}, "--model", {str(model)!r}]) == 0
+assert cli.main(["predict-digit", {str(path)!r}, "--model", {str(model)!r}, "--reader", {str(reader)!r}]) == 0
 assert "scipy.stats._stats_py" not in sys.modules
 """
     subprocess.run([sys.executable, "-c", run], check=True)
@@ -272,7 +300,9 @@ def test_a_model_is_loaded_as_another_revision_of_the_project_has_it(tmp_path, m
     repo = new_repo(tmp_path / "project")
     (repo / "dvc.yaml").write_text(
         "artifacts:\n  digit-classifier:\n    path: model.joblib\n    type: model\n"
+        "  digit-reader:\n    path: reader.joblib\n    type: model\n"
     )
+    save_digit_reader(repo / "reader.joblib")
     for version, truth in (("first", labels), ("second", (labels + 1) % 10)):
         io.save_model(repo / "model.joblib", KNNClassifier(1).fit(digits, truth))
         run(repo, DVC, "add", "-q", "model.joblib")

@@ -21,7 +21,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PIL import Image
-from tiny_data import digits_as_mnist, make_passengers, save_digit_model, save_spam_model, save_titanic_model
+from tiny_data import (
+    digits_as_mnist,
+    make_passengers,
+    save_digit_model,
+    save_digit_reader,
+    save_spam_model,
+    save_titanic_model,
+)
 
 from homl.cli import main
 from homl.core import io, limits
@@ -43,10 +50,11 @@ REPO = Path(__file__).resolve().parents[2]
 def models(tmp_path_factory):
     root = tmp_path_factory.mktemp("models")
     passengers = make_passengers(300)
-    return {
-        "predict-digit": save_digit_model(root / "knn.joblib"),
-        "classify-email": save_spam_model(root / "spam.joblib"),
-        "titanic": save_titanic_model(root / "titanic.joblib", passengers),
+    reader = save_digit_reader(root / "reader.joblib")
+    return {  # each command's model options
+        "predict-digit": ["--model", str(save_digit_model(root / "knn.joblib")), "--reader", str(reader)],
+        "classify-email": ["--model", str(save_spam_model(root / "spam.joblib"))],
+        "titanic": ["--model", str(save_titanic_model(root / "titanic.joblib", passengers))],
     }
 
 
@@ -55,7 +63,7 @@ def answer(command: str, data: bytes, models, tmp_path, capsys, *options: str) -
     path = tmp_path / "input"
     path.write_bytes(data)
     capsys.readouterr()
-    status = main([command, str(path), "--model", str(models[command]), "--json", *options])
+    status = main([command, str(path), *models[command], "--json", *options])
     out, err = capsys.readouterr()
     assert status in (0, 2), f"exit {status}: {err}"
     if status == 2:
@@ -312,27 +320,27 @@ def passenger_csv(tmp_path, **changes) -> Path:
 )
 def test_a_word_in_a_number_column_is_named(models, tmp_path, capsys, change, message):
     path = passenger_csv(tmp_path, **change)
-    assert main(["titanic", str(path), "--model", str(models["titanic"])]) == 2
+    assert main(["titanic", str(path), *models["titanic"]]) == 2
     assert capsys.readouterr().err == f"error: {path}: {message}\n"
 
 
 def test_a_table_that_is_not_utf8_is_named(models, tmp_path, capsys):
     path = tmp_path / "latin1.csv"
     path.write_bytes(passenger_csv(tmp_path, name="Müller, Mr. Hans").read_text().encode("latin-1"))
-    assert main(["titanic", str(path), "--model", str(models["titanic"])]) == 2
+    assert main(["titanic", str(path), *models["titanic"]]) == 2
     assert capsys.readouterr().err.startswith(f"error: {path}: not UTF-8 text (byte 0xfc at ")
 
 
 def test_values_outside_the_training_data_are_warned_per_passenger_or_refused(models, tmp_path, capsys):
     path = passenger_csv(tmp_path, pclass=7, sex="unknown", fare=-3)
-    assert main(["titanic", str(path), "--model", str(models["titanic"]), "--json"]) == 0
+    assert main(["titanic", str(path), *models["titanic"], "--json"]) == 0
     out, err = capsys.readouterr()
     assert len(json.loads(out)["passengers"]) == 3
     assert err.count("\n") == 1 and err.startswith(f"warning: {path}: passenger 1 (")
     assert (
         "pclass 7 (seen: 1 to 3)" in err and "sex 'unknown' (seen: female, male)" in err and "fare -3" in err
     )
-    assert main(["titanic", str(path), "--model", str(models["titanic"]), "--strict"]) == 2
+    assert main(["titanic", str(path), *models["titanic"], "--strict"]) == 2
     assert capsys.readouterr().err.startswith(
         f"error: {path}: 1 passengers outside the training data; first: "
     )
@@ -379,7 +387,7 @@ BOUND_SECONDS = 60
 BOUND_MB = 1024
 
 
-def bounded_run(tmp_path, command: str, model: Path, data: bytes) -> tuple[int, str, float]:
+def bounded_run(tmp_path, command: str, model_options: list[str], data: bytes) -> tuple[int, str, float]:
     path = tmp_path / f"{command}.input"
     path.write_bytes(data)
     script = (
@@ -387,7 +395,7 @@ def bounded_run(tmp_path, command: str, model: Path, data: bytes) -> tuple[int, 
         "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, file=sys.stderr); sys.exit(status)"
     )
     result = subprocess.run(
-        [sys.executable, "-c", script, command, str(path), "--model", str(model)],
+        [sys.executable, "-c", script, command, str(path), *model_options],
         capture_output=True,
         text=True,
         timeout=BOUND_SECONDS,

@@ -3,7 +3,7 @@ import yaml
 
 from homl.core import errors, params
 from homl.data import mnist, spam, titanic
-from homl.digits import denoise, evaluate, idm, images, knn
+from homl.digits import denoise, idm, images, knn, reading
 from homl.linreg import linear
 from homl.spam import spam_filter
 from homl.titanic import survival
@@ -18,7 +18,9 @@ SCHEMAS = {
     "augment": images.ShiftParams,
     "knn_variants": images.VariantParams,
     "idm": idm.SearchParams,
-    "font_digits": evaluate.FontParams,
+    "font_digits": reading.FontParams,
+    "digit_degradations": reading.DegradationParams,
+    "digit_reading": reading.ReadingParams,
     "noisy": images.NoiseParams,
     "denoise": denoise.Params,
     "titanic": survival.Params,

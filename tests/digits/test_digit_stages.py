@@ -1,13 +1,17 @@
 """The digit stages end to end on tiny data: KNN, shifts and variants, the IDM, fonts, noisy digits."""
 
+import dataclasses
+
 import numpy as np
+import pandas as pd
 import pytest
 import yaml
 from stage_runner import REPO, run_stage, write_params
-from tiny_data import save_tiny_mnist
+from tiny_data import save_digit_reader, save_tiny_mnist
 
 from homl.core import io
 from homl.digits.knn import KNNClassifier
+from homl.digits.reading import DigitReader
 
 
 @pytest.fixture
@@ -118,7 +122,8 @@ def test_font_digits_are_read_by_every_model(tiny_mnist):
     write_params(tiny_mnist, font_digits={"fonts": ["DejaVuSans.ttf", "cmr10.ttf"], "rotations": [0, 10]})
     data = io.load_arrays(tiny_mnist / "mnist.npz")
     io.save_model(tiny_mnist / "knn.joblib", KNNClassifier(1).fit(data["train_images"], data["train_labels"]))
-    outputs = ["fonts.npz", "fonts.json", "fonts.csv", "mistakes.png", "knn.joblib"]
+    save_digit_reader(tiny_mnist / "reader.joblib")
+    outputs = ["reader.joblib", "fonts.npz", "fonts.json", "fonts.csv", "mistakes.png", "knn.joblib"]
     result = run_stage(tiny_mnist, "font_digits.py", *outputs)
     assert result.returncode == 0, result.stderr
     metrics = io.read_json(tiny_mnist / "fonts.json")
@@ -126,6 +131,45 @@ def test_font_digits_are_read_by_every_model(tiny_mnist):
     assert set(metrics["accuracy_by_rotation"]["knn"]) == {"0.0", "10.0"}
     printed = io.load_arrays(tiny_mnist / "fonts.npz")
     assert printed["images"].shape == (40, 28, 28) and printed["labels"].tolist()[:10] == list(range(10))
+
+
+SMALL_DEGRADATIONS = {"digits": 60, "contrast": [0.25], "blur": [1.0], "thicker": [2.0], "thinner": [0.5]}
+
+
+def test_the_reader_is_chosen_without_the_test_digits_then_every_model_reads_degraded_test_digits(tiny_mnist):
+    data = io.load_arrays(tiny_mnist / "mnist.npz")
+    io.save_arrays(tiny_mnist / "train_only.npz", **{k: v for k, v in data.items() if k.startswith("train")})
+    io.write_choice(
+        tiny_mnist / "knn_choice.json", {"hyperparameters": {"n_neighbors": 1, "weights": "uniform"}}
+    )
+    readers = {
+        "validation_digits": 100,
+        "tone": [[0.0, 1.0], [0.25, 0.5]],
+        "stroke_quantiles": [[0.0, 1.0], [0.2, 0.8]],
+    }
+    write_params(tiny_mnist, seed=0, digit_degradations=SMALL_DEGRADATIONS, digit_reading=readers)
+    outputs = ["reader.joblib", "reading.json", "reading.csv"]
+    result = run_stage(tiny_mnist, "digit_reading.py", "train_only.npz", "knn_choice.json", *outputs)
+    assert result.returncode == 0, result.stderr
+    choice, table = io.read_json(tiny_mnist / "reading.json"), pd.read_csv(tiny_mnist / "reading.csv")
+    assert len(table) == 4 * 5 and set(table["reader"]) >= {choice["reader"]}
+    means = table.groupby("reader")["accuracy"].mean()
+    assert choice["validation_accuracy"] == pytest.approx(means.max())
+    saved = dataclasses.asdict(io.load_model(tiny_mnist / "reader.joblib"))
+    assert saved == pytest.approx({name: choice[name] for name in saved})
+
+    in_mnist_format = np.stack([DigitReader().read(digit) for digit in data["train_images"]])  # 20x20 boxes
+    io.save_model(tiny_mnist / "knn.joblib", KNNClassifier(1).fit(in_mnist_format, data["train_labels"]))
+    outputs = ["reader.joblib", "degraded.json", "degraded.csv", "degraded.png", "knn.joblib"]
+    result = run_stage(tiny_mnist, "digit_degradations.py", "mnist.npz", *outputs)
+    assert result.returncode == 0, result.stderr
+    metrics = io.read_json(tiny_mnist / "degraded.json")
+    assert metrics["digits"] == 60 and set(metrics["accuracy"]) == {"knn"}
+    assert list(metrics["accuracy"]["knn"]) == sorted(
+        ["none", "contrast 0.25", "blur 1", "thicker 2", "thinner 0.5"]
+    )
+    assert metrics["accuracy"]["knn"]["none"] > 0.8
+    assert (tiny_mnist / "degraded.png").stat().st_size > 1000
 
 
 def test_noisy_digits_are_cleaned_better_than_left_noisy_with_settings_chosen_without_test_digits(tiny_mnist):
