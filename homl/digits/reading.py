@@ -194,22 +194,23 @@ def photographs(digits: np.ndarray, degradations: list[tuple[str, float]]) -> di
 
 def accuracies(readers: dict[str, DigitReader], models: dict[str, Any], photos: dict, labels: np.ndarray):
     """Each model's accuracy on the photos of each degradation read by each reader: columns reader,
-    degradation, kind, strength, model, accuracy."""
+    degradation, kind, strength, model, accuracy. A model answers every degradation's photos in one call."""
     rows = []
     for reader_name, reader in readers.items():
-        for (kind, strength), taken in photos.items():
-            read = np.stack([reader.read(photo) for photo in taken])
-            for model_name, model in models.items():
-                rows.append(
-                    {
-                        "reader": reader_name,
-                        "degradation": f"{kind} {strength:g}" if kind != "none" else kind,
-                        "kind": kind,
-                        "strength": strength,
-                        "model": model_name,
-                        "accuracy": float(np.mean(model.predict(read) == labels)),
-                    }
-                )
+        read = np.stack([reader.read(photo) for taken in photos.values() for photo in taken])
+        for model_name, model in models.items():
+            correct = (model.predict(read) == np.tile(labels, len(photos))).reshape(len(photos), -1)
+            rows += [
+                {
+                    "reader": reader_name,
+                    "degradation": f"{kind} {strength:g}" if kind != "none" else kind,
+                    "kind": kind,
+                    "strength": strength,
+                    "model": model_name,
+                    "accuracy": float(right.mean()),
+                }
+                for (kind, strength), right in zip(photos, correct, strict=True)
+            ]
     return pd.DataFrame(rows)
 
 
