@@ -17,9 +17,8 @@ def main() -> None:
     photos = reading.photographs(data.test_images[drawn], cfg.degradations)
     reader = io.load_model(args.reader)
     models = {path.stem: evaluate.verbose(io.load_model(path), 0) for path in args.models}
-    table = reading.accuracies({"chosen": reader}, models, photos, data.test_labels[drawn]).drop(
-        columns="reader"
-    )
+    table = reading.accuracies({"chosen": reader}, models, photos, data.test_labels[drawn])
+    table = table.drop(columns="reader")
     io.write_csv(args.table, table)
     by_model = table.pivot(index="degradation", columns="model", values="accuracy").loc[
         table["degradation"].unique()

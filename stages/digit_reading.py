@@ -21,7 +21,7 @@ def main() -> None:
         readers, models, reading.photographs(images[held_out], degradations), labels[held_out]
     )
     choice = reading.reader_choice(table, readers)
-    io.save_model(args.reader, reading.chosen_reader(choice))
+    io.save_model(args.reader, readers[choice["reader"]])
     io.write_json(args.metrics, choice)
     io.write_csv(args.table, table)
 

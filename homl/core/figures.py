@@ -38,6 +38,43 @@ def digit_grid(
             vmax=vmax,
         )
         axis.set_title(caption, fontsize=8)
+    _save(figure, path)
+
+
+def decision_regions(
+    path: str | Path,
+    model: object,
+    X: np.ndarray,
+    y: np.ndarray,
+    feature_names: Sequence[str],
+    class_names: Sequence[str],
+    resolution: int = 300,
+) -> None:
+    """A classifier's decision regions over two features, the flowers themselves, and the contours of the
+    second class's probability (the book's figure 4-25), as a PNG with stable bytes."""
+    low, high = X.min(axis=0), X.max(axis=0)
+    margin = 0.1 * (high - low)
+    grid = np.meshgrid(
+        *(np.linspace(a - m, b + m, resolution) for a, b, m in zip(low, high, margin, strict=True))
+    )
+    probabilities = model.predict_proba(np.c_[grid[0].ravel(), grid[1].ravel()])
+    figure, axis = plt.subplots(figsize=(8, 4))
+    regions = probabilities.argmax(axis=1).reshape(grid[0].shape)
+    axis.contourf(*grid, regions, levels=np.arange(len(class_names) + 1) - 0.5, cmap="Pastel2")
+    contours = axis.contour(
+        *grid, probabilities[:, 1].reshape(grid[0].shape), levels=[0.1, 0.3, 0.5, 0.7, 0.9], cmap="BuGn"
+    )
+    axis.clabel(contours, inline=True, fontsize=8)
+    for label, (name, marker) in enumerate(zip(class_names, ["o", "s", "^", "v", "D"], strict=False)):
+        axis.plot(*X[y == label].T, marker, label=name, markersize=4, linestyle="none")
+    axis.set_xlabel(feature_names[0])
+    axis.set_ylabel(feature_names[1])
+    axis.legend(loc="upper left")
+    _save(figure, path)
+
+
+def _save(figure: plt.Figure, path: str | Path) -> None:
+    """The figure as a PNG whose bytes depend on its content only."""
     figure.tight_layout()
     with io.atomic_path(path) as tmp:
         figure.savefig(tmp, format="png", dpi=80, metadata={"Software": None})

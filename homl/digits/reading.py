@@ -20,6 +20,9 @@ GREY_PAPER = 190.0  # the grey paper a pencil writes on (`contrast`)
 INK_THRESHOLD = 0.1  # of the darkest ink: lighter is paper when the digit's box is cut out
 MNIST_BOX = 20  # MNIST scaled each digit's box to fit 20x20 pixels, then centred it by mass in 28x28
 MNIST_SIZE = 28
+FINE_BOX = (
+    80  # a box is eroded or dilated at this many pixels a side at least: room for a fraction of a pixel
+)
 RENDER_PIXELS = 96  # a printed digit's image, before it is read
 
 
@@ -178,7 +181,7 @@ class DigitReader:
         target = min(max(width, self.stroke_low), self.stroke_high)
         if target == width:
             return box
-        finer = max(1.0, MNIST_BOX * PHOTO_SCALE / max(box.shape))  # room for a fraction of a pixel
+        finer = max(1.0, FINE_BOX / max(box.shape))
         if finer > 1:
             box = np.clip(ndimage.zoom(box, finer, order=1), 0, 1)
         morphology = ndimage.grey_erosion if width > target else ndimage.grey_dilation
@@ -231,11 +234,6 @@ def reader_choice(table: pd.DataFrame, readers: dict[str, DigitReader]) -> dict:
     means = table.groupby("reader", sort=False)["accuracy"].mean()
     name = means.index[int(np.argmax(means.to_numpy()))]
     return {"reader": name, **asdict(readers[name]), "validation_accuracy": float(means[name])}
-
-
-def chosen_reader(choice: dict) -> DigitReader:
-    """The `DigitReader` a `reader_choice` record describes."""
-    return DigitReader(**{name: float(choice[name]) for name in DigitReader.__dataclass_fields__})
 
 
 def _scaled_to_box(box: np.ndarray) -> np.ndarray:

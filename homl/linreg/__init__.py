@@ -1,4 +1,5 @@
-"""Linear regression (chapter 4): the closed forms and the gradient-descent solvers.
+"""Linear models (chapter 4): linear regression's closed forms and gradient-descent solvers, and softmax
+regression by batch gradient descent with early stopping (the chapter's exercise).
 
 Re-exported here, loaded on first use: `from homl.linreg import NormalEquation, BatchGD`."""
 
@@ -12,6 +13,7 @@ __all__, __getattr__ = lazy_exports(
         "BatchGD": "linear",
         "StochasticGD": "linear",
         "MiniBatchGD": "linear",
+        "SoftmaxRegression": "softmax",
         "synthetic_data": "datasets",
     },
 )

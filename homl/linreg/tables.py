@@ -1,4 +1,5 @@
-"""The linear regression tables of the README: the book's loops, homl's solvers, the spread, diabetes, at scale."""
+"""The chapter 4 tables of the README: the book's loops, homl's solvers, the spread, diabetes, at scale, and
+the softmax regression exercise."""
 
 from __future__ import annotations
 
@@ -96,4 +97,37 @@ def linreg_large(root: Path) -> list[list[object]]:
             f"{bench[name]['distance_to_closed_form']:.2g}",
         ]
         for name, label in labels.items()
+    ]
+
+
+@table
+def softmax_iris(root: Path) -> list[list[object]]:
+    figures = stage_metrics(root, "softmax_iris")
+    gd, to_the_end = figures["softmax_gd"], figures["softmax_gd_to_the_end"]
+    flowers = figures["test_flowers"]
+    return [
+        [
+            "model",
+            f"accuracy on the {flowers} test flowers",
+            "epochs",
+            "largest difference to scikit-learn's weights",
+        ],
+        [
+            "homl `SoftmaxRegression`, early stopping (the exercise)",
+            f"**{gd['test_accuracy']:.4f}**",
+            f"{gd['epochs_run']:,} (kept epoch {gd['best_epoch']:,})",
+            "",
+        ],
+        [
+            "homl `SoftmaxRegression`, run to the minimum",
+            f"{to_the_end['test_accuracy']:.4f}",
+            f"{to_the_end['epochs_run']:,}",
+            f"{to_the_end['largest_difference_to_sklearn']:.1e}",
+        ],
+        [
+            "scikit-learn `LogisticRegression` (multinomial, the same penalty)",
+            f"{figures['sklearn_logistic_regression']['test_accuracy']:.4f}",
+            "",
+            "",
+        ],
     ]

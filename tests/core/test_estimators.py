@@ -12,6 +12,7 @@ from homl.digits.denoise import KNNDenoiser
 from homl.digits.idm import IDMClassifier
 from homl.digits.knn import KNNClassifier
 from homl.linreg.linear import BatchGD, MiniBatchGD, NormalEquation, PseudoInverse, StochasticGD
+from homl.linreg.softmax import SoftmaxRegression
 from homl.spam.spam_filter import EmailFields
 from homl.spam.text import CodesToVector, EmailToWords, WordsToVector
 from homl.titanic.survival import PassengerFeatures
@@ -32,6 +33,7 @@ ESTIMATORS = [
     BatchGD(eta=1e-3),
     StochasticGD(t0=0.05),
     MiniBatchGD(t0=1),
+    SoftmaxRegression(max_epochs=200),
 ]
 
 

@@ -51,3 +51,18 @@ def test_a_diverging_learning_rate_stops_linreg_fit_without_metrics(tmp_path):
     assert fit.returncode == 1
     assert fit.stderr.startswith("error: batch GD diverged at step") and "eta=3.0 is too large" in fit.stderr
     assert not (tmp_path / "linreg.json").exists()
+
+
+def test_the_softmax_exercise_stage_compares_with_scikit_learn_on_other_features(tmp_path):
+    cfg = yaml.safe_load((REPO / "params.yaml").read_text())["softmax_iris"]
+    cfg["features"] = ["sepal length (cm)", "petal width (cm)"]
+    write_params(tmp_path, softmax_iris=cfg)
+    result = run_stage(tmp_path, "softmax_iris.py", "softmax.json", "loss.csv", "regions.png")
+    assert result.returncode == 0, result.stderr
+    metrics = io.read_json(tmp_path / "softmax.json")
+    gd, exact = metrics["softmax_gd"], metrics["sklearn_logistic_regression"]
+    assert gd["test_accuracy"] >= exact["test_accuracy"] - 1 / metrics["test_flowers"]
+    assert metrics["softmax_gd_to_the_end"]["largest_difference_to_sklearn"] < 1e-5
+    assert gd["best_epoch"] < gd["epochs_run"] <= cfg["gd"]["max_epochs"]
+    losses = (tmp_path / "loss.csv").read_text().splitlines()
+    assert losses[0] == "epoch,training_loss,validation_loss" and len(losses) == 1 + gd["epochs_run"]
