@@ -10,13 +10,13 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from homl.core import figures, io, params, stage
-from homl.linreg import softmax
+from homl.linreg import datasets, softmax
 
 
 def main() -> None:
     args = stage.paths(__doc__, "metrics", "losses", "regions_png")
     cfg, seed = params.load("softmax_iris", softmax.IrisParams), params.load("seed", int)
-    X, y, species = softmax.iris(cfg.features)
+    X, y, species = datasets.iris(cfg.features)
     X_train, X_test, y_train, y_test = train_test_split(
         X, y, test_size=cfg.test_size, stratify=y, random_state=seed
     )

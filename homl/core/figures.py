@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import matplotlib
 
@@ -12,6 +13,9 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
 from homl.core import io  # noqa: E402
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 def digit_grid(
@@ -70,6 +74,21 @@ def decision_regions(
     axis.set_xlabel(feature_names[0])
     axis.set_ylabel(feature_names[1])
     axis.legend(loc="upper left")
+    _save(figure, path)
+
+
+def curves(path: str | Path, table: pd.DataFrame, x: str, ylabel: str, marked: float | None = None) -> None:
+    """Every other column of `table` against column `x`, a dotted vertical line at `marked` (a decision
+    boundary, say), as a PNG with stable bytes."""
+    figure, axis = plt.subplots(figsize=(8, 3))
+    for column in table.columns.drop(x):
+        axis.plot(table[x], table[column], label=column)
+    if marked is not None:
+        axis.axvline(marked, color="black", linestyle=":", label=f"{marked:.2f}")
+    axis.set_xlabel(x)
+    axis.set_ylabel(ylabel)
+    axis.legend(loc="center left")
+    axis.grid(alpha=0.3)
     _save(figure, path)
 
 

@@ -1,5 +1,5 @@
-"""The linear regressions' data: the book's synthetic set, drawn as the book draws it, a large synthetic
-set made a chunk at a time, and standardization."""
+"""Chapter 4's data: the book's synthetic set, drawn as the book draws it, a large synthetic set made a
+chunk at a time, standardization, and the iris flowers scikit-learn ships."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from typing import Annotated
 
 import numpy as np
 
+from homl.core.errors import ParamsError
 from homl.core.params import Range
 
 
@@ -57,3 +58,14 @@ def standardize(X: np.ndarray) -> np.ndarray:
     """Zero mean and unit variance per column, as gradient descent wants it."""
     X = np.asarray(X, dtype=np.float64)
     return (X - X.mean(axis=0)) / X.std(axis=0)
+
+
+def iris(features: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """The iris flowers scikit-learn ships: the `features` columns, the species as 0-2, and their names."""
+    from sklearn.datasets import load_iris
+
+    flowers = load_iris(as_frame=True)
+    unknown = sorted(set(features) - set(flowers.data.columns))
+    if unknown:
+        raise ParamsError(f"no iris column {unknown[0]!r}; the table has {list(flowers.data.columns)}")
+    return flowers.data[list(features)].to_numpy(), flowers.target.to_numpy(), list(flowers.target_names)

@@ -41,19 +41,6 @@ class IrisParams:
             raise ParamsError(f"softmax_iris.features: {len(self.features)} given; two, the figure's axes")
 
 
-def iris(features: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray, list[str]]:
-    """The iris flowers scikit-learn ships: the `features` columns, the species as 0-2, and their names."""
-    from sklearn.datasets import load_iris
-
-    flowers = load_iris(as_frame=True)
-    unknown = sorted(set(features) - set(flowers.data.columns))
-    if unknown:
-        raise ParamsError(
-            f"softmax_iris.features: no column {unknown[0]!r}; the iris table has {list(flowers.data.columns)}"
-        )
-    return flowers.data[list(features)].to_numpy(), flowers.target.to_numpy(), list(flowers.target_names)
-
-
 def comparison(early_stopped, converged, sklearn, X_test: np.ndarray, y_test: np.ndarray) -> dict:
     """The exercise's figures: each model's test accuracy, the early stopping's epochs, and how close the
     gradient descent run to the end comes to scikit-learn's minimum of the same loss."""

@@ -12,6 +12,7 @@ BOOK_THETAS = {
     "stochastic_gd": [4.21076011, 2.74856079],
     "minibatch_gd": [4.25214635, 2.7896408],
 }
+BOOK_BOUNDARY = 1.6516516516516517  # the decision boundary the book prints for Iris virginica (figure 4-23)
 
 
 LINREG_SOLVERS = {
@@ -130,4 +131,19 @@ def softmax_iris(root: Path) -> list[list[object]]:
             "",
             "",
         ],
+    ]
+
+
+@table
+def logistic_iris(root: Path) -> list[list[object]]:
+    boundary = stage_metrics(root, "logistic_iris")
+    return [
+        ["", "homl's run", "the book"],
+        ["decision boundary (probability one half)", f"**{boundary['decision_boundary']:.4f} cm**", ""],
+        [
+            "first point past it on the book's grid",
+            f"{boundary['book_grid_boundary']:.4f} cm",
+            f"{BOOK_BOUNDARY:.4f} cm",
+        ],
+        [f"accuracy on the {boundary['test_flowers']} test flowers", f"{boundary['test_accuracy']:.4f}", ""],
     ]

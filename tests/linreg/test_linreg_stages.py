@@ -4,6 +4,8 @@ import subprocess
 import sys
 
 import numpy as np
+import pandas as pd
+import pytest
 import yaml
 from stage_runner import REPO, run_stage, write_params
 
@@ -66,3 +68,27 @@ def test_the_softmax_exercise_stage_compares_with_scikit_learn_on_other_features
     assert gd["best_epoch"] < gd["epochs_run"] <= cfg["gd"]["max_epochs"]
     losses = (tmp_path / "loss.csv").read_text().splitlines()
     assert losses[0] == "epoch,training_loss,validation_loss" and len(losses) == 1 + gd["epochs_run"]
+
+
+def test_the_logistic_regression_stage_reproduces_the_books_decision_boundary(tmp_path):
+    write_params(tmp_path)
+    result = run_stage(tmp_path, "logistic_iris.py", "logistic.json", "curve.csv", "curve.png")
+    assert result.returncode == 0, result.stderr
+    metrics = io.read_json(tmp_path / "logistic.json")
+    assert metrics["book_grid_boundary"] == pytest.approx(linreg_tables.BOOK_BOUNDARY, abs=1e-8)
+    assert metrics["decision_boundary"] == pytest.approx(-metrics["intercept"] / metrics["weight"])
+    assert (
+        metrics["book_grid_boundary"] - 3 / 999
+        < metrics["decision_boundary"]
+        <= metrics["book_grid_boundary"]
+    )
+    curve = pd.read_csv(tmp_path / "curve.csv")
+    assert list(curve.columns) == ["petal width (cm)", "virginica", "not virginica"]
+    assert curve["virginica"].is_monotonic_increasing
+
+
+def test_the_positive_species_must_be_an_iris_species(tmp_path):
+    cfg = yaml.safe_load((REPO / "params.yaml").read_text())["logistic_iris"]
+    write_params(tmp_path, logistic_iris={**cfg, "positive": "rose"})
+    result = run_stage(tmp_path, "logistic_iris.py", "logistic.json", "curve.csv", "curve.png")
+    assert result.returncode == 1 and "logistic_iris.positive: 'rose' is no iris species" in result.stderr

@@ -7,7 +7,7 @@ from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import StandardScaler
 
 from homl.core.errors import DivergenceError, ParamsError
-from homl.linreg import softmax
+from homl.linreg import datasets, softmax
 from homl.linreg.softmax import SoftmaxRegression
 
 PETALS = ("petal length (cm)", "petal width (cm)")
@@ -15,7 +15,7 @@ PETALS = ("petal length (cm)", "petal width (cm)")
 
 @pytest.fixture(scope="module")
 def petals():
-    X, y, species = softmax.iris(PETALS)
+    X, y, species = datasets.iris(PETALS)
     assert X.shape == (150, 2) and species == ["setosa", "versicolor", "virginica"]
     X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.2, stratify=y, random_state=42)
     scaler = StandardScaler().fit(X_train)
@@ -67,8 +67,8 @@ def test_a_learning_rate_too_large_stops_with_the_setting_named(petals):
 
 
 def test_an_unknown_iris_column_is_named_and_two_are_needed():
-    with pytest.raises(ParamsError, match="no column 'petal area'"):
-        softmax.iris(("petal area",))
+    with pytest.raises(ParamsError, match="no iris column 'petal area'"):
+        datasets.iris(("petal area",))
     gd = softmax.GDParams(0.5, 10, 0.01, 0.2, 1, 0.0)
     with pytest.raises(ParamsError, match="3 given; two"):
         softmax.IrisParams(PETALS + ("sepal width (cm)",), 0.2, gd)
