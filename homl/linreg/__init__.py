@@ -1,5 +1,6 @@
-"""Linear models (chapter 4): linear regression's closed forms and gradient-descent solvers, and softmax
-regression by batch gradient descent with early stopping (the chapter's exercise).
+"""Linear models (chapter 4): linear regression's closed forms and gradient-descent solvers, ridge's closed
+form and proximal GD for ridge, lasso and elastic net, and softmax regression by batch gradient descent
+with early stopping (the chapter's exercise).
 
 Re-exported here, loaded on first use: `from homl.linreg import NormalEquation, BatchGD`."""
 
@@ -13,6 +14,8 @@ __all__, __getattr__ = lazy_exports(
         "BatchGD": "linear",
         "StochasticGD": "linear",
         "MiniBatchGD": "linear",
+        "RidgeClosedForm": "regularized",
+        "ProximalGD": "regularized",
         "SoftmaxRegression": "softmax",
         "synthetic_data": "datasets",
     },

@@ -12,6 +12,18 @@ BOOK_THETAS = {
     "stochastic_gd": [4.21076011, 2.74856079],
     "minibatch_gd": [4.25214635, 2.7896408],
 }
+BOOK_REGULARIZED = {  # the predictions at x = 1.5 the book prints for its small data set
+    "ridge_closed_form": 1.55325833,
+    "ridge_gd": 1.55325833,
+    "lasso_gd": 1.53788174,
+    "elastic_net_gd": 1.54333232,
+}
+REGULARIZED_SOLVERS = {
+    "ridge_closed_form": "ridge, closed form (`RidgeClosedForm`) | `Ridge`",
+    "ridge_gd": "ridge, proximal GD (`ProximalGD`, l1_ratio 0) | `Ridge`",
+    "lasso_gd": "lasso, proximal GD (l1_ratio 1) | `Lasso`",
+    "elastic_net_gd": "elastic net, proximal GD | `ElasticNet`",
+}
 BOOK_BOUNDARY = 1.6516516516516517  # the decision boundary the book prints for Iris virginica (figure 4-23)
 
 
@@ -146,4 +158,21 @@ def logistic_iris(root: Path) -> list[list[object]]:
             f"{BOOK_BOUNDARY:.4f} cm",
         ],
         [f"accuracy on the {boundary['test_flowers']} test flowers", f"{boundary['test_accuracy']:.4f}", ""],
+    ]
+
+
+@table
+def regularized(root: Path) -> list[list[object]]:
+    fitted = stage_metrics(root, "regularized_fit")
+    return [
+        ["homl", "scikit-learn", "theta", "largest difference", "prediction at x = 1.5", "the book prints"]
+    ] + [
+        [
+            *REGULARIZED_SOLVERS[name].split(" | "),
+            theta_text(fitted[name]["theta"]),
+            f"{fitted[name]['largest_difference_to_sklearn']:.1e}",
+            f"**{fitted[name]['prediction']:.8f}**",
+            f"{BOOK_REGULARIZED[name]:.8f}",
+        ]
+        for name in REGULARIZED_SOLVERS
     ]

@@ -12,6 +12,7 @@ from homl.digits.denoise import KNNDenoiser
 from homl.digits.idm import IDMClassifier
 from homl.digits.knn import KNNClassifier
 from homl.linreg.linear import BatchGD, MiniBatchGD, NormalEquation, PseudoInverse, StochasticGD
+from homl.linreg.regularized import ProximalGD, RidgeClosedForm
 from homl.linreg.softmax import SoftmaxRegression
 from homl.spam.spam_filter import EmailFields
 from homl.spam.text import CodesToVector, EmailToWords, WordsToVector
@@ -34,6 +35,8 @@ ESTIMATORS = [
     StochasticGD(t0=0.05),
     MiniBatchGD(t0=1),
     SoftmaxRegression(max_epochs=200),
+    RidgeClosedForm(),
+    ProximalGD(n_iterations=2000),
 ]
 
 

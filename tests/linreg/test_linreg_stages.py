@@ -92,3 +92,14 @@ def test_the_positive_species_must_be_an_iris_species(tmp_path):
     write_params(tmp_path, logistic_iris={**cfg, "positive": "rose"})
     result = run_stage(tmp_path, "logistic_iris.py", "logistic.json", "curve.csv", "curve.png")
     assert result.returncode == 1 and "logistic_iris.positive: 'rose' is no iris species" in result.stderr
+
+
+def test_the_regularized_models_match_scikit_learn_and_the_books_predictions(tmp_path):
+    write_params(tmp_path)
+    result = run_stage(tmp_path, "regularized_fit.py", "regularized.json")
+    assert result.returncode == 0, result.stderr
+    fitted = io.read_json(tmp_path / "regularized.json")
+    assert set(fitted) == set(linreg_tables.BOOK_REGULARIZED)
+    for name, printed in linreg_tables.BOOK_REGULARIZED.items():
+        assert fitted[name]["largest_difference_to_sklearn"] < 1e-8
+        assert fitted[name]["prediction"] == pytest.approx(printed, abs=1e-8)
