@@ -73,7 +73,10 @@ def digit_reader(root: Path) -> list[str]:
     choice, degraded = stage_metrics(root, "digit_reading"), stage_metrics(root, "digit_degradations")
     cfg = params.load("digit_reading", dict, root / "params.yaml")
     best = pipeline.artifact("digit-classifier", root / "dvc.yaml").stem  # as digit_degradations names it
-    worst = min(degraded["accuracy"][best], key=degraded["accuracy"][best].get)
+    accuracy = degraded["accuracy"][best]
+    worst = min(accuracy, key=accuracy.get)
+    pencils = [name for name in accuracy if name.startswith("contrast")]
+    faintest = min(pencils, key=lambda name: float(name.split()[1]))
     return [
         f"MNIST's training digits: strokes kept between {choice['stroke_low']:.2f} and "
         f"{choice['stroke_high']:.2f} pixels wide (quantiles of their widths), ink from "
@@ -83,8 +86,8 @@ def digit_reader(root: Path) -> list[str]:
         "lists.",
         f"Mean validation accuracy {choice['validation_accuracy']:.3f} over the degradations. On "
         f"{degraded['digits']} degraded test digits the digit classifier (`{best}`) reads "
-        f"**{degraded['accuracy'][best]['none']:.3f}** untouched, {degraded['accuracy'][best]['contrast 0.1']:.3f}"
-        f" in faint pencil on grey paper, worst {degraded['accuracy'][best][worst]:.3f} ({worst}).",
+        f"**{accuracy['none']:.3f}** untouched, {accuracy[faintest]:.3f} in the faintest pencil on grey paper "
+        f"({faintest}), worst {accuracy[worst]:.3f} ({worst}).",
         "Bringing a photo or scan of one handwritten digit to MNIST's format before a digit classifier reads "
         "it: `homl predict-digit` uses it (`--reader` names another).",
         "One digit on plain paper: the image's border is taken as the paper. Shadows, ruled or squared paper, "
