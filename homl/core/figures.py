@@ -77,17 +77,26 @@ def decision_regions(
     _save(figure, path)
 
 
-def curves(path: str | Path, table: pd.DataFrame, x: str, ylabel: str, marked: float | None = None) -> None:
+def curves(
+    path: str | Path,
+    table: pd.DataFrame,
+    x: str,
+    ylabel: str,
+    marked: float | None = None,
+    ylim: tuple[float, float] | None = None,
+) -> None:
     """Every other column of `table` against column `x`, a dotted vertical line at `marked` (a decision
-    boundary, say), as a PNG with stable bytes."""
+    boundary, say), the y axis cut to `ylim` if given, as a PNG with stable bytes."""
     figure, axis = plt.subplots(figsize=(8, 3))
     for column in table.columns.drop(x):
         axis.plot(table[x], table[column], label=column)
     if marked is not None:
         axis.axvline(marked, color="black", linestyle=":", label=f"{marked:.2f}")
+    if ylim is not None:
+        axis.set_ylim(*ylim)
     axis.set_xlabel(x)
     axis.set_ylabel(ylabel)
-    axis.legend(loc="center left")
+    axis.legend(loc="best")
     axis.grid(alpha=0.3)
     _save(figure, path)
 

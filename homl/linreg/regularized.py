@@ -11,7 +11,7 @@ import numpy as np
 
 from homl.core.params import Range
 from homl.linreg.datasets import SyntheticParams
-from homl.linreg.linear import _check_finite, _LinearModel, with_bias
+from homl.linreg.linear import _check_finite, _LinearModel, theta_of, with_bias
 
 
 @dataclass(frozen=True)
@@ -161,10 +161,9 @@ def compared(models: dict[str, tuple], X: np.ndarray, y: np.ndarray, query: floa
     for name, (ours, theirs) in models.items():
         ours.fit(X, y)
         theirs.fit(X, y)
-        their_theta = np.r_[np.ravel(theirs.intercept_), np.ravel(theirs.coef_)]
         figures[name] = {
             "theta": ours.theta_.tolist(),
-            "largest_difference_to_sklearn": float(np.abs(ours.theta_ - their_theta).max()),
+            "largest_difference_to_sklearn": float(np.abs(ours.theta_ - theta_of(theirs)).max()),
             "prediction": float(ours.predict([[query]])[0]),
             "sklearn_prediction": float(np.ravel(theirs.predict([[query]]))[0]),
         }

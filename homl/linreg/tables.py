@@ -12,6 +12,7 @@ BOOK_THETAS = {
     "stochastic_gd": [4.21076011, 2.74856079],
     "minibatch_gd": [4.25214635, 2.7896408],
 }
+BOOK_POLYNOMIAL = [1.78134581, 0.93366893, 0.56456263]  # the intercept and coefficients the book prints
 BOOK_REGULARIZED = {  # the predictions at x = 1.5 the book prints for its small data set
     "ridge_closed_form": 1.55325833,
     "ridge_gd": 1.55325833,
@@ -175,4 +176,25 @@ def regularized(root: Path) -> list[list[object]]:
             f"{BOOK_REGULARIZED[name]:.8f}",
         ]
         for name in REGULARIZED_SOLVERS
+    ]
+
+
+@table
+def polynomial(root: Path) -> list[list[object]]:
+    fitted = stage_metrics(root, "polynomial_fit")
+    curves = fitted["learning_curves"]
+    return [
+        ["", "homl's run", "the book prints"],
+        [
+            "intercept, coefficients of x and x^2",
+            theta_text([fitted["intercept"], *fitted["coefficients"]], 8),
+            theta_text(BOOK_POLYNOMIAL, 8),
+        ],
+    ] + [
+        [
+            f"{name.replace('_', ' ')}: RMSE on all training folds, training / validation",
+            f"{curve['training_rmse']:.3f} / {curve['validation_rmse']:.3f}",
+            "",
+        ]
+        for name, curve in curves.items()
     ]

@@ -103,3 +103,18 @@ def test_the_regularized_models_match_scikit_learn_and_the_books_predictions(tmp
     for name, printed in linreg_tables.BOOK_REGULARIZED.items():
         assert fitted[name]["largest_difference_to_sklearn"] < 1e-8
         assert fitted[name]["prediction"] == pytest.approx(printed, abs=1e-8)
+
+
+def test_the_polynomial_stage_fits_the_books_coefficients_and_draws_learning_curves(tmp_path):
+    cfg = yaml.safe_load((REPO / "params.yaml").read_text())["polynomial"]
+    write_params(tmp_path, polynomial={**cfg, "curve_points": 8})
+    result = run_stage(tmp_path, "polynomial_fit.py", "polynomial.json", "curves.csv", "curves.png")
+    assert result.returncode == 0, result.stderr
+    fitted = io.read_json(tmp_path / "polynomial.json")
+    assert fitted["intercept"] == pytest.approx(linreg_tables.BOOK_POLYNOMIAL[0], abs=1e-8)
+    np.testing.assert_allclose(fitted["coefficients"], linreg_tables.BOOK_POLYNOMIAL[1:], atol=1e-8)
+    curves = pd.read_csv(tmp_path / "curves.csv")
+    assert len(curves) == 8 and curves["training_set_size"].is_monotonic_increasing
+    line, wiggly = fitted["learning_curves"]["degree_1"], fitted["learning_curves"]["degree_10"]
+    assert line["training_rmse"] > wiggly["training_rmse"]  # the line underfits: high error even in training
+    assert wiggly["validation_rmse"] > wiggly["training_rmse"]  # the degree-10 polynomial overfits: a gap

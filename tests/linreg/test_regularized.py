@@ -5,6 +5,7 @@ import pytest
 from sklearn.linear_model import ElasticNet, Lasso, Ridge
 
 from homl.linreg.datasets import synthetic_data
+from homl.linreg.linear import theta_of as theta
 from homl.linreg.regularized import ProximalGD, RidgeClosedForm
 
 
@@ -18,10 +19,6 @@ def wide_data():
     rng = np.random.default_rng(0)
     X = rng.standard_normal((60, 8))
     return X, 2 + X[:, :3] @ [3.0, -2.0, 1.0] + 0.5 * rng.standard_normal(60)  # five useless features
-
-
-def theta(model) -> np.ndarray:
-    return np.r_[np.ravel(model.intercept_), np.ravel(model.coef_)]
 
 
 @pytest.mark.parametrize("alpha", [0.0, 0.1, 10.0])
