@@ -81,8 +81,8 @@ def test_dvc_repro_recovers_after_a_killed_run(tmp_path):
 
 def tiny_pipeline(repo: Path) -> None:
     """The project's real stage scripts on small data, a stage of every kind: MNIST KNN, the IDM's numba
-    kernel, digits rendered from fonts, noise and cleaning, Titanic, spam (parsing, near-copies, training)
-    and the linear regressions."""
+    kernel, the photo reader, digits rendered from fonts and photographed worse, noise and cleaning,
+    Titanic, spam (parsing, near-copies, training), the linear regressions and chapter 4's figures."""
     save_tiny_mnist(repo / "mnist.npz", 600, 200)
     io.write_table(repo / "titanic.parquet", make_passengers(300))
     io.write_table(repo / "spam.parquet", make_spam_corpus())
@@ -91,6 +91,15 @@ def tiny_pipeline(repo: Path) -> None:
     params["knn"].update(n_neighbors=[1, 3], folds=3)
     params["idm"].update(window=[1], context=[1], n_candidates=[5], n_neighbors=[1, 3], validation_size=100)
     params["font_digits"] = {"fonts": ["DejaVuSans.ttf", "cmr10.ttf"], "rotations": [0, 10]}
+    params["digit_reading"]["validation_digits"] = 100
+    params["digit_degradations"] = {
+        "digits": 40,
+        "contrast": [0.25],
+        "blur": [1.0],
+        "thicker": [2.0],
+        "thinner": [0.5],
+    }
+    params["polynomial"]["curve_points"] = 8
     params["denoise"]["validation_size"] = 100
     params["denoise"]["methods"]["bounded"]["n_neighbors"] = [10]
     params["titanic"]["classifiers"]["random_forest"].update(n_estimators=[20], max_depth=[4])
@@ -185,12 +194,40 @@ def tiny_pipeline(repo: Path) -> None:
             ["mnist.npz", "idm_choice.json"],
             ["idm.joblib", "idm_test.json", "idm_confusion.csv", "idm_errors.png"],
         ),
+        "digit_reading": (
+            stage(
+                "digit_reading", "mnist.npz", "choice.json", "reader.joblib", "reading.json", "reading.csv"
+            ),
+            ["mnist.npz", "choice.json"],
+            ["reader.joblib", "reading.json", "reading.csv"],
+        ),
         "font_digits": (
             stage(
-                "font_digits", "fonts.npz", "fonts.json", "fonts.csv", "fonts.png", "knn.joblib", "idm.joblib"
+                "font_digits",
+                "reader.joblib",
+                "fonts.npz",
+                "fonts.json",
+                "fonts.csv",
+                "fonts.png",
+                "knn.joblib",
+                "idm.joblib",
             ),
-            ["knn.joblib", "idm.joblib"],
+            ["reader.joblib", "knn.joblib", "idm.joblib"],
             ["fonts.npz", "fonts.json", "fonts.csv", "fonts.png"],
+        ),
+        "digit_degradations": (
+            stage(
+                "digit_degradations",
+                "mnist.npz",
+                "reader.joblib",
+                "degraded.json",
+                "degraded.csv",
+                "degraded.png",
+                "knn.joblib",
+                "idm.joblib",
+            ),
+            ["reader.joblib", "knn.joblib", "idm.joblib"],
+            ["degraded.json", "degraded.csv", "degraded.png"],
         ),
         "spam_parse": (
             stage("spam_parse", "spam.parquet", "spam_train.parquet", "spam_test.parquet", "spam_parse.json"),
@@ -219,6 +256,16 @@ def tiny_pipeline(repo: Path) -> None:
             stage("linreg_fit", "synthetic.npz", "diabetes.npz", "linreg.json", "linreg_plots"),
             ["synthetic.npz", "diabetes.npz"],
             ["linreg.json", "linreg_plots"],
+        ),
+        "polynomial_fit": (
+            stage("polynomial_fit", "poly.json", "poly.csv", "poly.png"),
+            [],
+            ["poly.json", "poly.csv", "poly.png"],
+        ),
+        "softmax_iris": (
+            stage("softmax_iris", "softmax.json", "softmax.csv", "softmax.png"),
+            [],
+            ["softmax.json", "softmax.csv", "softmax.png"],
         ),
     }
     pipeline = {
