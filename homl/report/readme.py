@@ -49,6 +49,13 @@ def results(root: Path) -> list[list[object]]:
         stage_metrics(root, "spam_headers"),
         stage_metrics(root, "linreg_fit")["synthetic"],
     )
+    reader, photographed = stage_metrics(root, "digit_reading"), stage_metrics(root, "digit_degradations")
+    softmax = stage_metrics(root, "softmax_iris")
+    classifier = pipeline.artifact(
+        "digit-classifier", root / "dvc.yaml"
+    ).stem  # as digit_degradations names it
+    read = photographed["accuracy"][classifier]
+    worst = min(read, key=read.get)
     return [
         ["exercise", "result", "figure"],
         [
@@ -70,6 +77,11 @@ def results(root: Path) -> list[list[object]]:
             "MNIST, deformation-tolerant KNN",
             f"image distortion model, window {idm['window']}, context {idm['context']}",
             f"test accuracy {idm['accuracy']:.4f}",
+        ],
+        [
+            "MNIST digits photographed worse",
+            f"the chosen reader: {reader['reader']}",
+            f"`{classifier}` accuracy {read['none']:.3f} untouched, worst {read[worst]:.3f} ({worst})",
         ],
         [
             "noisy digits",
@@ -99,6 +111,12 @@ def results(root: Path) -> list[list[object]]:
                 f"{name.replace('_', ' ')} {linreg[name]['distance_to_closed_form']:.1e}"
                 for name in ("batch_gd", "minibatch_gd", "stochastic_gd")
             ),
+        ],
+        [
+            "softmax regression (chapter 4's exercise)",
+            f"batch GD in NumPy, early stopping at epoch {softmax['softmax_gd']['best_epoch']}",
+            f"test accuracy {softmax['softmax_gd']['test_accuracy']:.4f} (scikit-learn "
+            f"{softmax['sklearn_logistic_regression']['test_accuracy']:.4f})",
         ],
     ]
 
