@@ -16,6 +16,14 @@ def weakest_digits(test: dict, count: int = 2) -> str:
     return ", ".join(f"{digit} ({accuracy:.3f})" for digit, accuracy in weakest)
 
 
+def photographed(root: Path) -> tuple[str, dict[str, float], str]:
+    """The digit classifier (the artifact `digit-classifier`, as `digit_degradations` names it), its
+    accuracy under each degradation, and the degradation it reads worst."""
+    classifier = pipeline.artifact("digit-classifier", root / "dvc.yaml").stem
+    accuracy = stage_metrics(root, "digit_degradations")["accuracy"][classifier]
+    return classifier, accuracy, min(accuracy, key=accuracy.get)
+
+
 @table
 def knn(root: Path) -> list[list[object]]:
     test = stage_metrics(root, "knn_evaluate")

@@ -19,11 +19,11 @@ BOOK_REGULARIZED = {  # the predictions at x = 1.5 the book prints for its small
     "lasso_gd": 1.53788174,
     "elastic_net_gd": 1.54333232,
 }
-REGULARIZED_SOLVERS = {
-    "ridge_closed_form": "ridge, closed form (`RidgeClosedForm`) | `Ridge`",
-    "ridge_gd": "ridge, proximal GD (`ProximalGD`, l1_ratio 0) | `Ridge`",
-    "lasso_gd": "lasso, proximal GD (l1_ratio 1) | `Lasso`",
-    "elastic_net_gd": "elastic net, proximal GD | `ElasticNet`",
+REGULARIZED_SOLVERS = {  # homl's solver, and scikit-learn's model of the same objective
+    "ridge_closed_form": ("ridge, closed form (`RidgeClosedForm`)", "`Ridge`"),
+    "ridge_gd": ("ridge, proximal GD (`ProximalGD`, l1_ratio 0)", "`Ridge`"),
+    "lasso_gd": ("lasso, proximal GD (l1_ratio 1)", "`Lasso`"),
+    "elastic_net_gd": ("elastic net, proximal GD", "`ElasticNet`"),
 }
 BOOK_BOUNDARY = 1.6516516516516517  # the decision boundary the book prints for Iris virginica (figure 4-23)
 
@@ -169,7 +169,7 @@ def regularized(root: Path) -> list[list[object]]:
         ["homl", "scikit-learn", "theta", "largest difference", "prediction at x = 1.5", "the book prints"]
     ] + [
         [
-            *REGULARIZED_SOLVERS[name].split(" | "),
+            *REGULARIZED_SOLVERS[name],
             theta_text(fitted[name]["theta"]),
             f"{fitted[name]['largest_difference_to_sklearn']:.1e}",
             f"**{fitted[name]['prediction']:.8f}**",

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from homl.core import params, pipeline
 from homl.core.tables import stage_metrics
-from homl.digits.tables import weakest_digits
+from homl.digits.tables import photographed, weakest_digits
 
 FOLDER = Path("models/cards")
 SECTIONS = ("Trained on", "How well it does", "Intended use", "Limits")
@@ -72,9 +72,7 @@ def digit_classifier_knn(root: Path) -> list[str]:
 def digit_reader(root: Path) -> list[str]:
     choice, degraded = stage_metrics(root, "digit_reading"), stage_metrics(root, "digit_degradations")
     cfg = params.load("digit_reading", dict, root / "params.yaml")
-    best = pipeline.artifact("digit-classifier", root / "dvc.yaml").stem  # as digit_degradations names it
-    accuracy = degraded["accuracy"][best]
-    worst = min(accuracy, key=accuracy.get)
+    best, accuracy, worst = photographed(root)
     pencils = [name for name in accuracy if name.startswith("contrast")]
     faintest = min(pencils, key=lambda name: float(name.split()[1]))
     return [

@@ -15,7 +15,7 @@ import yaml
 
 from homl.core import pipeline
 from homl.core.tables import TABLES, bench_results, stage_metrics, table
-from homl.digits import tables as digits_tables  # noqa: F401  registers the wings' tables
+from homl.digits import tables as digits_tables  # registers the wings' tables
 from homl.linreg import tables as linreg_tables  # noqa: F401
 from homl.report import prose
 from homl.spam import tables as spam_tables  # noqa: F401
@@ -49,13 +49,8 @@ def results(root: Path) -> list[list[object]]:
         stage_metrics(root, "spam_headers"),
         stage_metrics(root, "linreg_fit")["synthetic"],
     )
-    reader, photographed = stage_metrics(root, "digit_reading"), stage_metrics(root, "digit_degradations")
-    softmax = stage_metrics(root, "softmax_iris")
-    classifier = pipeline.artifact(
-        "digit-classifier", root / "dvc.yaml"
-    ).stem  # as digit_degradations names it
-    read = photographed["accuracy"][classifier]
-    worst = min(read, key=read.get)
+    reader, softmax = stage_metrics(root, "digit_reading"), stage_metrics(root, "softmax_iris")
+    classifier, read, worst = digits_tables.photographed(root)
     return [
         ["exercise", "result", "figure"],
         [
