@@ -48,7 +48,7 @@ report: $(STAMP) report/node_modules
 	python -m homl.report page dvc_plots
 
 readme: $(STAMP)
-	python -m homl.report readme README.md
+	python -m homl.report readme .
 
 lint: $(STAMP)
 	ruff check . && ruff format --check .

@@ -5,8 +5,8 @@ import pandas as pd
 from sklearn.base import clone
 from sklearn.linear_model import LinearRegression, SGDRegressor
 
-from homl.core import io, params, stage
-from homl.linreg.book import book_minibatch_gd, book_stochastic_gd
+from homl.core import figures, io, params, stage
+from homl.linreg.book import FIGURE_4_11_AXES, book_minibatch_gd, book_stochastic_gd
 from homl.linreg.linear import (
     BatchGD,
     MiniBatchGD,
@@ -19,6 +19,7 @@ from homl.linreg.linear import (
 )
 
 GD_SOLVERS = ("batch_gd", "stochastic_gd", "minibatch_gd")
+PATHS_PNG = "gd_paths.png"
 
 
 def solvers(cfg: Params, seed: int) -> dict:
@@ -101,6 +102,12 @@ def main() -> None:
     metrics["synthetic_book_loops"] = book_loops(cfg, seed, X, y, closed_form)
     metrics["synthetic_seed_spread"] = seed_spread(cfg, seed, X, y, closed_form)
     io.write_json(args.metrics, metrics)
+    figures.paths(
+        args.plots / PATHS_PNG,
+        {name.replace("_gd", " GD"): fitted["synthetic"][name].path_ for name in reversed(GD_SOLVERS)},
+        ("theta0", "theta1"),
+        *FIGURE_4_11_AXES,
+    )
     for name in GD_SOLVERS:
         model = fitted["synthetic"][name]
         io.write_csv(

@@ -84,21 +84,88 @@ def curves(
     ylabel: str,
     marked: float | None = None,
     ylim: tuple[float, float] | None = None,
+    xlim: tuple[float, float] | None = None,
+    point: tuple[float, float, str] | None = None,
 ) -> None:
     """Every other column of `table` against column `x`, a dotted vertical line at `marked` (a decision
-    boundary, say), the y axis cut to `ylim` if given, as a PNG with stable bytes."""
+    boundary, say), a labelled `point` (x, y, label: an operating point), the axes cut to `xlim` and
+    `ylim` if given, as a PNG with stable bytes."""
     figure, axis = plt.subplots(figsize=(8, 3))
     for column in table.columns.drop(x):
         axis.plot(table[x], table[column], label=column)
     if marked is not None:
         axis.axvline(marked, color="black", linestyle=":", label=f"{marked:.2f}")
+    if point is not None:
+        axis.plot(*point[:2], "o", color="black", label=point[2])
+    _finish(axis, x, ylabel, xlim, ylim)
+    _save(figure, path)
+
+
+def paths(
+    path: str | Path,
+    walks: dict[str, np.ndarray],
+    labels: tuple[str, str],
+    xlim: tuple[float, float] | None = None,
+    ylim: tuple[float, float] | None = None,
+) -> None:
+    """Each named walk through a plane (rows of two coordinates: a solver's parameters step by step, the
+    book's figure 4-11), its points joined, the axes cut to `xlim` and `ylim`, as a PNG with stable bytes."""
+    figure, axis = plt.subplots(figsize=(8, 4))
+    for (name, walk), marker in zip(walks.items(), ["s", "+", "o", "^", "v"], strict=False):
+        axis.plot(*np.asarray(walk)[:, :2].T, marker=marker, markersize=4, linewidth=1, label=name)
+    _finish(axis, *labels, xlim, ylim)
+    _save(figure, path)
+
+
+def panels(
+    path: str | Path,
+    X: np.ndarray,
+    y: np.ndarray,
+    tables: dict[str, pd.DataFrame],
+    x: str,
+    ylim: tuple[float, float] | None = None,
+    columns: int = 2,
+) -> None:
+    """The data points on one panel per table, titled by its key, with every other column of the table
+    against its column `x` (models' predictions along a grid), as a PNG with stable bytes."""
+    rows = -(-len(tables) // columns)
+    figure, axes = plt.subplots(rows, columns, figsize=(4.5 * columns, 3.2 * rows), squeeze=False)
+    for axis, (title, table) in zip(axes.flat, tables.items(), strict=False):
+        axis.plot(np.ravel(X), y, ".", color="tab:blue", label="data")
+        for column in table.columns.drop(x):
+            axis.plot(table[x], table[column], label=column)
+        axis.set_title(title, fontsize=10)
+        _finish(axis, x, "y", None, ylim)
+    _save(figure, path)
+
+
+def bars(path: str | Path, values: pd.Series, xlabel: str) -> None:
+    """One horizontal bar per entry of `values` (labelled by its index), largest on top, as a PNG with
+    stable bytes."""
+    ordered = values.sort_values()
+    figure, axis = plt.subplots(figsize=(8, 0.35 * len(ordered) + 1))
+    axis.barh([str(label) for label in ordered.index], ordered.to_numpy(), color="tab:blue")
+    axis.axvline(0, color="black", linewidth=0.8)
+    axis.set_xlabel(xlabel)
+    axis.grid(alpha=0.3, axis="x")
+    _save(figure, path)
+
+
+def _finish(
+    axis: plt.Axes,
+    xlabel: str,
+    ylabel: str,
+    xlim: tuple[float, float] | None,
+    ylim: tuple[float, float] | None,
+) -> None:
+    if xlim is not None:
+        axis.set_xlim(*xlim)
     if ylim is not None:
         axis.set_ylim(*ylim)
-    axis.set_xlabel(x)
+    axis.set_xlabel(xlabel)
     axis.set_ylabel(ylabel)
     axis.legend(loc="best")
     axis.grid(alpha=0.3)
-    _save(figure, path)
 
 
 def _save(figure: plt.Figure, path: str | Path) -> None:

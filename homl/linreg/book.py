@@ -7,6 +7,8 @@ import numpy as np
 
 from homl.linreg.linear import learning_schedule, with_bias
 
+FIGURE_4_11_AXES = ((2.6, 4.6), (2.3, 3.4))  # the window the book's figure of the three paths shows
+
 
 def book_stochastic_gd(X: np.ndarray, y: np.ndarray, n_epochs: int, t0: float, t1: float, seed: int):
     """The book's stochastic GD loop as printed: random start, one instance drawn with replacement a step."""

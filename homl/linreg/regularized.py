@@ -8,10 +8,14 @@ from dataclasses import dataclass
 from typing import Annotated
 
 import numpy as np
+import pandas as pd
 
 from homl.core.params import Range
 from homl.linreg.datasets import SyntheticParams
 from homl.linreg.linear import _check_finite, _LinearModel, theta_of, with_bias
+
+BOOK_GRID = (0.0, 3.0, 100)  # np.linspace's arguments for the x the book's figures 4-17 and 4-18 draw
+BOOK_Y_RANGE = (0.0, 3.5)
 
 
 @dataclass(frozen=True)
@@ -20,6 +24,23 @@ class ProximalParams:
 
     n_iterations: Annotated[int, Range(1, None)]
     tolerance: Annotated[float, Range(0, None)]
+
+
+@dataclass(frozen=True)
+class Alphas:
+    """The penalties one model is drawn at: on the straight line, and on the polynomial (0: no penalty)."""
+
+    line: tuple[Annotated[float, Range(0, None)], ...]
+    polynomial: tuple[Annotated[float, Range(0, None)], ...]
+
+
+@dataclass(frozen=True)
+class BookFigures:
+    """The book's figures 4-17 (ridge) and 4-18 (lasso): each model's predictions at a few penalties."""
+
+    degree: Annotated[int, Range(1, 30)]  # the polynomial of the right panels, its features standardized
+    ridge: Alphas
+    lasso: Alphas
 
 
 @dataclass(frozen=True)
@@ -33,6 +54,7 @@ class Params:
     l1_ratio: Annotated[float, Range(0, 1)]
     query: float  # the x the book predicts at
     gd: ProximalParams
+    book_figures: BookFigures
 
 
 class RidgeClosedForm(_LinearModel):
@@ -168,3 +190,47 @@ def compared(models: dict[str, tuple], X: np.ndarray, y: np.ndarray, query: floa
             "sklearn_prediction": float(np.ravel(theirs.predict([[query]]))[0]),
         }
     return figures
+
+
+def penalty_panels(cfg: Params, X: np.ndarray, y: np.ndarray, grid: np.ndarray) -> dict:
+    """The book's figures 4-17 and 4-18 drawn by homl's models: for ridge (`RidgeClosedForm`) and lasso
+    (`ProximalGD`, l1_ratio 1), on the straight line and on standardized polynomial features, each
+    penalty's predictions along `grid` (penalty 0: `PseudoInverse`, the polynomial's normal equation being
+    too ill-conditioned), with the largest difference to
+    scikit-learn's model of the same objective over the grid."""
+    from sklearn.linear_model import Lasso, LinearRegression, Ridge
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import PolynomialFeatures, StandardScaler
+
+    from homl.linreg.linear import PseudoInverse
+
+    exact_least_squares = LinearRegression()
+    if "tol" in exact_least_squares.get_params():  # from scikit-learn 1.7, it cuts singular values under
+        exact_least_squares.set_params(tol=0.0)  # tol times the largest: the degree-10 polynomial has some
+    figures = cfg.book_figures
+    gd = {"n_iterations": cfg.gd.n_iterations, "tolerance": cfg.gd.tolerance}
+    models = {
+        "ridge": lambda alpha: (RidgeClosedForm(alpha), Ridge(alpha, solver="cholesky")),
+        "lasso": lambda alpha: (ProximalGD(alpha, 1.0, **gd), Lasso(alpha, max_iter=10**6, tol=1e-12)),
+    }
+    panels, differences = {}, {}
+    for name, pair in models.items():
+        for features in ("line", "polynomial"):
+            table = pd.DataFrame({"x1": grid})
+            for alpha in getattr(getattr(figures, name), features):
+                ours, theirs = pair(alpha) if alpha > 0 else (PseudoInverse(), exact_least_squares)
+                if features == "polynomial":
+                    ours, theirs = (
+                        make_pipeline(
+                            PolynomialFeatures(figures.degree, include_bias=False), StandardScaler(), model
+                        )
+                        for model in (ours, theirs)
+                    )
+                label = f"alpha = {alpha:g}"
+                table[label] = ours.fit(X, y).predict(grid.reshape(-1, 1))
+                difference = np.abs(table[label] - theirs.fit(X, y).predict(grid.reshape(-1, 1))).max()
+                differences[f"{name}_{features}"] = max(
+                    differences.get(f"{name}_{features}", 0.0), difference
+                )
+            panels[f"{name}, {features if features == 'line' else f'degree {figures.degree}'}"] = table
+    return panels, {key: float(value) for key, value in differences.items()}

@@ -198,3 +198,21 @@ def polynomial(root: Path) -> list[list[object]]:
         ]
         for name, curve in curves.items()
     ]
+
+
+@table
+def early_stopping(root: Path) -> list[list[object]]:
+    found = stage_metrics(root, "early_stopping")
+    return [
+        ["epoch of stochastic GD", "training RMSE", "validation RMSE"],
+        [
+            f"{found['best_epoch']} (the lowest validation error: the model kept)",
+            f"{found['training_rmse_at_best']:.3f}",
+            f"**{found['best_validation_rmse']:.3f}**",
+        ],
+        [
+            f"{found['epochs']} (the last)",
+            f"{found['last_training_rmse']:.3f}",
+            f"{found['last_validation_rmse']:.3f}",
+        ],
+    ]

@@ -3,9 +3,9 @@
 python -m homl.report page [OUT_DIR]     every plot of dvc.yaml in OUT_DIR/index.html (default dvc_plots)
 python -m homl.report page --experiments  the same, HEAD's experiments side by side: their changed params and
                                          metrics in a table, their plots overlaid
-python -m homl.report readme [README]    rewrite every generated table and prose figure of the README
-                                         (homl/report/readme.py, homl/report/prose.py) and the model cards beside
-                                         the models (homl/report/model_cards.py)
+python -m homl.report readme [ROOT]      rewrite every generated table and prose figure of the README and of
+                                         the pages in docs/ (homl/report/readme.py, homl/report/prose.py) and
+                                         the model cards beside the models (homl/report/model_cards.py)
 """
 
 from __future__ import annotations
@@ -107,15 +107,15 @@ def main(argv: list[str] | None = None) -> int:
     page.add_argument("--diff", nargs="*", metavar="REV", help="compare revisions with `dvc plots diff`")
     page.add_argument("--experiments", action="store_true", help="HEAD's experiments side by side")
     rewrite = commands.add_parser("readme")
-    rewrite.add_argument("path", nargs="?", default="README.md", type=Path)
+    rewrite.add_argument("root", nargs="?", default=".", type=Path)
     args = parser.parse_args(argv)
     if args.command == "page":
         print(build_page(args.out_dir, args.diff, experiments=args.experiments))
     else:
-        root = args.path.parent
-        io.write_bytes(args.path, readme.rendered(args.path.read_text(), root).encode())
-        for name, text in model_cards.cards(root).items():
-            io.write_bytes(root / model_cards.FOLDER / f"{name}.md", text.encode())
+        for path, text in readme.rendered_documents(args.root).items():
+            io.write_bytes(path, text.encode())
+        for name, text in model_cards.cards(args.root).items():
+            io.write_bytes(args.root / model_cards.FOLDER / f"{name}.md", text.encode())
     return 0
 
 

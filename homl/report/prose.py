@@ -27,7 +27,7 @@ from homl.core.tables import bench_results, lookup, param, stage_metrics, stage_
 NUMBER = r"-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:e-?\d+)?"
 FIGURE = re.compile(rf"(?<![\w.^-])({NUMBER})(%?)(?:<!--(fig|cite) ([^>]*?)-->)?")
 VERDICT = re.compile(r"\*\*(not reached|reached)\*\*<!--verdict ([\w ]+)-->")
-NAMES = re.compile(r"\b(?:chapters?|exercise|figure) \d+(?:-\d+)?\b")
+NAMES = re.compile(r"\b(?:chapters?|exercises?|figures?) \d+(?:-\d+)?(?: and \d+(?:-\d+)?)?\b")
 OUTSIDE_PROSE = (
     re.compile(r"<!-- table (\w+) \(make readme\) -->\n.*?<!-- end \1 -->", re.S),  # generated tables
     re.compile(r"^```.*?^```", re.S | re.M),  # code blocks
@@ -129,6 +129,9 @@ DERIVED: dict[str, Callable[[Path], float | str]] = {
     "bound_gb": lambda root: _code_constant(root, "tests/core/test_hostile_input.py", "BOUND_MB") / 1024,
     "pipeline_cores_busy": lambda root: _cores_busy(bench_results(root, "pipeline_timing")),
     "titanic_largest_difference_in_errors": lambda root: _titanic_largest_difference(root),
+    "regularized_panels_largest_difference": lambda root: max(
+        stage_metrics(root, "regularized_fit")["book_figures_largest_difference_to_sklearn"].values()
+    ),
     "linreg_large_peak_gb": lambda root: (
         max(
             value["peak_memory_mb"]

@@ -1,9 +1,11 @@
-"""The README's generated tables and prose figures, each written from the file that holds it.
+"""The generated tables and prose figures of the README and of the pages under docs/, each written from
+the file that holds it.
 
-Each table sits between `<!-- table NAME -->` and `<!-- end NAME -->` in the README; each exercise's tables
-live in its wing (`homl/<wing>/tables.py`), the pipeline-wide ones here. `make readme` rewrites them all,
-and the figures of the prose (`homl.report.prose`), and a test fails when one is out of date, so every
-figure in the README comes from a file that the pipeline or a benchmark writes, or from a citation.
+Each table sits between `<!-- table NAME -->` and `<!-- end NAME -->` in exactly one of those documents;
+each exercise's tables live in its wing (`homl/<wing>/tables.py`), the pipeline-wide ones here.
+`make readme` rewrites them all, and the figures of the prose (`homl.report.prose`), and a test fails when
+one is out of date, so every figure in the documents comes from a file that the pipeline or a benchmark
+writes, or from a citation.
 """
 
 from __future__ import annotations
@@ -198,18 +200,48 @@ def marker(name: str) -> tuple[str, str]:
     return f"<!-- table {name} (make readme) -->", f"<!-- end {name} -->"
 
 
-def with_tables(readme: str, root: Path = Path(".")) -> str:
-    """The README text with every registered table rewritten from its files."""
+README = "README.md"
+PAGES = "docs"  # a page per exercise, and the details the README leaves out
+
+
+def documents(root: Path = Path(".")) -> list[Path]:
+    """The README, then every page under docs/."""
+    return [root / README, *sorted((root / PAGES).glob("*.md"))]
+
+
+def placed(texts: dict[Path, str]) -> dict[str, Path]:
+    """The document that holds each registered table: exactly one must hold it."""
+    places = {}
+    for name in TABLES:
+        holders = [path for path, text in texts.items() if marker(name)[0] in text]
+        if len(holders) != 1:
+            raise ValueError(
+                f"the table {name!r} must sit in exactly one document between the markers "
+                f"{' and '.join(map(repr, marker(name)))}; it sits in {[str(path) for path in holders]}"
+            )
+        places[name] = holders[0]
+    return places
+
+
+def with_tables(text: str, root: Path = Path(".")) -> str:
+    """The text with every registered table it holds rewritten from its files."""
     for name, render in TABLES.items():
         start, end = marker(name)
+        if start not in text:
+            continue
         pattern = re.compile(re.escape(start) + r"\n.*?" + re.escape(end), re.S)
-        if not pattern.search(readme):
-            raise ValueError(f"the README lacks the markers {start!r} and {end!r}")
         block = f"{start}\n{render(root)}\n{end}"
-        readme = pattern.sub(lambda _, block=block: block, readme)
-    return readme
+        text = pattern.sub(lambda _, block=block: block, text)
+    return text
 
 
-def rendered(readme: str, root: Path = Path(".")) -> str:
-    """The README text with every table and every figure of its prose rewritten from their files."""
-    return prose.with_figures(with_tables(readme, root), root)
+def rendered(text: str, root: Path = Path(".")) -> str:
+    """The text with every table it holds and every figure of its prose rewritten from their files."""
+    return prose.with_figures(with_tables(text, root), root)
+
+
+def rendered_documents(root: Path = Path(".")) -> dict[Path, str]:
+    """Every document (`documents`) as `make readme` writes it."""
+    texts = {path: path.read_text(encoding="utf-8") for path in documents(root)}
+    placed(texts)
+    return {path: rendered(text, root) for path, text in texts.items()}

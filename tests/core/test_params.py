@@ -4,7 +4,7 @@ import yaml
 from homl.core import errors, params
 from homl.data import mnist, spam, titanic
 from homl.digits import denoise, idm, images, knn, reading
-from homl.linreg import linear, logistic, polynomial, regularized, softmax
+from homl.linreg import early_stopping, linear, logistic, polynomial, regularized, softmax
 from homl.spam import spam_filter
 from homl.titanic import survival
 
@@ -27,6 +27,7 @@ SCHEMAS = {
     "spam": spam_filter.Params,
     "linreg": linear.Params,
     "polynomial": polynomial.Params,
+    "early_stopping": early_stopping.Params,
     "regularized": regularized.Params,
     "logistic_iris": logistic.BoundaryParams,
     "softmax_iris": softmax.IrisParams,

@@ -96,13 +96,34 @@ def test_the_positive_species_must_be_an_iris_species(tmp_path):
 
 def test_the_regularized_models_match_scikit_learn_and_the_books_predictions(tmp_path):
     write_params(tmp_path)
-    result = run_stage(tmp_path, "regularized_fit.py", "regularized.json")
+    result = run_stage(tmp_path, "regularized_fit.py", "regularized.json", "penalties.png")
     assert result.returncode == 0, result.stderr
     fitted = io.read_json(tmp_path / "regularized.json")
+    drawn = fitted.pop("book_figures_largest_difference_to_sklearn")
     assert set(fitted) == set(linreg_tables.BOOK_REGULARIZED)
     for name, printed in linreg_tables.BOOK_REGULARIZED.items():
         assert fitted[name]["largest_difference_to_sklearn"] < 1e-8
         assert fitted[name]["prediction"] == pytest.approx(printed, abs=1e-8)
+    # The book's figures 4-17 and 4-18, drawn by homl's models: each panel's curves are scikit-learn's.
+    assert set(drawn) == {"ridge_line", "ridge_polynomial", "lasso_line", "lasso_polynomial"}
+    assert max(drawn.values()) < 1e-7
+    assert (tmp_path / "penalties.png").read_bytes().startswith(b"\x89PNG")
+
+
+def test_the_early_stopping_stage_keeps_the_epoch_of_the_lowest_validation_error(tmp_path):
+    cfg = yaml.safe_load((REPO / "params.yaml").read_text())["early_stopping"]
+    write_params(tmp_path, early_stopping={**cfg, "n_epochs": 300})
+    result = run_stage(tmp_path, "early_stopping.py", "stopping.json", "epochs.csv", "epochs.png")
+    assert result.returncode == 0, result.stderr
+    found, epochs = io.read_json(tmp_path / "stopping.json"), pd.read_csv(tmp_path / "epochs.csv")
+    assert list(epochs["epoch"]) == list(range(1, 301)) and found["epochs"] == 300
+    best = epochs.loc[epochs["validation_rmse"].idxmin()]
+    assert best["epoch"] == found["best_epoch"] and 1 < found["best_epoch"] < 300
+    assert best["validation_rmse"] == pytest.approx(found["best_validation_rmse"])
+    # Training on past it overfits the degree-90 polynomial: the training error keeps falling, the
+    # validation error rises again.
+    assert found["last_training_rmse"] < found["training_rmse_at_best"]
+    assert found["last_validation_rmse"] > found["best_validation_rmse"]
 
 
 def test_the_polynomial_stage_fits_the_books_coefficients_and_draws_learning_curves(tmp_path):

@@ -100,6 +100,7 @@ def tiny_pipeline(repo: Path) -> None:
         "thinner": [0.5],
     }
     params["polynomial"]["curve_points"] = 8
+    params["early_stopping"]["n_epochs"] = 100
     params["denoise"]["validation_size"] = 100
     params["denoise"]["methods"]["bounded"]["n_neighbors"] = [10]
     params["titanic"]["classifiers"]["random_forest"].update(n_estimators=[20], max_depth=[4])
@@ -266,6 +267,11 @@ def tiny_pipeline(repo: Path) -> None:
             stage("softmax_iris", "softmax.json", "softmax.csv", "softmax.png"),
             [],
             ["softmax.json", "softmax.csv", "softmax.png"],
+        ),
+        "early_stopping": (
+            stage("early_stopping", "stopping.json", "stopping.csv", "stopping.png"),
+            [],
+            ["stopping.json", "stopping.csv", "stopping.png"],
         ),
     }
     pipeline = {

@@ -14,6 +14,7 @@ from homl.report import page as report
 from homl.report import prose, readme
 
 REPO = Path(__file__).resolve().parents[2]
+README_LIMIT = 25_000  # bytes: the set-up, the headline results and their pictures, the links
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
 CHROMIUM_FLAGS = [
     "--headless",
@@ -66,23 +67,38 @@ def test_every_declared_plot_renders_in_chromium(tmp_path):
     assert loaded and loaded.groups() == (str(images), str(images))
 
 
-def test_every_generated_readme_table_and_figure_matches_its_files():
-    text = (REPO / "README.md").read_text()
-    assert readme.rendered(text, REPO) == text, "README.md is out of date: run `make readme`"
+def test_every_generated_table_and_figure_of_the_readme_and_its_pages_matches_its_files():
+    for path, text in readme.rendered_documents(REPO).items():
+        assert text == path.read_text(), f"{path.relative_to(REPO)} is out of date: run `make readme`"
 
 
-def test_the_spam_errors_the_readme_analyses_are_the_ones_the_model_makes():
-    """The README sorts the spam model's test errors by kind, by hand: when they change, it must be redone."""
+def test_the_readme_stays_short_and_every_page_it_links_to_exists():
+    text = (REPO / readme.README).read_text()
+    assert len(text.encode()) < README_LIMIT
+    linked = set(re.findall(r"\]\((docs/[\w.]+\.md)\)", text))
+    assert linked == {path.relative_to(REPO).as_posix() for path in readme.documents(REPO)[1:]}
+
+
+@pytest.mark.parametrize("path", readme.documents(REPO), ids=lambda path: path.name)
+def test_every_local_link_and_image_of_a_document_exists(path):
+    targets = re.findall(r"\]\(([^)\s#]+)(?:#[^)]*)?\)", path.read_text())
+    local = [target for target in targets if "://" not in target]
+    assert local and [target for target in local if not (path.parent / target).exists()] == []
+
+
+def test_the_spam_errors_the_spam_page_analyses_are_the_ones_the_model_makes():
+    """The spam page sorts the model's test errors by kind, by hand: when they change, it must be redone."""
     from homl.core.tables import stage_table
 
-    text = (REPO / "README.md").read_text()
+    text = (REPO / readme.PAGES / "spam.md").read_text()
     block = re.search(r"<!-- analysis spam_test_errors -->(.*?)<!-- end analysis -->", text, re.S)
     analysed = set(re.findall(r"`(\w+/\d+)`", block.group(1)))
     assert analysed == set(stage_table(REPO, "spam_evaluate", "errors.csv")["message"])
 
 
-def test_every_number_in_the_readme_is_generated_or_cited():
-    assert prose.unsourced((REPO / "README.md").read_text()) == []
+@pytest.mark.parametrize("path", readme.documents(REPO), ids=lambda path: path.name)
+def test_every_number_in_the_readme_and_its_pages_is_generated_or_cited(path):
+    assert prose.unsourced(path.read_text()) == []
 
 
 def test_a_number_in_prose_or_in_a_table_outside_the_generated_blocks_is_found():
@@ -130,9 +146,13 @@ def test_a_marker_naming_no_source_is_an_error(text, missing):
         prose.with_figures(text, REPO)
 
 
-def test_a_readme_without_markers_is_an_error():
-    with pytest.raises(ValueError, match="lacks the markers"):
-        readme.with_tables("# no markers here\n", REPO)
+def test_a_table_in_no_document_or_in_two_is_an_error():
+    start, end = readme.marker(next(iter(readme.TABLES)))
+    table = f"{start}\n{end}\n"
+    with pytest.raises(ValueError, match=r"exactly one document.*sits in \[\]"):
+        readme.placed({Path("README.md"): "# no markers here\n"})
+    with pytest.raises(ValueError, match="sits in .*a.md.*b.md"):
+        readme.placed({Path("a.md"): table, Path("b.md"): table})
 
 
 def test_the_template_needs_the_vega_scripts(tmp_path):

@@ -40,9 +40,18 @@ def test_spam_stages(tmp_path):
     assert set(io.read_json(tmp_path / "train.json")) >= {"classifier", "threshold", "cv_recall_at_threshold"}
     assert len((tmp_path / "classifiers.csv").read_text().splitlines()) == 1 + 2 * 3  # 3 classifiers, 2 sets
     evaluated = run_stage(
-        tmp_path, "spam_evaluate.py", "test.parquet", "spam.joblib", "test.json", "pr.csv", "c.csv", "e.csv"
+        tmp_path,
+        "spam_evaluate.py",
+        "test.parquet",
+        "spam.joblib",
+        "test.json",
+        "pr.csv",
+        "pr.png",
+        "c.csv",
+        "e.csv",
     )
     assert evaluated.returncode == 0, evaluated.stderr
+    assert (tmp_path / "pr.png").read_bytes().startswith(b"\x89PNG")
     metrics = io.read_json(tmp_path / "test.json")
     assert metrics["precision"] > 0.8 and metrics["recall"] > 0.8  # a third of the messages are spam
     errors, confusion = pd.read_csv(tmp_path / "e.csv"), pd.read_csv(tmp_path / "c.csv")

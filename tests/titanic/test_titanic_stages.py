@@ -68,8 +68,9 @@ def test_titanic_stages(tmp_path):
     assert run_stage(tmp_path, "titanic_evaluate.py", *evaluate).returncode == 0
     assert io.read_json(tmp_path / "test.json")["classifier"] == metrics["classifier"]
     assert (tmp_path / "classifiers.csv").read_bytes() == compared
-    gains = run_stage(tmp_path, "titanic_feature_gains.py", "train.parquet", "cv", "gains.csv")
+    gains = run_stage(tmp_path, "titanic_feature_gains.py", "train.parquet", "cv", "gains.csv", "gains.png")
     assert gains.returncode == 0, gains.stderr
+    assert (tmp_path / "gains.png").read_bytes().startswith(b"\x89PNG")
     assert (tmp_path / "gains.csv").read_text().startswith("feature,cv_accuracy_without,gain\n")
 
 
