@@ -36,6 +36,24 @@ INTEGER_KERNEL_VALUES = 2**16  # |value| at most this, references of 1 or 2 byte
 FEW_QUERIES = 64  # fewer queries than this skip the bounds: building them costs more than brute force
 
 
+def load_faiss():
+    """faiss, its bundled OpenBLAS told the CPU core numpy's OpenBLAS found, unless OPENBLAS_CORETYPE is set.
+
+    faiss-cpu's wheel bundles an older OpenBLAS than numpy's, which may not know a newer CPU and then runs
+    its generic kernels: on an Intel Xeon with AVX-512 it chose "Prescott", and its products ran 4 times
+    slower than with the core numpy's chose. A name it does not know changes nothing. Imported on first
+    use: loaded, faiss's OpenMP slows scikit-learn's in the same process."""
+    if "OPENBLAS_CORETYPE" not in os.environ:
+        from threadpoolctl import threadpool_info
+
+        cores = [info.get("architecture") for info in threadpool_info() if info["internal_api"] == "openblas"]
+        if cores and cores[0]:
+            os.environ["OPENBLAS_CORETYPE"] = cores[0]
+    import faiss
+
+    return faiss
+
+
 def _as_rows(X: np.ndarray) -> np.ndarray:
     return np.asarray(X).reshape(len(X), -1)
 
@@ -106,8 +124,7 @@ class FlatSpace:
             with ThreadPoolExecutor(os.cpu_count()) as pool:  # numpy lets go of the GIL as it converts
                 found = list(pool.map(nearest_in_block, self._starts()))
         else:
-            import faiss  # on first use: loaded, its OpenMP slows scikit-learn's in the same process
-
+            faiss = load_faiss()
             faiss.cvar.distance_compute_blas_database_bs = FAISS_REFERENCE_BLOCK
             found = []
             for start in self._starts():
@@ -293,9 +310,7 @@ class LowerBoundSpace:
         """The `count` smallest squared bounds of each embedded query (float32, ascending), and their
         references."""
         if self._index is None:
-            import faiss  # on first use: loaded, its OpenMP slows scikit-learn's in the same process
-
-            self._index = faiss.IndexFlatL2(self.references.shape[1])
+            self._index = load_faiss().IndexFlatL2(self.references.shape[1])
             self._index.add(self.references)
         return self._index.search(embedded, count)
 
