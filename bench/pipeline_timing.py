@@ -65,12 +65,12 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS  # utime, stime
 
 
-def main() -> None:
+def measure(command: list[str], cwd: str | Path | None = None) -> dict:
+    """Run `command` (a DVC command that prints "Running stage" lines) and time it stage by stage, with
+    the machine's float32 product rate before and after."""
     product_before = matmul_flops_per_second(*MACHINE_PRODUCT)
     started = time.perf_counter()
-    dvc = subprocess.Popen(
-        ["dvc", "repro", "--force"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
-    )
+    dvc = subprocess.Popen(command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     starts: list[tuple[str, float]] = []
 
     def read_output() -> None:
@@ -96,7 +96,7 @@ def main() -> None:
     finished = time.perf_counter()
     product_after = matmul_flops_per_second(*MACHINE_PRODUCT)
     if dvc.returncode:
-        raise SystemExit(f"dvc repro --force failed with status {dvc.returncode}")
+        raise SystemExit(f"{' '.join(command)} failed with status {dvc.returncode}")
     ends = [at for _, at in starts[1:]] + [finished]
     stages = [
         {
@@ -107,17 +107,19 @@ def main() -> None:
         }
         for (name, start), end in zip(starts, ends, strict=True)
     ]
-    io.write_json(
-        RESULTS,
-        {
-            "commit": commit(),
-            "cores": os.cpu_count(),
-            "total_seconds": finished - started,
-            "machine_product_gflops": {"before": product_before / 1e9, "after": product_after / 1e9},
-            "stages": stages,
-        },
-    )
-    print(f"dvc repro --force: {finished - started:.0f} s on {os.cpu_count()} cores")
+    return {
+        "commit": commit(),
+        "cores": os.cpu_count(),
+        "total_seconds": finished - started,
+        "machine_product_gflops": {"before": product_before / 1e9, "after": product_after / 1e9},
+        "stages": stages,
+    }
+
+
+def main() -> None:
+    run = measure(["dvc", "repro", "--force"])
+    io.write_json(RESULTS, run)
+    print(f"dvc repro --force: {run['total_seconds']:.0f} s on {run['cores']} cores")
 
 
 if __name__ == "__main__":

@@ -30,7 +30,7 @@ def main() -> None:
         }
         for name, images in image_sets.items()
     }
-    io.write_json(args.metrics, {**scores, "saved": choice["saved"]})
+    io.write_metrics(args.metrics, {**scores, "saved": choice["saved"]})
     io.write_csv(args.table, pd.DataFrame(scores).T.rename_axis("images").reset_index())
     rows = [*image_sets.values(), data.test_images]
     shown = np.concatenate([images[:N_SHOWN] for images in rows])

@@ -24,7 +24,7 @@ def main() -> None:
         choice["hyperparameters"] = denoise.settings(choice["hyperparameters"])
     chosen = list(choices)[selection.best([c["validation_psnr_db"] for c in choices.values()])]
     io.write_choice(args.choice, {"methods": choices, "saved": chosen})
-    io.write_json(args.metrics, {**{m: selection.flat(c) for m, c in choices.items()}, "saved": chosen})
+    io.write_metrics(args.metrics, {**{m: selection.flat(c) for m, c in choices.items()}, "saved": chosen})
 
 
 if __name__ == "__main__":

@@ -23,7 +23,7 @@ def main() -> None:
     by_model = table.pivot(index="degradation", columns="model", values="accuracy").loc[
         table["degradation"].unique()
     ]
-    io.write_json(args.metrics, {"digits": cfg.digits, "accuracy": by_model.to_dict()})
+    io.write_metrics(args.metrics, {"digits": cfg.digits, "accuracy": by_model.to_dict()})
     shown = [photo[0] for photo in photos.values()]  # the first digit under each degradation, then read
     figures.digit_grid(
         args.examples_png,

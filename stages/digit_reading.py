@@ -22,7 +22,7 @@ def main() -> None:
     )
     choice = reading.reader_choice(table, readers)
     io.save_model(args.reader, readers[choice["reader"]])
-    io.write_json(args.metrics, choice)
+    io.write_metrics(args.metrics, choice)
     io.write_csv(args.table, table)
 
 

@@ -12,7 +12,7 @@ def main() -> None:
     X, y = polynomial.quadratic_data(params.load("polynomial.data", polynomial.QuadraticParams), seed)
     epochs, _ = early_stopping.sgd_epochs(X, y, cfg, seed)
     found = early_stopping.stopping_figures(epochs)
-    io.write_json(args.metrics, found)
+    io.write_metrics(args.metrics, found)
     io.write_csv(args.curves, epochs)
     figures.curves(
         args.curves_png,

@@ -1,4 +1,5 @@
-"""Fetch the SpamAssassin public corpus as one message table; write its counts as metrics."""
+"""Fetch the SpamAssassin public corpus as one message table (part of it in a quick run); write its counts as
+metrics."""
 
 from homl.core import io, params, stage
 from homl.data import spam
@@ -6,8 +7,10 @@ from homl.data import spam
 
 def main() -> None:
     args = stage.paths(__doc__, "out", "counts")
-    counts = spam.fetch(params.load("data.spam.source", spam.Source), args.out)
-    io.write_json(args.counts, counts)
+    quick = params.quick()
+    source, seed = params.load("data.spam.source", spam.Source), params.load("seed", int)
+    counts = spam.fetch(source, args.out, share=quick.spam_share if quick else 1.0, seed=seed)
+    io.write_metrics(args.counts, counts)
 
 
 if __name__ == "__main__":

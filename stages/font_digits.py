@@ -20,7 +20,7 @@ def main() -> None:
     by_font = by_font.melt(id_vars="font", var_name="model", value_name="accuracy")
     by_font.insert(0, "reading", by_font["font"].str.removesuffix(".ttf") + " (" + by_font["model"] + ")")
     io.write_csv(args.table, by_font)
-    io.write_json(
+    io.write_metrics(
         args.metrics,
         {
             "digits": len(printed),

@@ -17,7 +17,7 @@ def main() -> None:
     choice = selection.choice(table, "accuracy", score="validation")
     choice["hyperparameters"].update(deskew=preprocessing["deskew"], blur_sigma=preprocessing["blur_sigma"])
     io.write_choice(args.choice, choice)
-    io.write_json(args.metrics, {**selection.flat(choice), "validation_images": grid.validation_size})
+    io.write_metrics(args.metrics, {**selection.flat(choice), "validation_images": grid.validation_size})
 
 
 if __name__ == "__main__":

@@ -14,7 +14,7 @@ def main() -> None:
     model = KNNClassifier(**chosen).fit(augmented["images"], augmented["labels"])
     proba = evaluate.classify(model, data.test_images)
     metrics = evaluation.classification_metrics(data.test_labels, model.classes_[proba.argmax(axis=1)])
-    io.write_json(args.metrics, {**chosen, "train_images": len(augmented["labels"]), **metrics})
+    io.write_metrics(args.metrics, {**chosen, "train_images": len(augmented["labels"]), **metrics})
 
 
 if __name__ == "__main__":

@@ -20,7 +20,7 @@ def main() -> None:
     model = KNNClassifier(**chosen).fit(train, labels)
     proba = evaluate.classify(model, test)
     metrics = evaluation.classification_metrics(data.test_labels, model.classes_[proba.argmax(axis=1)])
-    io.write_json(
+    io.write_metrics(
         args.metrics,
         {**selection.flat(choice), "train_images": len(labels), **metrics},
     )

@@ -21,7 +21,7 @@ def main() -> None:
     io.write_csv(args.table, wide.reset_index())
     choice = selection.choice(table, "accuracy")
     io.write_choice(args.choice, choice)
-    io.write_json(args.metrics, selection.flat(choice))
+    io.write_metrics(args.metrics, selection.flat(choice))
 
 
 if __name__ == "__main__":

@@ -23,7 +23,7 @@ def main() -> None:
     )
     choice = selection.choice(candidates, "accuracy")
     io.write_choice(args.choice, choice)
-    io.write_json(args.metrics, selection.flat(choice))
+    io.write_metrics(args.metrics, selection.flat(choice))
 
 
 if __name__ == "__main__":

@@ -101,7 +101,7 @@ def main() -> None:
     )
     metrics["synthetic_book_loops"] = book_loops(cfg, seed, X, y, closed_form)
     metrics["synthetic_seed_spread"] = seed_spread(cfg, seed, X, y, closed_form)
-    io.write_json(args.metrics, metrics)
+    io.write_metrics(args.metrics, metrics)
     figures.paths(
         args.plots / PATHS_PNG,
         {name.replace("_gd", " GD"): fitted["synthetic"][name].path_ for name in reversed(GD_SOLVERS)},

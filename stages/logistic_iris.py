@@ -20,7 +20,7 @@ def main() -> None:
     model = LogisticRegression(C=cfg.C, random_state=seed).fit(X_train, y_train)
     boundary = logistic.boundary_figures(model, X_test, y_test)
     curve = logistic.probability_curve(model, cfg.feature, cfg.positive)
-    io.write_json(args.metrics, boundary)
+    io.write_metrics(args.metrics, boundary)
     io.write_csv(args.curve, curve)
     figures.curves(args.curve_png, curve, cfg.feature, "estimated probability", boundary["decision_boundary"])
 

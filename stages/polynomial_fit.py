@@ -11,7 +11,7 @@ def main() -> None:
     X, y = polynomial.quadratic_data(cfg.data, seed)
     model = polynomial.polynomial_model(cfg.degree).fit(X, y)
     curves = polynomial.learning_curves(X, y, cfg.curve_degrees, cfg.curve_points, cfg.folds)
-    io.write_json(args.metrics, polynomial.fit_figures(model, curves, cfg.curve_degrees))
+    io.write_metrics(args.metrics, polynomial.fit_figures(model, curves, cfg.curve_degrees))
     io.write_csv(args.curves, curves)
     figures.curves(args.curves_png, curves, "training_set_size", "RMSE", ylim=(0, 2.5))
 

@@ -16,7 +16,7 @@ def main() -> None:
     data = cfg.data
     X, y = synthetic_data(data.rows, data.intercept, data.coefficients, data.x_max, data.noise_std, seed)
     panels, differences = regularized.penalty_panels(cfg, X, y, np.linspace(*regularized.BOOK_GRID))
-    io.write_json(
+    io.write_metrics(
         args.metrics,
         {
             **regularized.compared(regularized.pairs(cfg, len(y)), X, y, cfg.query),

@@ -29,7 +29,7 @@ def main() -> None:
         StandardScaler(), LogisticRegression(C=1 / (cfg.gd.alpha * len(y_train)), tol=1e-10)
     )
     sklearn.fit(X_train, y_train)
-    io.write_json(args.metrics, softmax.comparison(early_stopped, converged, sklearn, X_test, y_test))
+    io.write_metrics(args.metrics, softmax.comparison(early_stopped, converged, sklearn, X_test, y_test))
     io.write_csv(args.losses, softmax.loss_curves(early_stopped[-1]))
     figures.decision_regions(args.regions_png, early_stopped, X, y, cfg.features, species)
 

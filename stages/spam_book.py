@@ -26,7 +26,7 @@ def main() -> None:
         LogisticRegression(max_iter=1000, random_state=seed),
     ).fit(train_x, train_y)
     predicted, scores = model.predict(test_x), model.decision_function(test_x)
-    io.write_json(
+    io.write_metrics(
         args.metrics,
         {
             "groups": list(cfg.groups),

@@ -12,7 +12,7 @@ def main() -> None:
     messages = io.read_table(args.test)
     model = io.load_model(args.model)
     metrics, curve, predicted, errors = spam_filter.evaluate(model, messages)
-    io.write_json(args.metrics, metrics)
+    io.write_metrics(args.metrics, metrics)
     io.write_csv(args.curve, curve)
     figures.curves(
         args.curve_png,

@@ -12,7 +12,7 @@ def main() -> None:
     preprocessing = {**cfg.preprocessing, "strip_headers": strip_headers}
     figures, model = spam_filter.with_threshold(io.read_table(args.train), cfg, choice, seed, preprocessing)
     metrics, *_ = spam_filter.evaluate(model, io.read_table(args.test))
-    io.write_json(
+    io.write_metrics(
         args.metrics,
         {"strip_headers": strip_headers, "classifier": choice["classifier"], **figures, "test": metrics},
     )

@@ -20,7 +20,7 @@ def main() -> None:
     straddling = set(train["copy_group"]) & set(test["copy_group"])
     io.write_table(args.train, train)
     io.write_table(args.test, test)
-    io.write_json(
+    io.write_metrics(
         args.metrics,
         {
             "messages": len(corpus),

@@ -11,7 +11,7 @@ def main() -> None:
     model, choice, comparison, gains = spam_filter.train(io.read_table(args.train), cfg, seed)
     io.save_model(args.model, model)
     io.write_choice(args.choice, choice)
-    io.write_json(args.metrics, choice)
+    io.write_metrics(args.metrics, choice)
     io.write_csv(args.comparison, comparison)
     io.write_csv(args.gains, gains)
 

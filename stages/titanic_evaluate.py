@@ -17,7 +17,7 @@ def main() -> None:
     X, y = titanic.features_and_target(titanic.load(args.test))
     predicted, scores = model.predict(X), selection.positive_scores(model, X)
     io.copy_file(chosen, args.model)  # not saved again: its arrays are memory-mapped
-    io.write_json(
+    io.write_metrics(
         args.metrics,
         {
             "classifier": best["classifier"],

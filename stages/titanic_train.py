@@ -19,7 +19,7 @@ def main() -> None:
     io.save_model(args.model, model)
     io.write_choice(args.choice, choice)
     figures = {k: v for k, v in choice.items() if k != "repeated_cv_scores"}  # the scores stay in the choice
-    io.write_json(args.metrics, {**figures, "candidates": len(candidates)})
+    io.write_metrics(args.metrics, {**figures, "candidates": len(candidates)})
 
 
 if __name__ == "__main__":

@@ -79,6 +79,14 @@ def write_json(path: str | os.PathLike, data: Mapping) -> None:
     write_bytes(path, text.encode())
 
 
+def write_metrics(path: str | os.PathLike, metrics: Mapping) -> None:
+    """Write a stage's metrics (`write_json`), with `"quick": true` in a quick run (params.yaml's `quick`),
+    so that nobody takes them for the real run's."""
+    from homl.core import params
+
+    write_json(path, {**metrics, "quick": True} if params.quick() else metrics)
+
+
 def write_choice(path: str | os.PathLike, data: Mapping) -> None:
     """Write what a search chose, unrounded (later stages read it; `metrics/` only reports)."""
     write_bytes(path, (json.dumps(data, indent=2, sort_keys=True) + "\n").encode())

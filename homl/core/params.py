@@ -9,6 +9,7 @@ out-of-range values raise `ParamsError` naming the dotted key.
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import types
 import typing
@@ -117,10 +118,49 @@ def parse(key: str, schema: Any, raw: dict) -> Any:
 
 
 def load(key: str, schema: Any, path: str | Path = PARAMS_FILE) -> Any:
-    """Read `path` and return the value at the dotted `key`, validated against `schema`."""
+    """Read `path` and return the value at the dotted `key`, validated against `schema` (as the run reads
+    it: a quick run's overrides applied)."""
+    return parse(key, schema, as_run(_read(path)))
+
+
+@dataclass(frozen=True)
+class QuickParams:
+    """params.yaml's `quick_run`: what a quick run (`quick: true`) keeps of the data, and the params it
+    sets instead (`overrides`: dotted keys of params.yaml and their values)."""
+
+    mnist_train: Annotated[int, Range(100, None)]
+    mnist_test: Annotated[int, Range(100, None)]
+    spam_share: Annotated[float, Range(0.01, 1)]
+    overrides: dict[str, Any]
+
+
+def quick(path: str | Path = PARAMS_FILE) -> QuickParams | None:
+    """The quick run's settings when params.yaml says `quick: true`, else None."""
+    raw = _read(path)
+    if "quick" not in raw or not parse("quick", bool, raw):
+        return None
+    return parse("quick_run", QuickParams, raw)
+
+
+def as_run(raw: dict) -> dict:
+    """The parsed params.yaml as the run reads it: in a quick run, each of `quick_run.overrides` set."""
+    if not raw.get("quick"):
+        return raw
+    run = copy.deepcopy(raw)
+    for dotted, value in parse("quick_run", QuickParams, raw).overrides.items():
+        *parents, last = dotted.split(".")
+        node = run
+        for part in parents:
+            node = node.get(part) if isinstance(node, dict) else None
+        if not isinstance(node, dict) or last not in node:
+            raise ParamsError(f"quick_run.overrides.{dotted}: no such key in params.yaml")
+        node[last] = value
+    return run
+
+
+def _read(path: str | Path) -> dict:
     with open(path) as file:
-        raw = yaml.safe_load(file) or {}
-    return parse(key, schema, raw)
+        return yaml.safe_load(file) or {}
 
 
 def check_settings(key: str, estimator: Any, settings: dict[str, Any]) -> None:

@@ -81,12 +81,36 @@ def verify(mnist: Mnist, expected: dict[str, str] = ARRAY_SHA256) -> None:
             raise DataError(f"{name}: SHA-256 mismatch (got {digest}, expected {expected[name]})")
 
 
-def fetch(source: str, out: Path, expected: dict[str, str] = ARRAY_SHA256) -> Mnist:
-    """Fetch MNIST from `source`, verify it, and save it to `out` (nothing is written on failure)."""
+def fetch(
+    source: str,
+    out: Path,
+    expected: dict[str, str] = ARRAY_SHA256,
+    keep: tuple[int, int] | None = None,
+    seed: int = 0,
+) -> Mnist:
+    """Fetch MNIST from `source`, verify it, and save it to `out` (nothing is written on failure); with
+    `keep` (a quick run's), only that many training and test digits (`subsample`)."""
     mnist = SOURCES[source]()
     verify(mnist, expected)
+    if keep is not None:
+        mnist = subsample(mnist, *keep, seed)
     io.save_arrays(out, **mnist._asdict())
     return mnist
+
+
+def subsample(mnist: Mnist, train: int, test: int, seed: int) -> Mnist:
+    """`train` training and `test` test digits drawn at random (seeded), in their order."""
+    rng = np.random.default_rng(seed)
+    kept = [
+        np.sort(rng.choice(len(labels), min(size, len(labels)), replace=False))
+        for labels, size in ((mnist.train_labels, train), (mnist.test_labels, test))
+    ]
+    return Mnist(
+        mnist.train_images[kept[0]],
+        mnist.train_labels[kept[0]],
+        mnist.test_images[kept[1]],
+        mnist.test_labels[kept[1]],
+    )
 
 
 def load(path: str | Path) -> Mnist:

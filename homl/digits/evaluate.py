@@ -38,7 +38,7 @@ def report(model: Any, images: np.ndarray, labels: np.ndarray, paths: Any, conte
     predicted = model.classes_[proba.argmax(axis=1)]
     io.save_model(paths.model, model)
     scores = evaluation.classification_metrics(labels, predicted)
-    io.write_json(paths.metrics, {**context, **scores})
+    io.write_metrics(paths.metrics, {**context, **scores})
     io.write_csv(paths.confusion, evaluation.confusion_table(labels, predicted))
     shown = evaluation.most_confident_errors(labels, proba, model.classes_, N_SHOWN_ERRORS)
     captions = [f"true {labels[i]}, said {predicted[i]}" for i in shown]

@@ -10,6 +10,7 @@ writes, or from a citation.
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -240,8 +241,23 @@ def rendered(text: str, root: Path = Path(".")) -> str:
     return prose.with_figures(with_tables(text, root), root)
 
 
+def quick_metrics(root: Path = Path(".")) -> list[str]:
+    """The metrics files a quick run wrote (`"quick": true` in them)."""
+    return sorted(
+        path.relative_to(root).as_posix()
+        for path in (root / "metrics").rglob("*.json")
+        if json.loads(path.read_text()).get("quick")
+    )
+
+
 def rendered_documents(root: Path = Path(".")) -> dict[Path, str]:
-    """Every document (`documents`) as `make readme` writes it."""
+    """Every document (`documents`) as `make readme` writes it; never from a quick run's metrics."""
+    quick = quick_metrics(root)
+    if quick:
+        raise ValueError(
+            f"{quick[0]} and {len(quick) - 1} other metrics files come from a quick run (`quick: true`): "
+            "the README shows the real run's results; run `dvc repro` with `quick: false` first"
+        )
     texts = {path: path.read_text(encoding="utf-8") for path in documents(root)}
     placed(texts)
     return {path: rendered(text, root) for path, text in texts.items()}

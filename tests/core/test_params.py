@@ -11,6 +11,8 @@ from homl.titanic import survival
 # Every section of params.yaml and the schema that owns it, beside the code that uses it.
 SCHEMAS = {
     "seed": int,
+    "quick": bool,
+    "quick_run": params.QuickParams,
     "data.mnist.source": mnist.Source,
     "data.titanic.source": titanic.Source,
     "data.spam.source": spam.Source,

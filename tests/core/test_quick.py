@@ -1,0 +1,83 @@
+"""A quick run for learning (`quick: true`): part of the data, narrower searches, every metric labelled."""
+
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+from stage_runner import REPO, run_stage, write_params
+
+from homl.core import errors, io, params
+from homl.data import mnist, spam
+from homl.report import readme
+
+
+def raw_params(**changes) -> dict:
+    raw = yaml.safe_load((REPO / "params.yaml").read_text())
+    raw.update(changes)
+    return raw
+
+
+def test_a_quick_run_reads_its_overrides_and_the_real_run_does_not():
+    raw = raw_params()
+    assert params.as_run(raw) is raw
+    quick = params.as_run(raw_params(quick=True))
+    assert quick["titanic"]["cv"]["repeats"] == raw["quick_run"]["overrides"]["titanic.cv.repeats"]
+    assert quick["titanic"]["cv"]["folds"] == raw["titanic"]["cv"]["folds"]  # the rest as it is
+    assert raw["titanic"]["cv"]["repeats"] != quick["titanic"]["cv"]["repeats"]
+
+
+def test_an_override_naming_no_parameter_is_an_error():
+    raw = raw_params(quick=True)
+    raw["quick_run"]["overrides"] = {"titanic.cv.repeat": 2}
+    with pytest.raises(errors.ParamsError, match="quick_run.overrides.titanic.cv.repeat: no such key"):
+        params.as_run(raw)
+
+
+def test_every_stage_reads_the_quick_switch():
+    for name, stage in yaml.safe_load((REPO / "dvc.yaml").read_text())["stages"].items():
+        declared = stage.get("do", stage).get("params", [])
+        assert {"quick", "quick_run"} <= set(declared), name
+
+
+def test_a_quick_run_keeps_part_of_the_data_at_random_in_order():
+    rng = np.random.default_rng(0)
+    full = mnist.Mnist(
+        np.arange(1000 * 4).reshape(1000, 4),
+        np.arange(1000) % 10,
+        np.arange(300 * 4).reshape(300, 4),
+        np.arange(300) % 10,
+    )
+    part = mnist.subsample(full, 100, 30, seed=1)
+    assert part.train_images.shape == (100, 4) and len(part.test_labels) == 30
+    assert np.all(np.diff(part.train_images[:, 0]) > 0)  # in their order, no repeats
+    np.testing.assert_array_equal(part.train_labels, part.train_images[:, 0] // 4 % 10)
+    assert mnist.subsample(full, 100, 30, seed=1).train_labels.tolist() == part.train_labels.tolist()
+    table = pd.DataFrame({"group": ["spam"] * 50 + ["easy_ham"] * 150, "id": range(200)})
+    kept = spam.subsample(table, 0.2, seed=0)
+    assert kept["group"].value_counts().to_dict() == {"easy_ham": 30, "spam": 10}
+    assert kept["id"].is_monotonic_increasing
+    del rng
+
+
+def test_a_quick_run_labels_every_metric_and_reads_its_overrides(tmp_path):
+    raw = raw_params(quick=True)
+    raw["quick_run"]["overrides"] = {"polynomial.curve_points": 4}
+    (tmp_path / "params.yaml").write_text(yaml.safe_dump(raw))
+    result = run_stage(tmp_path, "polynomial_fit.py", "polynomial.json", "curves.csv", "curves.png")
+    assert result.returncode == 0, result.stderr
+    assert io.read_json(tmp_path / "polynomial.json")["quick"] is True
+    assert len(pd.read_csv(tmp_path / "curves.csv")) == 4
+    write_params(tmp_path)  # the real run: no label
+    assert (
+        run_stage(tmp_path, "polynomial_fit.py", "polynomial.json", "curves.csv", "curves.png").returncode
+        == 0
+    )
+    assert "quick" not in io.read_json(tmp_path / "polynomial.json")
+
+
+def test_the_readme_is_never_written_from_a_quick_run(tmp_path):
+    (tmp_path / "metrics").mkdir()
+    io.write_json(tmp_path / "metrics" / "a.json", {"accuracy": 0.5, "quick": True})
+    (tmp_path / "README.md").write_text("# nothing\n")
+    with pytest.raises(ValueError, match="metrics/a.json and 0 other metrics files come from a quick run"):
+        readme.rendered_documents(tmp_path)
