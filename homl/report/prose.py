@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import ast
 import re
+import statistics
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -77,6 +78,9 @@ GOALS = {
     ),
     "command_seconds": Goal(2, _commands_cold_start, at_least=False),
     "exact_search_speed": Goal(2, lambda root: bench_results(root, "exact_search")["faiss_over_homl"]),
+    "quick_run_minutes": Goal(
+        1, lambda root: bench_results(root, "quick_run")["total_seconds"] / 60, at_least=False
+    ),
 }
 
 
@@ -129,6 +133,9 @@ DERIVED: dict[str, Callable[[Path], float | str]] = {
     "bound_gb": lambda root: _code_constant(root, "tests/core/test_hostile_input.py", "BOUND_MB") / 1024,
     "pipeline_cores_busy": lambda root: _cores_busy(bench_results(root, "pipeline_timing")),
     "titanic_largest_difference_in_errors": lambda root: _titanic_largest_difference(root),
+    "quick_run_median_stage_seconds": lambda root: statistics.median(
+        stage["seconds"] for stage in bench_results(root, "quick_run")["stages"]
+    ),
     "regularized_panels_largest_difference": lambda root: max(
         stage_metrics(root, "regularized_fit")["book_figures_largest_difference_to_sklearn"].values()
     ),
