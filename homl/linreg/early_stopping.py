@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from copy import deepcopy
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Any
 
 import numpy as np
 import pandas as pd
@@ -25,7 +25,7 @@ class Params:
     n_epochs: Annotated[int, Range(1, None)]
 
 
-def sgd_epochs(X: np.ndarray, y: np.ndarray, params: Params, seed: int):
+def sgd_epochs(X: np.ndarray, y: np.ndarray, params: Params, seed: int) -> tuple[pd.DataFrame, Any]:
     """The book's loop: polynomial features then standardization fitted on the training rows, one
     `partial_fit` pass of `SGDRegressor` an epoch, each epoch's training and validation RMSE, and a copy of
     the model at the epoch with the lowest validation RMSE (the first such epoch)."""
@@ -56,7 +56,7 @@ def _rmse(model, X: np.ndarray, y: np.ndarray) -> float:
 
 
 def stopping_figures(epochs: pd.DataFrame) -> dict:
-    """Where the validation error is lowest, and how much the training that went on lost there."""
+    """The epoch of the lowest validation error with both errors there, and both errors at the last epoch."""
     best = epochs.loc[epochs["validation_rmse"].idxmin()]
     last = epochs.iloc[-1]
     return {

@@ -192,12 +192,14 @@ def compared(models: dict[str, tuple], X: np.ndarray, y: np.ndarray, query: floa
     return figures
 
 
-def penalty_panels(cfg: Params, X: np.ndarray, y: np.ndarray, grid: np.ndarray) -> dict:
-    """The book's figures 4-17 and 4-18 drawn by homl's models: for ridge (`RidgeClosedForm`) and lasso
-    (`ProximalGD`, l1_ratio 1), on the straight line and on standardized polynomial features, each
-    penalty's predictions along `grid` (penalty 0: `PseudoInverse`, the polynomial's normal equation being
-    too ill-conditioned), with the largest difference to
-    scikit-learn's model of the same objective over the grid."""
+def penalty_panels(
+    cfg: Params, X: np.ndarray, y: np.ndarray, grid: np.ndarray
+) -> tuple[dict[str, pd.DataFrame], dict[str, float]]:
+    """The book's figures 4-17 and 4-18 drawn by homl's models, a table per panel: ridge
+    (`RidgeClosedForm`) and lasso (`ProximalGD`, l1_ratio 1), on the straight line and on standardized
+    polynomial features, each penalty's predictions along `grid` (no penalty: `PseudoInverse`, the
+    polynomial's normal equation being too ill-conditioned); and each panel's largest difference to
+    scikit-learn's models of the same objectives over the grid."""
     from sklearn.linear_model import Lasso, LinearRegression, Ridge
     from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import PolynomialFeatures, StandardScaler
