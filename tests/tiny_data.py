@@ -82,6 +82,21 @@ def save_digit_model(path: Path) -> Path:
     return path
 
 
+def save_denoiser(
+    path: Path, clean: np.ndarray, n_neighbors: int, rng: np.random.Generator, shifted_copies: bool = False
+) -> Path:
+    """A bounded denoiser like `models/denoiser.joblib`, fitted on `clean` digits and noisy copies of them
+    (the book's noise, drawn from `rng`)."""
+    from homl.digits.denoise import KNNDenoiser
+    from homl.digits.images import add_noise
+
+    denoiser = KNNDenoiser(
+        n_neighbors, method="bounded", noise=(0, 100), shifted_copies=shifted_copies, output_dtype="uint8"
+    )
+    io.save_model(path, denoiser.fit(add_noise(clean, 0, 100, rng), clean))
+    return path
+
+
 def save_digit_reader(path: Path) -> Path:
     """The reader `homl predict-digit --reader` takes: MNIST's format and nothing more (the defaults)."""
     from homl.digits.reading import DigitReader

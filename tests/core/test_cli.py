@@ -10,6 +10,7 @@ from sklearn.datasets import load_digits
 from tiny_data import (
     digits_as_mnist,
     make_passengers,
+    save_denoiser,
     save_digit_model,
     save_digit_reader,
     save_spam_model,
@@ -18,7 +19,6 @@ from tiny_data import (
 
 from homl.cli import main
 from homl.core import io
-from homl.digits.denoise import KNNDenoiser
 from homl.digits.knn import KNNClassifier
 from homl.digits.reading import DigitReader
 
@@ -149,10 +149,7 @@ def test_denoise_cleans_a_noisy_digit_with_the_saved_model(tmp_path, monkeypatch
 
     clean = digits_as_mnist()[0]
     rng = np.random.default_rng(0)
-    denoiser = KNNDenoiser(20, method="bounded", noise=(0, 100), shifted_copies=True, output_dtype="uint8")
-    io.save_model(
-        tmp_path / "denoiser.joblib", denoiser.fit(add_noise(clean[:1500], 0, 100, rng), clean[:1500])
-    )
+    save_denoiser(tmp_path / "denoiser.joblib", clean[:1500], 20, rng, shifted_copies=True)
     monkeypatch.chdir(tmp_path)
     noisy = np.clip(add_noise(clean[1600], 0, 100, rng), 0, 255).astype(np.uint8)
     Image.fromarray(noisy).save(tmp_path / "noisy.png")
@@ -213,10 +210,7 @@ def test_denoise_cleans_many_images_into_a_directory(tmp_path, capsys):
 
     clean = digits_as_mnist()[0]
     rng = np.random.default_rng(1)
-    denoiser = KNNDenoiser(10, method="bounded", noise=(0, 100), output_dtype="uint8")
-    io.save_model(
-        tmp_path / "denoiser.joblib", denoiser.fit(add_noise(clean[:800], 0, 100, rng), clean[:800])
-    )
+    save_denoiser(tmp_path / "denoiser.joblib", clean[:800], 10, rng)
     noisy = np.clip(add_noise(clean[900:905], 0, 100, rng), 0, 255).astype(np.uint8)
     paths = [tmp_path / f"noisy{i}.png" for i in range(5)]
     for path, image in zip(paths, noisy, strict=True):

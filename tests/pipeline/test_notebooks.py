@@ -13,13 +13,13 @@ import pytest
 from stage_runner import REPO
 from tiny_data import (
     make_passengers,
+    save_denoiser,
     save_digit_model,
     save_spam_model,
     save_tiny_mnist,
     save_titanic_model,
 )
 
-from homl.core import io
 from homl.data import mnist
 
 matplotlib.use("Agg")
@@ -41,12 +41,7 @@ def project(tmp_path_factory):
     save_digit_model(root / "models" / "idm.joblib")
     save_titanic_model(root / "models" / "titanic.joblib", make_passengers(300))
     save_spam_model(root / "models" / "spam.joblib")
-    from homl.digits.denoise import KNNDenoiser
-    from homl.digits.images import add_noise
-
-    noisy = add_noise(digits.train_images, 0, 100, np.random.default_rng(0))
-    denoiser = KNNDenoiser(5, method="bounded", noise=(0, 100), output_dtype="uint8")
-    io.save_model(root / "models" / "denoiser.joblib", denoiser.fit(noisy, digits.train_images))
+    save_denoiser(root / "models" / "denoiser.joblib", digits.train_images, 5, np.random.default_rng(0))
     return root
 
 
