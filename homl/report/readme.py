@@ -10,13 +10,12 @@ writes, or from a citation.
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 
 import yaml
 
-from homl.core import pipeline
+from homl.core import io, pipeline
 from homl.core.tables import TABLES, bench_results, stage_metrics, table
 from homl.digits import tables as digits_tables  # registers the wings' tables
 from homl.linreg import tables as linreg_tables  # noqa: F401
@@ -210,9 +209,8 @@ def documents(root: Path = Path(".")) -> list[Path]:
     return [root / README, *sorted((root / PAGES).glob("*.md"))]
 
 
-def placed(texts: dict[Path, str]) -> dict[str, Path]:
-    """The document that holds each registered table: exactly one must hold it."""
-    places = {}
+def placed(texts: dict[Path, str]) -> None:
+    """Check that exactly one document holds each registered table."""
     for name in TABLES:
         holders = [path for path, text in texts.items() if marker(name)[0] in text]
         if len(holders) != 1:
@@ -220,8 +218,6 @@ def placed(texts: dict[Path, str]) -> dict[str, Path]:
                 f"the table {name!r} must sit in exactly one document between the markers "
                 f"{' and '.join(map(repr, marker(name)))}; it sits in {[str(path) for path in holders]}"
             )
-        places[name] = holders[0]
-    return places
 
 
 def with_tables(text: str, root: Path = Path(".")) -> str:
@@ -246,7 +242,7 @@ def quick_metrics(root: Path = Path(".")) -> list[str]:
     return sorted(
         path.relative_to(root).as_posix()
         for path in (root / "metrics").rglob("*.json")
-        if json.loads(path.read_text()).get("quick")
+        if io.read_json(path).get("quick")
     )
 
 
