@@ -32,12 +32,14 @@ repro: $(STAMP)
 	dvc repro $(REPRO_FLAGS)
 
 # The fast tier (minutes); test-all adds the slow one: DVC end to end, clusters, full-size fuzzing, stage
-# scripts in their own processes. One exercise's tests: pytest tests/titanic, for example.
+# scripts in their own processes. Both spread the tests over a worker process per core (pytest-xdist).
+# One exercise's tests, in one process: pytest tests/titanic, for example.
+TEST_WORKERS ?= auto
 test: $(STAMP) report/node_modules
-	pytest
+	pytest -n $(TEST_WORKERS)
 
 test-all: $(STAMP) report/node_modules
-	pytest --all
+	pytest --all -n $(TEST_WORKERS)
 
 # Vega, Vega-Lite and Vega-Embed, inlined into the report page so that it renders offline.
 report/node_modules: report/package.json report/package-lock.json
