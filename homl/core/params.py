@@ -136,7 +136,10 @@ class QuickParams:
 
 def quick(path: str | Path = PARAMS_FILE) -> QuickParams | None:
     """The quick run's settings when params.yaml says `quick: true`, else None."""
-    raw = _read(path)
+    return _quick(_read(path))
+
+
+def _quick(raw: dict) -> QuickParams | None:
     if "quick" not in raw or not parse("quick", bool, raw):
         return None
     return parse("quick_run", QuickParams, raw)
@@ -144,10 +147,11 @@ def quick(path: str | Path = PARAMS_FILE) -> QuickParams | None:
 
 def as_run(raw: dict) -> dict:
     """The parsed params.yaml as the run reads it: in a quick run, each of `quick_run.overrides` set."""
-    if not raw.get("quick"):
+    settings = _quick(raw)
+    if settings is None:
         return raw
     run = copy.deepcopy(raw)
-    for dotted, value in parse("quick_run", QuickParams, raw).overrides.items():
+    for dotted, value in settings.overrides.items():
         *parents, last = dotted.split(".")
         node = run
         for part in parents:

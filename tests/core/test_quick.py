@@ -33,6 +33,15 @@ def test_an_override_naming_no_parameter_is_an_error():
         params.as_run(raw)
 
 
+def test_a_quick_switch_that_is_no_bool_is_refused_before_any_override_applies(tmp_path):
+    raw = raw_params(quick="yes")
+    with pytest.raises(errors.ParamsError, match="quick: expected bool"):
+        params.as_run(raw)
+    (tmp_path / "params.yaml").write_text(yaml.safe_dump(raw))
+    with pytest.raises(errors.ParamsError, match="quick: expected bool"):
+        params.quick(tmp_path / "params.yaml")
+
+
 def test_every_stage_reads_the_quick_switch():
     for name, stage in yaml.safe_load((REPO / "dvc.yaml").read_text())["stages"].items():
         declared = stage.get("do", stage).get("params", [])
