@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import functools
 import types
 import typing
 from dataclasses import dataclass
@@ -163,8 +164,14 @@ def as_run(raw: dict) -> dict:
 
 
 def _read(path: str | Path) -> dict:
-    with open(path) as file:
-        return yaml.safe_load(file) or {}
+    """The parsed params file, a copy of its own: a stage reads it at every `load` and at every metrics
+    write, but parses each content once."""
+    return copy.deepcopy(_parse(Path(path).read_text()))
+
+
+@functools.lru_cache(maxsize=4)
+def _parse(text: str) -> dict:
+    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}
 
 
 def check_settings(key: str, estimator: Any, settings: dict[str, Any]) -> None:

@@ -52,6 +52,15 @@ def test_a_section_may_be_read_by_its_dotted_key():
     assert params.parse("data.titanic.source", titanic.Source, raw_params()) == "mirror"
 
 
+def test_a_params_file_is_read_anew_when_it_changes_and_no_reader_changes_another_s(tmp_path):
+    path = tmp_path / "params.yaml"
+    path.write_text("seed: 1\nknn: {folds: 3}\n")
+    params.load("knn", dict, path)["folds"] = 99
+    assert params.load("knn", dict, path) == {"folds": 3}
+    path.write_text("seed: 2\nknn: {folds: 3}\n")
+    assert params.load("seed", int, path) == 2
+
+
 def with_change(key: str, value) -> dict:
     raw = raw_params()
     *parents, last = key.split(".")
