@@ -91,8 +91,7 @@ def curves(
     boundary, say), a labelled `point` (x, y, label: an operating point), the axes cut to `xlim` and
     `ylim` if given, as a PNG with stable bytes."""
     figure, axis = plt.subplots(figsize=(8, 3))
-    for column in table.columns.drop(x):
-        axis.plot(table[x], table[column], label=column)
+    _lines(axis, table, x)
     if marked is not None:
         axis.axvline(marked, color="black", linestyle=":", label=f"{marked:.2f}")
     if point is not None:
@@ -132,8 +131,7 @@ def panels(
     figure, axes = plt.subplots(rows, columns, figsize=(4.5 * columns, 3.2 * rows), squeeze=False)
     for axis, (title, table) in zip(axes.flat, tables.items(), strict=False):
         axis.plot(np.ravel(X), y, ".", color="tab:blue", label="data")
-        for column in table.columns.drop(x):
-            axis.plot(table[x], table[column], label=column)
+        _lines(axis, table, x)
         axis.set_title(title, fontsize=10)
         _finish(axis, x, "y", None, ylim)
     _save(figure, path)
@@ -149,6 +147,11 @@ def bars(path: str | Path, values: pd.Series, xlabel: str) -> None:
     axis.set_xlabel(xlabel)
     axis.grid(alpha=0.3, axis="x")
     _save(figure, path)
+
+
+def _lines(axis: plt.Axes, table: pd.DataFrame, x: str) -> None:
+    for column in table.columns.drop(x):
+        axis.plot(table[x], table[column], label=column)
 
 
 def _finish(
