@@ -127,7 +127,7 @@ def load(key: str, schema: Any, path: str | Path = PARAMS_FILE) -> Any:
 @dataclass(frozen=True)
 class QuickParams:
     """params.yaml's `quick_run`: what a quick run (`quick: true`) keeps of the data, and the params it
-    sets instead (`overrides`: dotted keys of params.yaml and their values)."""
+    reads instead (`overrides`: nested like params.yaml, each value replacing the one at its place)."""
 
     mnist_train: Annotated[int, Range(100, None)]
     mnist_test: Annotated[int, Range(100, None)]
@@ -147,20 +147,24 @@ def _quick(raw: dict) -> QuickParams | None:
 
 
 def as_run(raw: dict) -> dict:
-    """The parsed params.yaml as the run reads it: in a quick run, each of `quick_run.overrides` set."""
+    """The parsed params.yaml as the run reads it: in a quick run, `quick_run.overrides` laid over it."""
     settings = _quick(raw)
     if settings is None:
         return raw
     run = copy.deepcopy(raw)
-    for dotted, value in settings.overrides.items():
-        *parents, last = dotted.split(".")
-        node = run
-        for part in parents:
-            node = node.get(part) if isinstance(node, dict) else None
-        if not isinstance(node, dict) or last not in node:
-            raise ParamsError(f"quick_run.overrides.{dotted}: no such key in params.yaml")
-        node[last] = value
+    _lay_over(run, settings.overrides, "quick_run.overrides")
     return run
+
+
+def _lay_over(node: dict, overrides: dict, key: str) -> None:
+    """Set each of `overrides` (nested like `node`) at the same place in `node`; mappings are entered."""
+    for name, value in overrides.items():
+        if name not in node:
+            raise ParamsError(f"{key}.{name}: no such key in params.yaml")
+        if isinstance(value, dict) and isinstance(node[name], dict):
+            _lay_over(node[name], value, f"{key}.{name}")
+        else:
+            node[name] = value
 
 
 def _read(path: str | Path) -> dict:
