@@ -17,7 +17,7 @@ def measured_files(benchmark: str) -> list[str]:
     `homl` command)."""
     scripts = [BENCH / f"{benchmark}.py"]
     extra = []
-    if benchmark in ("pipeline_timing", "quick_run"):
+    if benchmark in ("pipeline_timing", "quick_run", "stage_overhead"):
         stages = yaml.safe_load((REPO / "dvc.yaml").read_text())["stages"].values()
         scripts += [
             REPO / script for stage in stages for script in SCRIPT.findall(stage.get("do", stage)["cmd"])
