@@ -112,3 +112,12 @@ def test_no_stage_reads_a_metrics_file():
         if str(dep).startswith("metrics/")
     ]
     assert readers == []
+
+
+def test_dvc_lock_records_no_stage_that_dvc_yaml_no_longer_declares():
+    """DVC keeps a removed stage's entry in dvc.lock, and parses and rewrites it after every stage."""
+    from dvc.repo import Repo
+
+    with Repo(str(REPO)) as repo:
+        declared = {stage.name for stage in repo.index.stages if hasattr(stage, "name")}
+    assert set(yaml.safe_load((REPO / "dvc.lock").read_text())["stages"]) - declared == set()
