@@ -136,6 +136,11 @@ DERIVED: dict[str, Callable[[Path], float | str]] = {
     "quick_run_median_stage_seconds": lambda root: statistics.median(
         stage["seconds"] for stage in bench_results(root, "quick_run")["stages"]
     ),
+    "quick_run_spam_titanic_seconds": lambda root: sum(
+        stage["seconds"]
+        for stage in bench_results(root, "quick_run")["stages"]
+        if stage["stage"].startswith(("spam_", "titanic_"))
+    ),
     "regularized_panels_largest_difference": lambda root: max(
         stage_metrics(root, "regularized_fit")["book_figures_largest_difference_to_sklearn"].values()
     ),
