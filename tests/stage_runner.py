@@ -37,6 +37,10 @@ def run_stage(cwd: Path, script: str, *paths: str) -> subprocess.CompletedProces
     return subprocess.CompletedProcess(command, status, out.getvalue(), err.getvalue())
 
 
+def repo_params() -> dict:
+    """The repository's params.yaml, parsed."""
+    return yaml.safe_load((REPO / "params.yaml").read_text())
+
+
 def write_params(directory: Path, **sections) -> None:
-    base = yaml.safe_load((REPO / "params.yaml").read_text())
-    (directory / "params.yaml").write_text(yaml.safe_dump({**base, **sections}))
+    (directory / "params.yaml").write_text(yaml.safe_dump({**repo_params(), **sections}))

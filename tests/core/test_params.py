@@ -1,5 +1,5 @@
 import pytest
-import yaml
+from stage_runner import repo_params
 
 from homl.core import errors, params
 from homl.data import mnist, spam, titanic
@@ -36,20 +36,15 @@ SCHEMAS = {
 }
 
 
-def raw_params() -> dict:
-    with open("params.yaml") as file:
-        return yaml.safe_load(file)
-
-
 def test_the_repository_params_file_is_valid_and_every_section_has_a_schema():
-    raw = raw_params()
+    raw = repo_params()
     for key, schema in SCHEMAS.items():
         params.parse(key, schema, raw)
     assert set(raw) == {key.split(".")[0] for key in SCHEMAS}
 
 
 def test_a_section_may_be_read_by_its_dotted_key():
-    assert params.parse("data.titanic.source", titanic.Source, raw_params()) == "mirror"
+    assert params.parse("data.titanic.source", titanic.Source, repo_params()) == "mirror"
 
 
 def test_a_params_file_is_read_anew_when_it_changes_and_no_reader_changes_another_s(tmp_path):
@@ -62,7 +57,7 @@ def test_a_params_file_is_read_anew_when_it_changes_and_no_reader_changes_anothe
 
 
 def with_change(key: str, value) -> dict:
-    raw = raw_params()
+    raw = repo_params()
     *parents, last = key.split(".")
     node = raw
     for part in parents:
@@ -149,7 +144,7 @@ def test_a_bad_value_is_one_line_naming_the_key_and_what_is_allowed(section, key
 
 
 def test_a_missing_section_is_named():
-    raw = raw_params()
+    raw = repo_params()
     del raw["titanic"]
     with pytest.raises(errors.ParamsError, match="^titanic: missing from params.yaml$"):
         params.parse("titanic", survival.Params, raw)
@@ -158,12 +153,11 @@ def test_a_missing_section_is_named():
 def test_the_allowed_values_are_the_codes_own():
     fields = survival.FeatureSwitches.__dataclass_fields__
     assert list(fields) == list(survival.FEATURES)
-    assert set(raw_params()["denoise"]["methods"]) <= set(denoise.METHODS)
+    assert set(repo_params()["denoise"]["methods"]) <= set(denoise.METHODS)
 
 
 def test_automatic_spam_feature_sets_are_tried_off_and_on():
-    with open("params.yaml") as file:
-        raw = yaml.safe_load(file)
+    raw = repo_params()
     switches = {"words": True, "word_bigrams": "auto", "subject": False, "chars": "auto", "structure": True}
     raw["spam"]["features"] = switches
     cfg = params.parse("spam", spam_filter.Params, raw)

@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import yaml
-from stage_runner import REPO, run_stage, write_params
+from stage_runner import REPO, repo_params, run_stage, write_params
 
 from homl.core import errors, io, params
 from homl.data import mnist, spam
@@ -12,9 +12,7 @@ from homl.report import readme
 
 
 def raw_params(**changes) -> dict:
-    raw = yaml.safe_load((REPO / "params.yaml").read_text())
-    raw.update(changes)
-    return raw
+    return {**repo_params(), **changes}
 
 
 def test_a_quick_run_reads_its_overrides_and_the_real_run_does_not():
@@ -80,7 +78,6 @@ def test_every_stage_reads_the_quick_switch_and_depends_on_its_own_part_of_the_q
 
 
 def test_a_quick_run_keeps_part_of_the_data_at_random_in_order():
-    rng = np.random.default_rng(0)
     full = mnist.Mnist(
         np.arange(1000 * 4).reshape(1000, 4),
         np.arange(1000) % 10,
@@ -96,7 +93,6 @@ def test_a_quick_run_keeps_part_of_the_data_at_random_in_order():
     kept = spam.subsample(table, 0.2, seed=0)
     assert kept["group"].value_counts().to_dict() == {"easy_ham": 30, "spam": 10}
     assert kept["id"].is_monotonic_increasing
-    del rng
 
 
 def test_a_quick_run_labels_every_metric_and_reads_its_overrides(tmp_path):

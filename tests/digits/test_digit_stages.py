@@ -5,8 +5,7 @@ import dataclasses
 import numpy as np
 import pandas as pd
 import pytest
-import yaml
-from stage_runner import REPO, run_stage, write_params
+from stage_runner import repo_params, run_stage, write_params
 from tiny_data import save_digit_reader, save_tiny_mnist
 
 from homl.core import io
@@ -185,7 +184,7 @@ def test_noisy_digits_are_cleaned_better_than_left_noisy_with_settings_chosen_wi
     clean = io.load_arrays(tiny_mnist / "mnist.npz")
     noise = noisy["test_images"] - clean["test_images"].astype(np.int16)
     assert noise.min() == 0 and noise.max() == 99
-    methods = yaml.safe_load((REPO / "params.yaml").read_text())["denoise"]["methods"]
+    methods = repo_params()["denoise"]["methods"]
     methods["bounded"].update(n_neighbors=[10, 20], shifted_copies=[False, True])
     write_params(tiny_mnist, seed=0, denoise={"validation_size": 100, "methods": methods})
     stages = [

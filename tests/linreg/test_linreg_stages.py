@@ -6,15 +6,14 @@ import sys
 import numpy as np
 import pandas as pd
 import pytest
-import yaml
-from stage_runner import REPO, run_stage, write_params
+from stage_runner import REPO, repo_params, run_stage, write_params
 
 from homl.core import io
 from homl.linreg import tables as linreg_tables
 
 
 def linreg_params(**overrides):
-    base = yaml.safe_load((REPO / "params.yaml").read_text())["linreg"]
+    base = repo_params()["linreg"]
     base["stochastic_gd"]["n_epochs"] = 50
     for key, value in overrides.items():
         base[key].update(value)
@@ -56,7 +55,7 @@ def test_a_diverging_learning_rate_stops_linreg_fit_without_metrics(tmp_path):
 
 
 def test_the_softmax_exercise_stage_compares_with_scikit_learn_on_other_features(tmp_path):
-    cfg = yaml.safe_load((REPO / "params.yaml").read_text())["softmax_iris"]
+    cfg = repo_params()["softmax_iris"]
     cfg["features"] = ["sepal length (cm)", "petal width (cm)"]
     write_params(tmp_path, softmax_iris=cfg)
     result = run_stage(tmp_path, "softmax_iris.py", "softmax.json", "loss.csv", "regions.png")
@@ -88,7 +87,7 @@ def test_the_logistic_regression_stage_reproduces_the_books_decision_boundary(tm
 
 
 def test_the_positive_species_must_be_an_iris_species(tmp_path):
-    cfg = yaml.safe_load((REPO / "params.yaml").read_text())["logistic_iris"]
+    cfg = repo_params()["logistic_iris"]
     write_params(tmp_path, logistic_iris={**cfg, "positive": "rose"})
     result = run_stage(tmp_path, "logistic_iris.py", "logistic.json", "curve.csv", "curve.png")
     assert result.returncode == 1 and "logistic_iris.positive: 'rose' is no iris species" in result.stderr
@@ -111,7 +110,7 @@ def test_the_regularized_models_match_scikit_learn_and_the_books_predictions(tmp
 
 
 def test_the_early_stopping_stage_keeps_the_epoch_of_the_lowest_validation_error(tmp_path):
-    cfg = yaml.safe_load((REPO / "params.yaml").read_text())["early_stopping"]
+    cfg = repo_params()["early_stopping"]
     write_params(tmp_path, early_stopping={**cfg, "n_epochs": 300})
     result = run_stage(tmp_path, "early_stopping.py", "stopping.json", "epochs.csv", "epochs.png")
     assert result.returncode == 0, result.stderr
@@ -127,7 +126,7 @@ def test_the_early_stopping_stage_keeps_the_epoch_of_the_lowest_validation_error
 
 
 def test_the_polynomial_stage_fits_the_books_coefficients_and_draws_learning_curves(tmp_path):
-    cfg = yaml.safe_load((REPO / "params.yaml").read_text())["polynomial"]
+    cfg = repo_params()["polynomial"]
     write_params(tmp_path, polynomial={**cfg, "curve_points": 8})
     result = run_stage(tmp_path, "polynomial_fit.py", "polynomial.json", "curves.csv", "curves.png")
     assert result.returncode == 0, result.stderr

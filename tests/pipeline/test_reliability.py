@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 import yaml
 from dvc_repo import DVC, ENV, new_repo, run
+from stage_runner import repo_params
 from tiny_data import make_passengers, make_spam_corpus, save_tiny_mnist
 
 from homl.core import io
@@ -87,7 +88,7 @@ def tiny_pipeline(repo: Path) -> None:
     io.write_table(repo / "titanic.parquet", make_passengers(300))
     io.write_table(repo / "spam.parquet", make_spam_corpus())
     io.write_choice(repo / "variant.json", {"hyperparameters": {"deskew": True, "blur_sigma": 0.5}})
-    params = yaml.safe_load((REPO / "params.yaml").read_text())
+    params = repo_params()
     params["knn"].update(n_neighbors=[1, 3], folds=3)
     params["idm"].update(window=[1], context=[1], n_candidates=[5], n_neighbors=[1, 3], validation_size=100)
     params["font_digits"] = {"fonts": ["DejaVuSans.ttf", "cmr10.ttf"], "rotations": [0, 10]}

@@ -2,15 +2,14 @@
 
 import pandas as pd
 import pytest
-import yaml
-from stage_runner import REPO, run_stage, write_params
+from stage_runner import repo_params, run_stage, write_params
 from tiny_data import make_spam_corpus
 
 from homl.core import io
 
 
 def test_spam_stages(tmp_path):
-    base = yaml.safe_load((REPO / "params.yaml").read_text())["spam"]
+    base = repo_params()["spam"]
     base["cv"] = {"folds": 3}
     base["features"].update(word_bigrams="auto", chars=True)
     base["target_precision"] = 0.9

@@ -1,7 +1,6 @@
 """The Titanic stages end to end on a small passenger table."""
 
-import yaml
-from stage_runner import REPO, run_stage, write_params
+from stage_runner import repo_params, run_stage, write_params
 from tiny_data import make_passengers
 
 from homl.core import io
@@ -24,7 +23,7 @@ def test_titanic_stages(tmp_path):
             "subsample": [1.0],
         },
     }
-    base = yaml.safe_load((REPO / "params.yaml").read_text())["titanic"]
+    base = repo_params()["titanic"]
     write_params(
         tmp_path, titanic={**base, "classifiers": small_grids, "cv": {"folds": 3, "repeats": 2}}, seed=0
     )
