@@ -104,34 +104,10 @@ def _deskew_chunk(images: np.ndarray) -> np.ndarray:
         / mass
     )
     alpha = np.divide(covariance, row_var, out=np.zeros(n), where=row_var > 0)
-    # Output pixel (r, c) reads input (r + row_mean - h/2, c + alpha * (r - h/2) + col_mean - w/2).
-    centre_r, centre_c = height / 2.0, width / 2.0
-    source_r = rows[None] + (row_mean - centre_r)[:, None, None]
-    source_c = (
-        cols[None] + alpha[:, None, None] * (rows[None] - centre_r) + (col_mean - centre_c)[:, None, None]
-    )
-    return _bilinear(pixels, source_r, source_c).astype(np.float32)
+    from homl.digits.shear import sheared  # numba: loaded by the stages that deskew
 
-
-def _bilinear(images: np.ndarray, source_r: np.ndarray, source_c: np.ndarray) -> np.ndarray:
-    n, height, width = images.shape
-    padded = np.pad(images, ((0, 0), (1, 1), (1, 1))).reshape(-1)
-    r0, c0 = np.floor(source_r), np.floor(source_c)
-    fr, fc = source_r - r0, source_c - c0
-    r0 = np.clip(r0.astype(np.int64) + 1, 0, height + 1)
-    c0 = np.clip(c0.astype(np.int64) + 1, 0, width + 1)
-    r1, c1 = np.minimum(r0 + 1, height + 1), np.minimum(c0 + 1, width + 1)
-    inside = (source_r > -1) & (source_r < height) & (source_c > -1) & (source_c < width)
-    stride = width + 2
-    image_start = (np.arange(n) * (height + 2) * stride)[:, None, None]
-    top, bottom = image_start + r0 * stride, image_start + r1 * stride
-    value = (
-        padded[top + c0] * (1 - fr) * (1 - fc)
-        + padded[top + c1] * (1 - fr) * fc
-        + padded[bottom + c0] * fr * (1 - fc)
-        + padded[bottom + c1] * fr * fc
-    )
-    return np.where(inside, value, 0.0)
+    padded = np.pad(pixels, ((0, 0), (1, 1), (1, 1)))
+    return sheared(padded, row_mean - height / 2.0, col_mean - width / 2.0, alpha)
 
 
 def blur(images: np.ndarray, sigma: float) -> np.ndarray:
