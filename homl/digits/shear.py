@@ -5,7 +5,9 @@ import numpy as np
 
 
 @numba.njit(nogil=True, cache=True)  # no fastmath: each pixel's terms in one fixed order on every CPU
-def sheared(padded: np.ndarray, row_shift: np.ndarray, col_shift: np.ndarray, alpha: np.ndarray) -> np.ndarray:
+def sheared(
+    padded: np.ndarray, row_shift: np.ndarray, col_shift: np.ndarray, alpha: np.ndarray
+) -> np.ndarray:
     """Float32 images whose pixel (r, c) is image i read at (r + row_shift[i], c + alpha[i] (r - h/2) +
     col_shift[i]), bilinearly; zero where that point lies a pixel or more outside. `padded`: the float64
     images with one row and column of zeros on every side."""
