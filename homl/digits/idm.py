@@ -336,24 +336,28 @@ def search_idm(
     for features, window, context in itertools.product(grid.features, grid.window, grid.context):
         model.set_params(features=features, window=window, context=context)
         distances = model.idm(queries, indices, progress=f"{features} window={window} context={context}")
-        for n_candidates, k, weights in itertools.product(grid.n_candidates, grid.n_neighbors, grid.weights):
-            if k > n_candidates:
-                continue
-            model.set_params(n_neighbors=k, weights=weights)
-            proba = model.proba_from(indices[:, :n_candidates], distances[:, :n_candidates])
-            accuracy = float(np.mean(proba.argmax(axis=1) == truth))
-            rows.append(
-                {
-                    "features": features,
-                    "window": window,
-                    "context": context,
-                    "n_candidates": n_candidates,
-                    "n_neighbors": k,
-                    "weights": weights,
-                    "mean_accuracy": accuracy,
-                    "std_accuracy": math.sqrt(accuracy * (1 - accuracy) / len(truth)),
-                }
-            )
+        for n_candidates in grid.n_candidates:  # sorted once: each k's nearest are the first k
+            order = np.argsort(distances[:, :n_candidates], axis=1, kind="stable")
+            nearest = np.take_along_axis(indices, order, axis=1)
+            nearest_distances = np.take_along_axis(distances, order, axis=1)
+            for k, weights in itertools.product(grid.n_neighbors, grid.weights):
+                if k > n_candidates:
+                    continue
+                model.set_params(n_neighbors=k, weights=weights)
+                proba = model.proba_from(nearest[:, :k], nearest_distances[:, :k])
+                accuracy = float(np.mean(proba.argmax(axis=1) == truth))
+                rows.append(
+                    {
+                        "features": features,
+                        "window": window,
+                        "context": context,
+                        "n_candidates": n_candidates,
+                        "n_neighbors": k,
+                        "weights": weights,
+                        "mean_accuracy": accuracy,
+                        "std_accuracy": math.sqrt(accuracy * (1 - accuracy) / len(truth)),
+                    }
+                )
     return pd.DataFrame(rows)
 
 

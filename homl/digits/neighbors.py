@@ -28,6 +28,7 @@ EXACT_ROWS = 4
 EPS64 = np.finfo(np.float64).eps
 EPS32 = np.finfo(np.float32).eps
 BRUTE_FORCE_MARGIN = 8
+WITHIN_ROWS = 256  # unsure queries searched again in full at a time (256 x 60,000 float32: 61 MB)
 FAISS_REFERENCE_BLOCK = 4096  # references per matrix product in faiss (its default 1024 is slower here)
 CONVERT_ROWS = 20_000  # references made float32 at a time when they are stored as another type
 BOUND_ROUNDS = 4
@@ -71,15 +72,16 @@ def _brute_force(q64, q_norms, references, flat, ref_norms64, k):
     approx, nearest = flat.search(q32, count)
     exact = _exact_squared(references, nearest, q64, q_norms, ref_norms64)
     bound = np.partition(exact, k - 1, axis=1)[:, k - 1] + flat.rounding(q_norms)
-    unsure = (approx[:, -1] <= bound) & (count < len(references))
-    for row in np.flatnonzero(unsure):
-        wide = flat.within(q32[row], bound[row])
-        wide_exact = _exact_squared(
-            references, wide[None], q64[row : row + 1], q_norms[row : row + 1], ref_norms64
-        )[0]
-        keep = np.lexsort((wide, wide_exact))[:k]
-        nearest[row, :k], exact[row, :k] = wide[keep], wide_exact[keep]
-        exact[row, k:] = np.inf
+    unsure = np.flatnonzero((approx[:, -1] <= bound) & (count < len(references)))
+    for start in range(0, len(unsure), WITHIN_ROWS):
+        rows = unsure[start : start + WITHIN_ROWS]
+        for row, wide in zip(rows, flat.within(q32[rows], bound[rows]), strict=True):
+            wide_exact = _exact_squared(
+                references, wide[None], q64[row : row + 1], q_norms[row : row + 1], ref_norms64
+            )[0]
+            keep = np.lexsort((wide, wide_exact))[:k]
+            nearest[row, :k], exact[row, :k] = wide[keep], wide_exact[keep]
+            exact[row, k:] = np.inf
     order = np.lexsort((nearest, exact), axis=1)[:, :k]
     return np.sqrt(np.take_along_axis(exact, order, axis=1)), np.take_along_axis(nearest, order, axis=1)
 
@@ -135,11 +137,15 @@ class FlatSpace:
         kept = np.argsort(distances, axis=1, kind="stable")[:, :count]
         return np.take_along_axis(distances, kept, 1), np.take_along_axis(indices, kept, 1)
 
-    def within(self, q32: np.ndarray, squared: float) -> np.ndarray:
-        """Every reference whose float32 squared distance to the one query is at most `squared`."""
-        return np.concatenate(
-            [start + np.flatnonzero(self._approx(q32[None], start)[0] <= squared) for start in self._starts()]
-        )
+    def within(self, q32: np.ndarray, squared: np.ndarray) -> list[np.ndarray]:
+        """For each query, every reference whose float32 squared distance to it is at most its `squared`
+        (ascending indices): one matrix product a block for all the queries."""
+        found = [[] for _ in range(len(q32))]
+        for start in self._starts():
+            rows, columns = np.nonzero(self._approx(q32, start) <= squared[:, None])
+            for row, part in enumerate(np.split(columns + start, np.searchsorted(rows, range(1, len(q32))))):
+                found[row].append(part)
+        return [np.concatenate(parts) for parts in found]
 
     def rounding(self, q_norms: np.ndarray) -> np.ndarray:
         """How far float32 rounding may move a squared distance |q|^2 + |r|^2 - 2 q.r from the true one:

@@ -264,8 +264,10 @@ def test_more_equal_references_than_candidates_still_give_the_lowest_indices():
     assert indices[0].tolist() == copies[:5].tolist()
 
 
-def test_bounds_that_float32_cannot_resolve_fall_back_to_exact_distances():
+@pytest.mark.parametrize("within_rows", [1, 3, neighbors.WITHIN_ROWS])
+def test_bounds_that_float32_cannot_resolve_fall_back_to_exact_distances(within_rows, monkeypatch):
     # Two clusters far from the origin: float32 bounds of neighbours within a cluster are all rounding.
+    monkeypatch.setattr(neighbors, "WITHIN_ROWS", within_rows)  # the unsure queries in groups of any size
     rng = np.random.default_rng(12)
     offsets = np.where(rng.random((800, 1)) < 0.5, 3e4, -3e4)
     references = offsets + rng.integers(0, 3, (800, 30))
