@@ -188,6 +188,48 @@ def idm_search(root: Path) -> list[list[object]]:
     ]
 
 
+# Test errors of nearest-neighbour rules on MNIST as the database's page lists them (prose.CITATIONS["mnist"]).
+PUBLISHED_ERRORS = {
+    "euclidean": "3.09% (K. Wilder)",
+    "deskewed_shifted": "1.22% to 1.33% (K. Wilder; noise removed too, shifts of 1 or 2 pixels)",
+    "tangent": "1.1% (Simard et al.)",
+    "shape_context": "0.63% (Belongie et al.)",
+    "idm": "0.54% (Keysers et al.)",
+    "p2dhmdm": "0.52% (Keysers et al.)",
+}
+
+
+@table
+def nearest_neighbour_rules(root: Path) -> list[list[object]]:
+    def error(stage: str) -> str:
+        return f"{100 * (1 - stage_metrics(root, stage)['accuracy']):.2f}%"
+
+    idm = stage_metrics(root, "idm_evaluate")
+    return [
+        ["nearest-neighbour rule", "homl's test error", "published test error"],
+        ["Euclidean, raw pixels (`knn_evaluate`)", error("knn_evaluate"), PUBLISHED_ERRORS["euclidean"]],
+        [
+            "Euclidean, the training digits and their 1-pixel shifts (`knn_augmented`)",
+            error("knn_augmented"),
+            "-",
+        ],
+        [
+            "Euclidean, deskewed and blurred, with 1-pixel shifts (`knn_best`)",
+            error("knn_best"),
+            PUBLISHED_ERRORS["deskewed_shifted"],
+        ],
+        ["tangent distance", "not built", PUBLISHED_ERRORS["tangent"]],
+        ["shape context matching", "not built", PUBLISHED_ERRORS["shape_context"]],
+        [
+            f"image distortion model: {idm['features']}, window {idm['window']}, context {idm['context']} "
+            "(`idm_evaluate`)",
+            f"**{error('idm_evaluate')}**",
+            PUBLISHED_ERRORS["idm"],
+        ],
+        ["P2DHMDM (whole rows shift as well)", "not built", PUBLISHED_ERRORS["p2dhmdm"]],
+    ]
+
+
 @table
 def idm_bench(root: Path) -> list[list[object]]:
     bench = bench_results(root, "idm_knn")

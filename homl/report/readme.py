@@ -72,7 +72,7 @@ def results(root: Path) -> list[list[object]]:
         ],
         [
             "MNIST, deformation-tolerant KNN",
-            f"image distortion model, window {idm['window']}, context {idm['context']}",
+            f"image distortion model on {idm['features']}, window {idm['window']}, context {idm['context']}",
             f"test accuracy {idm['accuracy']:.4f}",
         ],
         [
