@@ -56,6 +56,20 @@ def test_deskew_matches_scipy_affine_transform_on_a_digit():
     np.testing.assert_allclose(ours, expected, atol=1e-3)
 
 
+def test_the_deskewing_resampling_is_scipys_bilinear_interpolation():
+    from homl.digits.shear import sheared
+
+    rng = np.random.default_rng(3)
+    images = rng.random((20, 9, 7)) * 255
+    row_shift, col_shift, alpha = rng.uniform(-3, 3, 20), rng.uniform(-3, 3, 20), rng.uniform(-1, 1, 20)
+    ours = sheared(np.pad(images, ((0, 0), (1, 1), (1, 1))), row_shift, col_shift, alpha)
+    rows, cols = np.mgrid[:9, :7].astype(np.float64)
+    for i, image in enumerate(images):
+        where = [rows + row_shift[i], cols + alpha[i] * (rows - 4.5) + col_shift[i]]
+        expected = ndimage.map_coordinates(image, where, order=1, mode="grid-constant", cval=0)
+        np.testing.assert_allclose(ours[i], expected.astype(np.float32), rtol=1e-6, atol=1e-3)
+
+
 def test_blank_images_stay_blank_and_blur_keeps_mass():
     assert not deskew(np.zeros((2, 28, 28), dtype=np.uint8)).any()
     image = np.zeros((1, 28, 28))
