@@ -31,6 +31,26 @@ def measured_files(benchmark: str) -> list[str]:
     return sorted({file.relative_to(REPO).as_posix() for file in files} | set(extra))
 
 
+def artifact_hashes(revision: str) -> dict[str, str]:
+    """The md5 that dvc.lock records at `revision` for each model dvc.yaml names as an artifact: what the
+    `homl` commands load, so a change of model makes `bench/results/commands.json` stale too."""
+
+    def read(path: str) -> dict:
+        shown = subprocess.run(
+            ["git", "show", f"{revision}:{path}"], cwd=REPO, capture_output=True, text=True
+        )
+        assert shown.returncode == 0, f"{path} at {revision}: {shown.stderr.strip()}"
+        return yaml.safe_load(shown.stdout)
+
+    models = {artifact["path"] for artifact in read("dvc.yaml").get("artifacts", {}).values()}
+    return {
+        out["path"]: out["md5"]
+        for stage in read("dvc.lock")["stages"].values()
+        for out in stage.get("outs", [])
+        if out["path"] in models
+    }
+
+
 def test_every_benchmark_result_names_a_commit_whose_measured_code_is_unchanged():
     stale = []
     for result in sorted((BENCH / "results").glob("*.json")):
@@ -46,10 +66,12 @@ def test_every_benchmark_result_names_a_commit_whose_measured_code_is_unchanged(
             text=True,
         )
         assert changed.returncode == 0, f"{result.name}: commit {commit} is not in this clone's history"
-        if changed.stdout.strip():
-            stale.append(
-                f"{result.name}: {', '.join(changed.stdout.split())} changed since {commit[:7]}; {rerun}"
-            )
+        changed = changed.stdout.split()
+        if result.stem == "commands":
+            then, now = artifact_hashes(commit), artifact_hashes("HEAD")
+            changed += sorted(path for path in now if then.get(path) != now[path])
+        if changed:
+            stale.append(f"{result.name}: {', '.join(changed)} changed since {commit[:7]}; {rerun}")
     assert stale == []
 
 
@@ -62,3 +84,10 @@ def test_a_change_to_measured_code_is_seen():
     )
     assert "stages/spam_train.py" in measured_files("pipeline_timing")
     assert "homl/cli.py" in measured_files("commands")
+
+
+def test_a_change_of_the_models_the_commands_load_is_seen():
+    before_the_idm_grid, after = artifact_hashes("5cb0066"), artifact_hashes("3f81a79")
+    assert {"models/idm.joblib", "models/denoiser.joblib"} <= set(after)
+    assert before_the_idm_grid["models/idm.joblib"] != after["models/idm.joblib"]
+    assert before_the_idm_grid["models/denoiser.joblib"] == after["models/denoiser.joblib"]
