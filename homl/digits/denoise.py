@@ -56,6 +56,8 @@ class KNNDenoiser(MultiOutputMixin, RegressorMixin, BaseEstimator):
     method : {"vote", "mean", "posterior", "bounded"}, default "mean"
     noise : (low, high) or None, default None
     bandwidth : float, default 4.0
+    patch_radius : int, default 0
+    locality : float, default 1.0
     shifted_copies : bool, default False
     output_dtype : str or None, default None
     chunk_rows : int, default 1000
@@ -81,7 +83,9 @@ class KNNDenoiser(MultiOutputMixin, RegressorMixin, BaseEstimator):
 
     What the parameters mean: `method`: "mean" (default: KNeighborsRegressor), "vote" (each output's weighted mode: the book's
     multi-output KNeighborsClassifier), "posterior" (`posterior_mean`) or "bounded" (`bounded_posterior`,
-    with `bandwidth`); the last two need `noise`.
+    with `bandwidth`); the last two need `noise`. `patch_radius` > 0 (bounded, image targets): each
+    neighbour is weighted at each pixel by how well its (2 r + 1)^2 patch there matches the reading's,
+    on a scale of `locality` noise variances (`posteriors.bounded_from_references`); 0: one weight each.
     `noise` = (low, high): the noise is an integer drawn uniformly from [low, high) and added. Given, the
     neighbours are searched among the clean targets plus the noise's mean (noise on one side only), and
     `shifted_copies` adds each target image shifted one pixel in every direction (saved with the model,
@@ -96,6 +100,8 @@ class KNNDenoiser(MultiOutputMixin, RegressorMixin, BaseEstimator):
         "method": [StrOptions(set(METHODS))],
         "noise": [tuple, None],
         "bandwidth": [Interval(Real, 0, None, closed="neither")],
+        "patch_radius": [Interval(Integral, 0, None, closed="left")],
+        "locality": [Interval(Real, 0, None, closed="neither")],
         "shifted_copies": ["boolean"],
         "output_dtype": [str, None],
         "chunk_rows": [Interval(Integral, 1, None, closed="left")],
@@ -109,6 +115,8 @@ class KNNDenoiser(MultiOutputMixin, RegressorMixin, BaseEstimator):
         method: str = "mean",
         noise: tuple[int, int] | None = None,
         bandwidth: float = 4.0,
+        patch_radius: int = 0,
+        locality: float = 1.0,
         shifted_copies: bool = False,
         output_dtype: str | None = None,
         chunk_rows: int = 1000,
@@ -119,6 +127,8 @@ class KNNDenoiser(MultiOutputMixin, RegressorMixin, BaseEstimator):
         self.method = method
         self.noise = noise
         self.bandwidth = bandwidth
+        self.patch_radius = patch_radius
+        self.locality = locality
         self.shifted_copies = shifted_copies
         self.output_dtype = output_dtype
         self.chunk_rows = chunk_rows
@@ -137,8 +147,9 @@ class KNNDenoiser(MultiOutputMixin, RegressorMixin, BaseEstimator):
             raise ValueError(f"{needs} needs noise=(low, high), the range of the noise")
         X, targets = validate_data(self, as_rows(X), as_rows(y), dtype="numeric", multi_output=True)
         self.target_shape_ = y.shape[1:] if getattr(y, "ndim", 0) > 2 else targets.shape[1:]
-        if self.shifted_copies and len(self.target_shape_) != 2:
-            raise ValueError(f"shifted_copies needs image targets, not rows of shape {self.target_shape_}")
+        for option in ("shifted_copies", "patch_radius"):
+            if getattr(self, option) and len(self.target_shape_) != 2:
+                raise ValueError(f"{option} needs image targets, not rows of shape {self.target_shape_}")
         self.y_ = targets.reshape(len(targets), -1)
         if self.noise is not None and X.shape[1] != self.y_.shape[1]:
             raise ValueError(
@@ -214,6 +225,7 @@ class KNNDenoiser(MultiOutputMixin, RegressorMixin, BaseEstimator):
                     observed[rows],
                     *self.noise,
                     self.bandwidth,
+                    (self.patch_radius, self.locality, self.target_shape_) if self.patch_radius else None,
                 )
             elif self.method == "vote":
                 chunk = weighted_vote(targets_of[indices[rows]], near, self.weights)

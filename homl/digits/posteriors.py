@@ -83,22 +83,51 @@ def bounded_posterior(
     )
 
 
-def bounded_from_references(references, indices, w, observed, low, high, bandwidth) -> np.ndarray:
+def bounded_from_references(references, indices, w, observed, low, high, bandwidth, patch=None) -> np.ndarray:
     """`bounded_posterior` with the neighbours' values read as `references[indices]`. Where every value
     and reading is a whole number, each neighbour's two error-function terms depend only on the reading
-    minus its value, so they come from a table of those differences: the same numbers, computed once."""
+    minus its value, so they come from a table of those differences: the same numbers, computed once.
+
+    `patch` = (radius, locality, image shape): each neighbour's weight at each pixel is also
+    exp(-(its mean squared difference from the reading less the noise's mean, over the (2 radius + 1)^2
+    patch around the pixel, less the smallest of the neighbours') / (locality x the noise's variance)),
+    so that a neighbour counts where it looks like the reading and little elsewhere (whole numbers only).
+    """
     observed = np.asarray(observed, dtype=np.float64)
     whole = np.issubdtype(references.dtype, np.integer) and np.array_equal(observed, np.rint(observed))
     if whole and references.size and observed.size:
         smallest = int(observed.min()) - int(references.max())
         largest = int(observed.max()) - int(references.min())
-    if not whole or not references.size or not observed.size or largest - smallest >= TABLE_ENTRIES:
+    tabulated = whole and references.size and observed.size and largest - smallest < TABLE_ENTRIES
+    if patch is not None and not tabulated:
+        raise ValueError("local weights (a patch) need whole-number images and readings")
+    if not tabulated:
         return _bounded_posterior(
             np.asarray(references, dtype=np.float64), indices, w, observed, low, high, bandwidth
         )
     differences = np.arange(smallest, largest + 1, dtype=np.float64)
     mass, shift = _bounded_terms(differences - high + 0.5, differences - low + 0.5, bandwidth)
-    return _bounded_posterior_by_table(references, indices, w, observed, low, high, mass, shift, smallest)
+    if patch is None:
+        return _bounded_posterior_by_table(references, indices, w, observed, low, high, mass, shift, smallest)
+    radius, locality, (height, width) = patch
+    noise_mean = (low + high - 1) / 2
+    scale = locality * ((high - low) ** 2 - 1) / 12
+    return _bounded_posterior_local(
+        references,
+        indices,
+        w,
+        observed,
+        low,
+        high,
+        mass,
+        shift,
+        smallest,
+        radius,
+        scale,
+        noise_mean,
+        height,
+        width,
+    )
 
 
 @numba.njit(cache=True)
@@ -160,6 +189,74 @@ def _bounded_posterior_by_table(references, indices, w, observed, low, high, mas
                 totals[j], means[j], observed[i, j] - high + 0.5, observed[i, j] - low + 0.5
             )
     return estimate
+
+
+@numba.njit(parallel=True, cache=True)
+def _bounded_posterior_local(
+    references,
+    indices,
+    w,
+    observed,
+    low,
+    high,
+    mass,
+    shift,
+    smallest,
+    radius,
+    scale,
+    noise_mean,
+    height,
+    width,
+):
+    n, k = indices.shape
+    d = observed.shape[1]
+    estimate = np.empty((n, d))
+    for i in numba.prange(n):
+        reading = observed[i].astype(np.int64) - smallest
+        local = np.empty((k, d))
+        squared, across = np.empty(d), np.empty(d)
+        for t in range(k):
+            row = references[indices[i, t]]
+            for j in range(d):
+                difference = observed[i, j] - noise_mean - np.float64(row[j])
+                squared[j] = difference * difference
+            _patch_means(squared, across, local[t], radius, height, width)
+        nearest = local[0].copy()
+        for t in range(1, k):
+            for j in range(d):
+                nearest[j] = min(nearest[j], local[t, j])
+        totals, means = np.zeros(d), np.zeros(d)
+        for t in range(k):
+            row = references[indices[i, t]]
+            for j in range(d):
+                weight = w[i, t] * math.exp(-(local[t, j] - nearest[j]) / scale)
+                e = reading[j] - np.int64(row[j])
+                totals[j] += weight * mass[e]
+                means[j] += weight * (np.float64(row[j]) * mass[e] + shift[e])
+        for j in range(d):
+            estimate[i, j] = _bounded_estimate(
+                totals[j], means[j], observed[i, j] - high + 0.5, observed[i, j] - low + 0.5
+            )
+    return estimate
+
+
+@numba.njit(inline="always")
+def _patch_means(values, across, out, radius, height, width):
+    """out = the mean of `values` (an image's pixels, row by row) over the (2 radius + 1)^2 patch around
+    each pixel, zero beyond the image: summed along rows, then along columns."""
+    for y in range(height):
+        for x in range(width):
+            total = 0.0
+            for dx in range(max(-radius, -x), min(radius, width - 1 - x) + 1):
+                total += values[y * width + x + dx]
+            across[y * width + x] = total
+    size = (2 * radius + 1) ** 2
+    for y in range(height):
+        for x in range(width):
+            total = 0.0
+            for dy in range(max(-radius, -y), min(radius, height - 1 - y) + 1):
+                total += across[(y + dy) * width + x]
+            out[y * width + x] = total / size
 
 
 @numba.njit(cache=True)

@@ -173,6 +173,61 @@ def test_the_bounded_posteriors_table_gives_the_bits_of_its_formula(bandwidth):
     np.testing.assert_array_equal(by_table, by_formula)
 
 
+@pytest.mark.parametrize("radius", [1, 2])
+def test_local_weights_are_the_patch_formula(radius):
+    from scipy import ndimage
+
+    from homl.digits.posteriors import _bounded_estimate, _bounded_term, bounded_from_references
+
+    rng = np.random.default_rng(4)
+    clean = rng.integers(0, 256, (60, 6, 5)).astype(np.uint8)
+    observed = (clean[:4].astype(np.int64) + rng.integers(0, 100, (4, 6, 5))).reshape(4, 30).astype(float)
+    indices, weights = rng.integers(0, 60, (4, 7)), rng.random((4, 7))
+    ours = bounded_from_references(
+        clean.reshape(60, 30), indices, weights, observed, 0, 100, 2.0, patch=(radius, 0.8, (6, 5))
+    )
+    neighbours = clean.reshape(60, 30)[indices].astype(float)  # (4, 7, 30)
+    squared = ((observed[:, None] - 49.5 - neighbours) ** 2).reshape(4, 7, 6, 5)
+    side = 2 * radius + 1
+    local = ndimage.uniform_filter(squared, (1, 1, side, side), mode="constant").reshape(4, 7, 30)
+    local_weights = weights[:, :, None] * np.exp(-(local - local.min(axis=1, keepdims=True)) / (0.8 * 833.25))
+    for i, j in np.ndindex(4, 30):
+        lowest, highest = observed[i, j] - 99.5, observed[i, j] + 0.5
+        terms = [_bounded_term(lowest - v, highest - v, 2.0) for v in neighbours[i, :, j]]
+        total = sum(w * mass for w, (mass, _) in zip(local_weights[i, :, j], terms, strict=True))
+        mean = sum(
+            w * (v * mass + shift)
+            for w, v, (mass, shift) in zip(local_weights[i, :, j], neighbours[i, :, j], terms, strict=True)
+        )
+        assert ours[i, j] == pytest.approx(_bounded_estimate(total, mean, lowest, highest), rel=1e-9)
+
+
+def test_each_neighbour_counts_where_it_looks_like_the_reading():
+    left, right = np.zeros((4, 4), np.uint8), np.zeros((4, 4), np.uint8)
+    left[:, :2], right[:, 2:] = (
+        40,
+        40,
+    )  # the truth has both strokes, each neighbour one; both within the noise
+    truth = np.maximum(left, right)
+    reading = truth.astype(np.int64) + 50  # the noise's mean everywhere
+    whole = KNNDenoiser(2, method="bounded", noise=(0, 100), bandwidth=2.0)
+    local = KNNDenoiser(2, method="bounded", noise=(0, 100), bandwidth=2.0, patch_radius=1, locality=0.1)
+    for model in (whole, local):
+        model.fit(np.stack([left, right]) + 50, np.stack([left, right]))
+    error = {
+        name: np.abs(m.predict(reading[None])[0] - truth).mean()
+        for name, m in [("whole", whole), ("local", local)]
+    }
+    assert error["local"] < 0.25 * error["whole"]
+
+
+def test_local_weights_need_images():
+    with pytest.raises(ValueError, match="patch_radius needs image targets"):
+        KNNDenoiser(2, method="bounded", noise=(0, 100), patch_radius=1).fit(
+            np.zeros((3, 5)), np.zeros((3, 5))
+        )
+
+
 def test_knowing_the_noise_the_neighbours_are_searched_among_the_clean_images_plus_its_mean():
     rng = np.random.default_rng(1)
     clean = rng.integers(0, 256, (200, 5, 5)).astype(np.uint8)
