@@ -211,16 +211,31 @@ def _bounded_posterior_local(
     n, k = indices.shape
     d = observed.shape[1]
     estimate = np.empty((n, d))
+    side = 2 * radius + 1
+    padded_width = width + 2 * radius
     for i in numba.prange(n):
         reading = observed[i].astype(np.int64) - smallest
         local = np.empty((k, d))
-        squared, across = np.empty(d), np.empty(d)
+        padded = np.zeros((height + 2 * radius) * padded_width)  # squared differences, zero beyond the image
+        across = np.empty((height + 2 * radius) * width)
         for t in range(k):
             row = references[indices[i, t]]
-            for j in range(d):
-                difference = observed[i, j] - noise_mean - np.float64(row[j])
-                squared[j] = difference * difference
-            _patch_means(squared, across, local[t], radius, height, width)
+            for y in range(height):
+                for x in range(width):
+                    difference = observed[i, y * width + x] - noise_mean - np.float64(row[y * width + x])
+                    padded[(y + radius) * padded_width + x + radius] = difference * difference
+            for y in range(height + 2 * radius):  # patch means: summed along rows, then along columns
+                for x in range(width):
+                    total = 0.0
+                    for dx in range(side):
+                        total += padded[y * padded_width + x + dx]
+                    across[y * width + x] = total
+            for y in range(height):
+                for x in range(width):
+                    total = 0.0
+                    for dy in range(side):
+                        total += across[(y + dy) * width + x]
+                    local[t, y * width + x] = total / (side * side)
         nearest = local[0].copy()
         for t in range(1, k):
             for j in range(d):
@@ -229,7 +244,7 @@ def _bounded_posterior_local(
         for t in range(k):
             row = references[indices[i, t]]
             for j in range(d):
-                weight = w[i, t] * math.exp(-(local[t, j] - nearest[j]) / scale)
+                weight = w[i, t] * math.exp((nearest[j] - local[t, j]) / scale)
                 e = reading[j] - np.int64(row[j])
                 totals[j] += weight * mass[e]
                 means[j] += weight * (np.float64(row[j]) * mass[e] + shift[e])
@@ -238,25 +253,6 @@ def _bounded_posterior_local(
                 totals[j], means[j], observed[i, j] - high + 0.5, observed[i, j] - low + 0.5
             )
     return estimate
-
-
-@numba.njit(inline="always")
-def _patch_means(values, across, out, radius, height, width):
-    """out = the mean of `values` (an image's pixels, row by row) over the (2 radius + 1)^2 patch around
-    each pixel, zero beyond the image: summed along rows, then along columns."""
-    for y in range(height):
-        for x in range(width):
-            total = 0.0
-            for dx in range(max(-radius, -x), min(radius, width - 1 - x) + 1):
-                total += values[y * width + x + dx]
-            across[y * width + x] = total
-    size = (2 * radius + 1) ** 2
-    for y in range(height):
-        for x in range(width):
-            total = 0.0
-            for dy in range(max(-radius, -y), min(radius, height - 1 - y) + 1):
-                total += across[(y + dy) * width + x]
-            out[y * width + x] = total / size
 
 
 @numba.njit(cache=True)
