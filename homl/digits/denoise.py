@@ -36,6 +36,8 @@ class MethodGrid:
     weights: tuple[Literal[WEIGHTS], ...]
     bandwidth: tuple[Annotated[float, Range(0.01, 255)], ...] = (4.0,)
     shifted_copies: tuple[bool, ...] = (False,)
+    patch_radius: tuple[Annotated[int, Range(0, 5)], ...] = (0,)
+    locality: tuple[Annotated[float, Range(0.01, 100)], ...] = (1.0,)
 
 
 @dataclass(frozen=True)
@@ -272,23 +274,35 @@ def search_denoisers(
         for method, settings in grid.methods.items():
             if (method in NOISE_AWARE) != aware or shifted not in settings.shifted_copies:
                 continue
-            for k, weights, bandwidth in itertools.product(
-                settings.n_neighbors, settings.weights, settings.bandwidth
+            for k, weights, bandwidth, radius, locality in itertools.product(
+                settings.n_neighbors, settings.weights, settings.bandwidth, settings.patch_radius, settings.locality
             ):
-                model.set_params(method=method, n_neighbors=k, weights=weights, bandwidth=bandwidth)
+                if radius == 0 and locality != settings.locality[0]:
+                    continue  # one weight a neighbour: the locality plays no part
+                model.set_params(
+                    method=method,
+                    n_neighbors=k,
+                    weights=weights,
+                    bandwidth=bandwidth,
+                    patch_radius=radius,
+                    locality=locality,
+                )
                 cleaned = model.predict_from(noisy[valid], neighbors)
+                bounded = method == "bounded"
                 rows.append(
                     {
                         "method": method,
                         "n_neighbors": k,
                         "weights": weights,
-                        "bandwidth": bandwidth if method == "bounded" else None,
+                        "bandwidth": bandwidth if bounded else None,
+                        "patch_radius": radius if bounded else None,
+                        "locality": locality if bounded and radius else None,
                         "shifted_copies": shifted,
                         "mean_psnr_db": psnr(cleaned, clean[valid]),
                         "std_psnr_db": psnr_standard_error(cleaned, clean[valid]),
                     }
                 )
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows).astype({"patch_radius": "Int64"})  # whole numbers, empty for other methods
 
 
 def clean_each(models: dict[str, KNNDenoiser], X: np.ndarray, progress: str = "") -> dict[str, np.ndarray]:
@@ -323,4 +337,6 @@ def _round_into(values: np.ndarray, dtype: np.dtype) -> np.ndarray:
 
 def settings(hyperparameters: dict) -> dict:
     """A chosen row's settings for `KNNDenoiser`, without the columns other methods left empty."""
-    return {k: v for k, v in hyperparameters.items() if not (isinstance(v, float) and math.isnan(v))}
+    import pandas as pd
+
+    return {k: v for k, v in hyperparameters.items() if not pd.isna(v)}

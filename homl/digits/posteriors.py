@@ -90,14 +90,15 @@ def bounded_from_references(references, indices, w, observed, low, high, bandwid
 
     `patch` = (radius, locality, image shape): each neighbour's weight at each pixel is also
     exp(-(its mean squared difference from the reading less the noise's mean, over the (2 radius + 1)^2
-    patch around the pixel, less the smallest of the neighbours') / (locality x the noise's variance)),
-    so that a neighbour counts where it looks like the reading and little elsewhere (whole numbers only).
+    patch around the pixel, less the first neighbour's) / (locality x the noise's variance)), so that a
+    neighbour counts where it looks like the reading and little elsewhere (whole numbers only).
     """
     observed = np.asarray(observed, dtype=np.float64)
     whole = np.issubdtype(references.dtype, np.integer) and np.array_equal(observed, np.rint(observed))
     if whole and references.size and observed.size:
-        smallest = int(observed.min()) - int(references.max())
-        largest = int(observed.max()) - int(references.min())
+        lowest_value, highest_value = _value_range(references)
+        smallest = int(observed.min()) - highest_value
+        largest = int(observed.max()) - lowest_value
     tabulated = whole and references.size and observed.size and largest - smallest < TABLE_ENTRIES
     if patch is not None and not tabulated:
         raise ValueError("local weights (a patch) need whole-number images and readings")
@@ -110,24 +111,20 @@ def bounded_from_references(references, indices, w, observed, low, high, bandwid
     if patch is None:
         return _bounded_posterior_by_table(references, indices, w, observed, low, high, mass, shift, smallest)
     radius, locality, (height, width) = patch
-    noise_mean = (low + high - 1) / 2
-    scale = locality * ((high - low) ** 2 - 1) / 12
+    noise_mean, noise_variance = (low + high - 1) / 2, ((high - low) ** 2 - 1) / 12
+    closeness = np.exp(-((differences - noise_mean) ** 2) / ((2 * radius + 1) ** 2 * locality * noise_variance))
     return _bounded_posterior_local(
-        references,
-        indices,
-        w,
-        observed,
-        low,
-        high,
-        mass,
-        shift,
-        smallest,
-        radius,
-        scale,
-        noise_mean,
-        height,
-        width,
+        references, indices, w, observed, low, high, mass, shift, closeness, smallest, radius, height, width
     )
+
+
+def _value_range(references: np.ndarray) -> tuple[int, int]:
+    """The least and greatest value `references` may hold: their type's range for one or two bytes (a
+    table of at most 2^16 + the readings' range entries, without reading every reference), else theirs."""
+    if references.dtype.itemsize <= 2:
+        info = np.iinfo(references.dtype)
+        return int(info.min), int(info.max)
+    return int(references.min()), int(references.max())
 
 
 @numba.njit(cache=True)
@@ -193,61 +190,52 @@ def _bounded_posterior_by_table(references, indices, w, observed, low, high, mas
 
 @numba.njit(parallel=True, cache=True)
 def _bounded_posterior_local(
-    references,
-    indices,
-    w,
-    observed,
-    low,
-    high,
-    mass,
-    shift,
-    smallest,
-    radius,
-    scale,
-    noise_mean,
-    height,
-    width,
+    references, indices, w, observed, low, high, mass, shift, closeness, smallest, radius, height, width
 ):
+    """`_bounded_posterior_by_table` with each neighbour's weight at each pixel multiplied by the product
+    of `closeness` over the patch around it (one factor a pixel, 1 beyond the image), relative to the
+    first neighbour's: a product of table entries in place of one exp of a sum a neighbour and pixel."""
     n, k = indices.shape
-    d = observed.shape[1]
+    d = height * width
     estimate = np.empty((n, d))
-    side = 2 * radius + 1
-    padded_width = width + 2 * radius
+    side, padded_width = 2 * radius + 1, width + 2 * radius
+    rows_run = (height + 2 * radius) * padded_width - 2 * radius
+    columns_run = (height - 1) * padded_width + width
     for i in numba.prange(n):
         reading = observed[i].astype(np.int64) - smallest
-        local = np.empty((k, d))
-        padded = np.zeros((height + 2 * radius) * padded_width)  # squared differences, zero beyond the image
-        across = np.empty((height + 2 * radius) * width)
-        for t in range(k):
-            row = references[indices[i, t]]
-            for y in range(height):
-                for x in range(width):
-                    difference = observed[i, y * width + x] - noise_mean - np.float64(row[y * width + x])
-                    padded[(y + radius) * padded_width + x + radius] = difference * difference
-            for y in range(height + 2 * radius):  # patch means: summed along rows, then along columns
-                for x in range(width):
-                    total = 0.0
-                    for dx in range(side):
-                        total += padded[y * padded_width + x + dx]
-                    across[y * width + x] = total
-            for y in range(height):
-                for x in range(width):
-                    total = 0.0
-                    for dy in range(side):
-                        total += across[(y + dy) * width + x]
-                    local[t, y * width + x] = total / (side * side)
-        nearest = local[0].copy()
-        for t in range(1, k):
-            for j in range(d):
-                nearest[j] = min(nearest[j], local[t, j])
+        padded = np.ones((height + 2 * radius) * padded_width)
+        across, local = np.empty(rows_run), np.empty(columns_run)  # at (y, x): [y * padded_width + x]
+        first = np.empty(d)
         totals, means = np.zeros(d), np.zeros(d)
         for t in range(k):
-            row = references[indices[i, t]]
-            for j in range(d):
-                weight = w[i, t] * math.exp((nearest[j] - local[t, j]) / scale)
-                e = reading[j] - np.int64(row[j])
-                totals[j] += weight * mass[e]
-                means[j] += weight * (np.float64(row[j]) * mass[e] + shift[e])
+            row, weight_t = references[indices[i, t]], w[i, t]
+            for y in range(height):
+                for x in range(width):
+                    e = reading[y * width + x] - np.int64(row[y * width + x])
+                    padded[(y + radius) * padded_width + x + radius] = closeness[e]
+            # Products along rows, then columns, each over the padded image as one flat run that vectorizes
+            # (the runs' wrapped ends are never read).
+            for m in range(rows_run):
+                across[m] = padded[m]
+            for dx in range(1, side):
+                for m in range(rows_run):
+                    across[m] *= padded[m + dx]
+            for m in range(columns_run):
+                local[m] = across[m]
+            for dy in range(1, side):
+                for m in range(columns_run):
+                    local[m] *= across[m + dy * padded_width]
+            if t == 0:
+                for y in range(height):
+                    for x in range(width):
+                        first[y * width + x] = 1.0 / local[y * padded_width + x]
+            for y in range(height):
+                for x in range(width):
+                    j = y * width + x
+                    weight = weight_t * local[y * padded_width + x] * first[j]
+                    e = reading[j] - np.int64(row[j])
+                    totals[j] += weight * mass[e]
+                    means[j] += weight * (np.float64(row[j]) * mass[e] + shift[e])
         for j in range(d):
             estimate[i, j] = _bounded_estimate(
                 totals[j], means[j], observed[i, j] - high + 0.5, observed[i, j] - low + 0.5

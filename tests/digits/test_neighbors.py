@@ -190,7 +190,7 @@ def test_local_weights_are_the_patch_formula(radius):
     squared = ((observed[:, None] - 49.5 - neighbours) ** 2).reshape(4, 7, 6, 5)
     side = 2 * radius + 1
     local = ndimage.uniform_filter(squared, (1, 1, side, side), mode="constant").reshape(4, 7, 30)
-    local_weights = weights[:, :, None] * np.exp(-(local - local.min(axis=1, keepdims=True)) / (0.8 * 833.25))
+    local_weights = weights[:, :, None] * np.exp(-(local - local[:, :1]) / (0.8 * 833.25))
     for i, j in np.ndindex(4, 30):
         lowest, highest = observed[i, j] - 99.5, observed[i, j] + 0.5
         terms = [_bounded_term(lowest - v, highest - v, 2.0) for v in neighbours[i, :, j]]
@@ -204,10 +204,7 @@ def test_local_weights_are_the_patch_formula(radius):
 
 def test_each_neighbour_counts_where_it_looks_like_the_reading():
     left, right = np.zeros((4, 4), np.uint8), np.zeros((4, 4), np.uint8)
-    left[:, :2], right[:, 2:] = (
-        40,
-        40,
-    )  # the truth has both strokes, each neighbour one; both within the noise
+    left[:, :2], right[:, 2:] = 40, 40  # the truth has both strokes, each neighbour one; within the noise
     truth = np.maximum(left, right)
     reading = truth.astype(np.int64) + 50  # the noise's mean everywhere
     whole = KNNDenoiser(2, method="bounded", noise=(0, 100), bandwidth=2.0)
