@@ -275,7 +275,11 @@ def search_denoisers(
             if (method in NOISE_AWARE) != aware or shifted not in settings.shifted_copies:
                 continue
             for k, weights, bandwidth, radius, locality in itertools.product(
-                settings.n_neighbors, settings.weights, settings.bandwidth, settings.patch_radius, settings.locality
+                settings.n_neighbors,
+                settings.weights,
+                settings.bandwidth,
+                settings.patch_radius,
+                settings.locality,
             ):
                 if radius == 0 and locality != settings.locality[0]:
                     continue  # one weight a neighbour: the locality plays no part

@@ -112,7 +112,9 @@ def bounded_from_references(references, indices, w, observed, low, high, bandwid
         return _bounded_posterior_by_table(references, indices, w, observed, low, high, mass, shift, smallest)
     radius, locality, (height, width) = patch
     noise_mean, noise_variance = (low + high - 1) / 2, ((high - low) ** 2 - 1) / 12
-    closeness = np.exp(-((differences - noise_mean) ** 2) / ((2 * radius + 1) ** 2 * locality * noise_variance))
+    closeness = np.exp(
+        -((differences - noise_mean) ** 2) / ((2 * radius + 1) ** 2 * locality * noise_variance)
+    )
     return _bounded_posterior_local(
         references, indices, w, observed, low, high, mass, shift, closeness, smallest, radius, height, width
     )
@@ -204,8 +206,8 @@ def _bounded_posterior_local(
     for i in numba.prange(n):
         reading = observed[i].astype(np.int64) - smallest
         padded = np.ones((height + 2 * radius) * padded_width)
-        across, local = np.empty(rows_run), np.empty(columns_run)  # at (y, x): [y * padded_width + x]
-        first = np.empty(d)
+        across, column = np.empty(rows_run), np.empty(columns_run)  # at (y, x): [y * padded_width + x]
+        local, first = np.empty(d), np.empty(d)
         totals, means = np.zeros(d), np.zeros(d)
         for t in range(k):
             row, weight_t = references[indices[i, t]], w[i, t]
@@ -221,21 +223,21 @@ def _bounded_posterior_local(
                 for m in range(rows_run):
                     across[m] *= padded[m + dx]
             for m in range(columns_run):
-                local[m] = across[m]
+                column[m] = across[m]
             for dy in range(1, side):
                 for m in range(columns_run):
-                    local[m] *= across[m + dy * padded_width]
-            if t == 0:
-                for y in range(height):
-                    for x in range(width):
-                        first[y * width + x] = 1.0 / local[y * padded_width + x]
+                    column[m] *= across[m + dy * padded_width]
             for y in range(height):
                 for x in range(width):
-                    j = y * width + x
-                    weight = weight_t * local[y * padded_width + x] * first[j]
-                    e = reading[j] - np.int64(row[j])
-                    totals[j] += weight * mass[e]
-                    means[j] += weight * (np.float64(row[j]) * mass[e] + shift[e])
+                    local[y * width + x] = column[y * padded_width + x]
+            if t == 0:
+                for j in range(d):
+                    first[j] = 1.0 / local[j]
+            for j in range(d):
+                weight = weight_t * local[j] * first[j]
+                e = reading[j] - np.int64(row[j])
+                totals[j] += weight * mass[e]
+                means[j] += weight * (np.float64(row[j]) * mass[e] + shift[e])
         for j in range(d):
             estimate[i, j] = _bounded_estimate(
                 totals[j], means[j], observed[i, j] - high + 0.5, observed[i, j] - low + 0.5

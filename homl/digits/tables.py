@@ -319,7 +319,9 @@ def denoise(root: Path) -> list[list[object]]:
     for name in ["noisy", *(name for name in scores if name not in ("noisy", "saved"))]:
         score, chosen = scores[name], search.get(name, {})
         settings = {
-            k: chosen[k] for k in ("n_neighbors", "weights", "bandwidth", "shifted_copies") if k in chosen
+            k: chosen[k]
+            for k in ("n_neighbors", "weights", "bandwidth", "patch_radius", "locality", "shifted_copies")
+            if k in chosen
         }
         if (
             "bandwidth" in settings and not settings["bandwidth"] == settings["bandwidth"]

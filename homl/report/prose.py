@@ -72,6 +72,7 @@ GOALS = {
     "titanic_cv_accuracy": Goal(
         0.83, lambda root: stage_metrics(root, "titanic_evaluate")["repeated_cv_accuracy"]
     ),
+    "denoise_psnr": Goal(29, lambda root: _saved_denoiser(root)["psnr_db"]),
     "spam_precision": Goal(0.99, lambda root: stage_metrics(root, "spam_evaluate")["precision"]),
     "spam_recall": Goal(0.98, lambda root: stage_metrics(root, "spam_evaluate")["recall"]),
     "pipeline_minutes": Goal(
@@ -107,6 +108,19 @@ def _noise_moment(root: Path, moment: int) -> float:
     return uniform_noise_moments(param(root, "noisy.low"), param(root, "noisy.high"))[moment]
 
 
+def _saved_denoiser(root: Path) -> dict:
+    """The saved denoising method's test scores."""
+    scores = stage_metrics(root, "denoise_evaluate")
+    return scores[scores["saved"]]
+
+
+def _bounded_validation(root: Path, patches: bool) -> float:
+    """The bounded denoiser's best validation PSNR with local weights (patch_radius > 0) or without."""
+    search = stage_table(root, "denoise_search")
+    bounded = search[search["method"] == "bounded"]
+    return float(bounded[(bounded["patch_radius"] > 0) == patches]["mean_psnr_db"].max())
+
+
 def _titanic_largest_difference(root: Path) -> float:
     """The largest difference of a Titanic classifier to the best, in its own standard errors."""
     compared = stage_table(root, "titanic_evaluate", "classifiers.csv")
@@ -133,6 +147,8 @@ DERIVED: dict[str, Callable[[Path], float | str]] = {
     "max_input_mb": lambda root: _code_constant(root, "homl/core/limits.py", "MAX_INPUT_BYTES") / 2**20,
     "bound_gb": lambda root: _code_constant(root, "tests/core/test_hostile_input.py", "BOUND_MB") / 1024,
     "pipeline_cores_busy": lambda root: _cores_busy(bench_results(root, "pipeline_timing")),
+    "bounded_validation_whole_image_db": lambda root: _bounded_validation(root, patches=False),
+    "bounded_validation_patches_db": lambda root: _bounded_validation(root, patches=True),
     "titanic_largest_difference_in_errors": lambda root: _titanic_largest_difference(root),
     "quick_run_median_stage_seconds": lambda root: statistics.median(
         stage["seconds"] for stage in bench_results(root, "quick_run")["stages"]

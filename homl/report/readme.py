@@ -41,6 +41,12 @@ def stages(root: Path) -> list[list[object]]:
     return rows
 
 
+def _patch_text(choice: dict) -> str:
+    """How a denoiser's chosen setting weighs its neighbours, if locally: ", 3x3 patch weights"."""
+    side = 2 * choice.get("patch_radius", 0) + 1
+    return f", {side}x{side} patch weights" if side > 1 else ""
+
+
 @table
 def results(root: Path) -> list[list[object]]:
     knn, augmented = stage_metrics(root, "knn_evaluate"), stage_metrics(root, "knn_augmented")
@@ -82,7 +88,8 @@ def results(root: Path) -> list[list[object]]:
         ],
         [
             "noisy digits",
-            f"{denoise['saved']} KNN, chosen on validation",
+            f"{denoise['saved']} KNN{_patch_text(stage_metrics(root, 'denoise_search')[denoise['saved']])},"
+            " chosen on validation",
             f"PSNR {denoise[denoise['saved']]['psnr_db']:.2f} dB (noisy {denoise['noisy']['psnr_db']:.2f})",
         ],
         [

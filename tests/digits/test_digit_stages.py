@@ -203,7 +203,13 @@ def test_noisy_digits_are_cleaned_better_than_left_noisy_with_settings_chosen_wi
         assert search[method]["validation_psnr_db"] > scores["noisy"]["psnr_db"] + 1
         assert 0 < scores[method]["knn_accuracy"] <= 1  # recognized or not: measured, not promised
     assert scores["bounded"]["psnr_db"] > scores["posterior"]["psnr_db"] > scores["mean"]["psnr_db"]
+    table = pd.read_csv(tiny_mnist / "search.csv")
+    is_bounded = table["method"] == "bounded"
+    assert set(table.loc[is_bounded, "patch_radius"]) == {0, 1}  # local weights, scored beside one weight
+    assert table.loc[~is_bounded, ["patch_radius", "locality"]].isna().all(axis=None)
     saved = io.load_model(tiny_mnist / "denoiser.joblib")
+    if saved.method == "bounded":
+        assert saved.patch_radius == search["bounded"]["patch_radius"]
     assert (
         saved.method
         == scores["saved"]
