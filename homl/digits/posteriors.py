@@ -115,6 +115,7 @@ def bounded_from_references(references, indices, w, observed, low, high, bandwid
     closeness = np.exp(
         -((differences - noise_mean) ** 2) / ((2 * radius + 1) ** 2 * locality * noise_variance)
     )
+    closeness = closeness.astype(np.float32).astype(np.float64)  # the same bits whatever the CPU's exp
     return _bounded_posterior_local(
         references, indices, w, observed, low, high, mass, shift, closeness, smallest, radius, height, width
     )

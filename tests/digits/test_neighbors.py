@@ -199,7 +199,8 @@ def test_local_weights_are_the_patch_formula(radius):
             w * (v * mass + shift)
             for w, v, (mass, shift) in zip(local_weights[i, :, j], neighbours[i, :, j], terms, strict=True)
         )
-        assert ours[i, j] == pytest.approx(_bounded_estimate(total, mean, lowest, highest), rel=1e-9)
+        expected = _bounded_estimate(total, mean, lowest, highest)
+        assert ours[i, j] == pytest.approx(expected, rel=1e-6)  # the factors are rounded to float32
 
 
 def test_each_neighbour_counts_where_it_looks_like_the_reading():
