@@ -114,6 +114,27 @@ def test_no_stage_reads_a_metrics_file():
     assert readers == []
 
 
+def test_the_test_splits_reach_no_choice_and_nothing_downstream():
+    """The held-out passengers and messages reach only the stages that report on them: none writes a
+    choice, and nothing they write feeds another stage. (The digits' test images share mnist.npz with
+    the training ones: their stages' tests swap them and check that every choice stays.)"""
+    stages = yaml.safe_load((REPO / "dvc.yaml").read_text())["stages"]
+    stages = {name: stage.get("do", stage) for name, stage in stages.items()}
+
+    def paths(stage: dict, kind: str) -> set[str]:
+        return {str(next(iter(path)) if isinstance(path, dict) else path) for path in stage.get(kind, [])}
+
+    readers = {
+        name
+        for name, stage in stages.items()
+        if any(p.endswith("_test.parquet") for p in paths(stage, "deps"))
+    }
+    assert {"titanic_evaluate", "spam_evaluate"} <= readers
+    assert [name for name in readers if any("choice" in path for path in paths(stages[name], "outs"))] == []
+    written = set().union(*(paths(stages[name], "outs") for name in readers))
+    assert [name for name, stage in stages.items() if written & paths(stage, "deps")] == []
+
+
 def test_dvc_lock_records_no_stage_that_dvc_yaml_no_longer_declares():
     """DVC keeps a removed stage's entry in dvc.lock, and parses and rewrites it after every stage."""
     from dvc.repo import Repo
