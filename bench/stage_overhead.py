@@ -10,7 +10,6 @@ Writes bench/results/stage_overhead.json.  python bench/stage_overhead.py
 """
 
 import os
-import re
 import shutil
 import subprocess
 import sys
@@ -21,11 +20,10 @@ import yaml
 from dvc.utils.serialize import modify_yaml
 from timing import RESULTS_DIR, best_of, commit
 
-from homl.core import io
+from homl.core import io, pipeline
 
 REPO = Path(__file__).resolve().parents[1]
 REPEATS = 3
-SCRIPT = re.compile(r"python (stages/\S+\.py)")
 
 
 def lock_rewrite_seconds(lock: Path) -> float:
@@ -48,7 +46,7 @@ def startup_seconds(script: str) -> float:
 def main() -> None:
     lock = REPO / "dvc.lock"
     stages = yaml.safe_load(lock.read_text())["stages"]
-    scripts = {name: SCRIPT.search(stage["cmd"]).group(1) for name, stage in stages.items()}
+    scripts = {name: pipeline.scripts(stage)[0] for name, stage in stages.items()}
     startup = {script: startup_seconds(script) for script in sorted(set(scripts.values()))}
     rewrite = lock_rewrite_seconds(lock)
     result = {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -9,6 +10,7 @@ from pathlib import Path
 import yaml
 
 DVC_YAML = Path("dvc.yaml")
+SCRIPT = re.compile(r"python3?\s+(\S+\.py)")  # a Python script a stage's command runs
 
 
 def _read(dvc_yaml: Path) -> dict:
@@ -21,6 +23,11 @@ def declared_paths(stage: dict, kinds: tuple[str, ...] = ("outs",)) -> list[str]
     order; an entry with options (`- path: {cache: false}`) counts by its path."""
     entries = [entry for kind in kinds for entry in stage.get(kind, [])]
     return [entry if isinstance(entry, str) else next(iter(entry)) for entry in entries]
+
+
+def scripts(stage: dict) -> list[str]:
+    """The Python scripts a stage's command runs (its entry, a foreach stage's `do`, or dvc.lock's)."""
+    return SCRIPT.findall(stage["cmd"])
 
 
 def artifacts(dvc_yaml: str | Path = DVC_YAML) -> dict[str, dict]:

@@ -30,7 +30,8 @@ EPS32 = np.finfo(np.float32).eps
 BRUTE_FORCE_MARGIN = 8
 WITHIN_ROWS = 256  # unsure queries searched again in full at a time (256 x 60,000 float32: 61 MB)
 FAISS_REFERENCE_BLOCK = 4096  # references per matrix product in faiss (its default 1024 is slower here)
-CONVERT_ROWS = 60_000  # references made float32 at a time when stored as another type (each block restarts faiss's heaps)
+CONVERT_ROWS = 20_000  # references made float32 at a time when they are stored as another type
+FAISS_CONVERT_ROWS = 60_000  # the same for faiss's searches: fewer blocks, fewer restarts of its heaps
 BOUND_ROUNDS = 4
 INTEGER_KERNEL_PAIRS = 100_000  # (query, reference) pairs from which whole-number rows go to numba
 INTEGER_KERNEL_VALUES = 2**16  # |value| at most this, references of 1 or 2 bytes: sums stay below 2^53
@@ -89,22 +90,22 @@ def _brute_force(q64, q_norms, references, flat, ref_norms64, k):
 class FlatSpace:
     """Every reference compared with every query in float32: by faiss (`faiss.knn`: blocked matrix
     products and a heap per query), or by numpy for fewer than FEW_QUERIES queries (no faiss to load).
-    float32 references are read as they are; others are made float32 CONVERT_ROWS at a time, never all
-    at once."""
+    float32 references are read as they are; others are made float32 CONVERT_ROWS at a time
+    (FAISS_CONVERT_ROWS for faiss), never all at once."""
 
     def __init__(self, references: np.ndarray, ref_norms64: np.ndarray):
         self.references = references
         self.norms32 = ref_norms64.astype(np.float32)
         self.max_norm = float(np.sqrt(ref_norms64.max()))
 
-    def _starts(self) -> range:
+    def _starts(self, rows: int = CONVERT_ROWS) -> range:
         whole = self.references.dtype == np.float32 and self.references.flags.c_contiguous
-        return range(0, len(self.references), len(self.references) if whole else CONVERT_ROWS)
+        return range(0, len(self.references), len(self.references) if whole else rows)
 
-    def _block(self, start: int) -> np.ndarray:
-        """The float32 references of the block that begins at `start` (the references themselves if
-        they are float32)."""
-        step = self._starts().step
+    def _block(self, start: int, rows: int = CONVERT_ROWS) -> np.ndarray:
+        """The float32 references of the block of `rows` that begins at `start` (the references
+        themselves if they are float32)."""
+        step = self._starts(rows).step
         return self.references[start : start + step].astype(np.float32, copy=False)
 
     def _approx(self, q32: np.ndarray, start: int) -> np.ndarray:
@@ -129,8 +130,8 @@ class FlatSpace:
             faiss = load_faiss()
             faiss.cvar.distance_compute_blas_database_bs = FAISS_REFERENCE_BLOCK
             found = []
-            for start in self._starts():
-                block = self._block(start)
+            for start in self._starts(FAISS_CONVERT_ROWS):
+                block = self._block(start, FAISS_CONVERT_ROWS)
                 distances, indices = faiss.knn(q32, block, min(count, len(block)))
                 found.append((distances, indices + start))
         distances, indices = np.hstack([d for d, _ in found]), np.hstack([i for _, i in found])

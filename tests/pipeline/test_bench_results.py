@@ -5,7 +5,9 @@ import subprocess
 from pathlib import Path
 
 import yaml
-from test_stage_deps import SCRIPT, import_closure
+from test_stage_deps import import_closure
+
+from homl.core import pipeline
 
 REPO = Path(__file__).resolve().parents[2]
 BENCH = REPO / "bench"
@@ -19,9 +21,7 @@ def measured_files(benchmark: str) -> list[str]:
     extra = []
     if benchmark in ("pipeline_timing", "quick_run", "stage_overhead"):
         stages = yaml.safe_load((REPO / "dvc.yaml").read_text())["stages"].values()
-        scripts += [
-            REPO / script for stage in stages for script in SCRIPT.findall(stage.get("do", stage)["cmd"])
-        ]
+        scripts += [REPO / script for stage in stages for script in pipeline.scripts(stage.get("do", stage))]
         extra = ["dvc.yaml", "params.yaml", "uv.lock"]
     elif benchmark == "setup_time":
         extra = ["pyproject.toml", "uv.lock", "Makefile"]

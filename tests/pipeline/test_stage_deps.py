@@ -1,14 +1,14 @@
 """Every project file a stage script imports (directly or through other homl modules) is a declared dep."""
 
 import ast
-import re
 from pathlib import Path
 
 import pytest
 import yaml
 
+from homl.core import pipeline
+
 REPO = Path(__file__).resolve().parents[2]
-SCRIPT = re.compile(r"python3?\s+(\S+\.py)")
 
 
 def module_file(name: str, root: Path) -> Path | None:
@@ -60,7 +60,7 @@ def code_deps(root: Path) -> dict[str, tuple[set[str], set[str]]]:
         stage = stage.get("do", stage)
         imported = {
             file.relative_to(root).as_posix()
-            for script in SCRIPT.findall(stage["cmd"])
+            for script in pipeline.scripts(stage)
             for file in import_closure(root / script, root)
         }
         deps = {dep if isinstance(dep, str) else next(iter(dep)) for dep in stage.get("deps", [])}
@@ -122,7 +122,7 @@ def test_the_test_splits_reach_no_choice_and_nothing_downstream():
     stages = {name: stage.get("do", stage) for name, stage in stages.items()}
 
     def paths(stage: dict, kind: str) -> set[str]:
-        return {str(next(iter(path)) if isinstance(path, dict) else path) for path in stage.get(kind, [])}
+        return set(pipeline.declared_paths(stage, (kind,)))
 
     readers = {
         name
