@@ -323,10 +323,6 @@ def denoise(root: Path) -> list[list[object]]:
             for k in ("n_neighbors", "weights", "bandwidth", "patch_radius", "locality", "shifted_copies")
             if k in chosen
         }
-        if (
-            "bandwidth" in settings and not settings["bandwidth"] == settings["bandwidth"]
-        ):  # NaN: not its setting
-            del settings["bandwidth"]
         rows.append(
             [
                 "noisy inputs"
