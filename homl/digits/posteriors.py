@@ -8,6 +8,7 @@ import math
 import numba
 import numpy as np
 
+from homl.digits.images import uniform_noise_moments
 from homl.digits.knn import neighbor_weights
 
 TABLE_ENTRIES = 1_000_000  # the most differences the bounded posterior tabulates (uint8 images: 611)
@@ -111,7 +112,7 @@ def bounded_from_references(references, indices, w, observed, low, high, bandwid
     if patch is None:
         return _bounded_posterior_by_table(references, indices, w, observed, low, high, mass, shift, smallest)
     radius, locality, (height, width) = patch
-    noise_mean, noise_variance = (low + high - 1) / 2, ((high - low) ** 2 - 1) / 12
+    noise_mean, noise_variance = uniform_noise_moments(low, high)
     closeness = np.exp(
         -((differences - noise_mean) ** 2) / ((2 * radius + 1) ** 2 * locality * noise_variance)
     )
@@ -177,17 +178,11 @@ def _bounded_posterior_by_table(references, indices, w, observed, low, high, mas
         totals = np.zeros(d)
         means = np.zeros(d)
         reading = observed[i].astype(np.int64) - smallest
+        weights = np.empty(d)
         for t in range(k):
-            row = references[indices[i, t]]
-            weight = w[i, t]
-            for j in range(d):
-                e = reading[j] - np.int64(row[j])
-                totals[j] += weight * mass[e]
-                means[j] += weight * (np.float64(row[j]) * mass[e] + shift[e])
-        for j in range(d):
-            estimate[i, j] = _bounded_estimate(
-                totals[j], means[j], observed[i, j] - high + 0.5, observed[i, j] - low + 0.5
-            )
+            weights[:] = w[i, t]
+            _add_neighbour(totals, means, weights, reading, references[indices[i, t]], mass, shift)
+        _estimates(estimate[i], totals, means, observed[i], low, high)
     return estimate
 
 
@@ -235,15 +230,28 @@ def _bounded_posterior_local(
                 for j in range(d):
                     first[j] = 1.0 / local[j]
             for j in range(d):
-                weight = weight_t * local[j] * first[j]
-                e = reading[j] - np.int64(row[j])
-                totals[j] += weight * mass[e]
-                means[j] += weight * (np.float64(row[j]) * mass[e] + shift[e])
-        for j in range(d):
-            estimate[i, j] = _bounded_estimate(
-                totals[j], means[j], observed[i, j] - high + 0.5, observed[i, j] - low + 0.5
-            )
+                local[j] = weight_t * local[j] * first[j]
+            _add_neighbour(totals, means, local, reading, row, mass, shift)
+        _estimates(estimate[i], totals, means, observed[i], low, high)
     return estimate
+
+
+@numba.njit(inline="always")
+def _add_neighbour(totals, means, weights, reading, row, mass, shift):
+    """Add one neighbour (its values `row`, its weight at each pixel) to the per-pixel sums of both
+    table kernels; `reading` is each pixel's reading less the table's smallest difference."""
+    for j in range(len(totals)):
+        e = reading[j] - np.int64(row[j])
+        totals[j] += weights[j] * mass[e]
+        means[j] += weights[j] * (np.float64(row[j]) * mass[e] + shift[e])
+
+
+@numba.njit(inline="always")
+def _estimates(estimate, totals, means, observed, low, high):
+    for j in range(len(totals)):
+        estimate[j] = _bounded_estimate(
+            totals[j], means[j], observed[j] - high + 0.5, observed[j] - low + 0.5
+        )
 
 
 @numba.njit(cache=True)
