@@ -147,24 +147,35 @@ class _FrequentVocabulary(TransformerMixin, BaseEstimator):
     def transform(self, X: list) -> sparse.csr_matrix:
         return self._values(self._counts(X, self.vocabulary_))
 
+    def fit_transform(self, X: list, y: Any = None) -> sparse.csr_matrix:
+        """`fit(X).transform(X)`, from one count of every key of `X`."""
+        every, keys, columns_of = self._every(X)
+        self.vocabulary_, kept = self._kept(_column_totals(every), keys, columns_of, every)
+        return self._values(kept)
+
     def fold_transforms(self, X: list, splits: Iterable[tuple]) -> list[tuple]:
         """For each (training rows, held-out rows): what this vectorizer fitted on the training rows makes
         of both, from one count of every key of `X` (each fold's vocabulary chosen by its column totals)."""
+        every, keys, columns_of = self._every(X)
+        transforms = []
+        for train, valid in splits:
+            _, kept = self._kept(_column_totals(every[train]), keys, columns_of, every)
+            transforms.append((self._values(kept[train]), self._values(kept[valid])))
+        return transforms
+
+    def _every(self, X: list) -> tuple[sparse.csr_matrix, np.ndarray, Any]:
+        """Every row's count of every key of `X`, the keys (columns) and a lookup of their columns."""
         import pandas as pd
 
         which, keys, counts, lengths = self._factorized(X)
-        every = sparse.csr_matrix(
-            (counts, which, np.concatenate(([0], np.cumsum(lengths)))), shape=(len(X), len(keys))
-        )
-        columns_of = pd.Index(keys)
-        transforms = []
-        for train, valid in splits:
-            totals = np.asarray(every[train].sum(axis=0)).ravel()
-            seen = totals > 0
-            vocabulary = self._vocabulary(keys[seen], totals[seen], self.vocabulary_size)
-            kept = every[:, columns_of.get_indexer(self._keys(vocabulary))]
-            transforms.append((self._values(kept[train]), self._values(kept[valid])))
-        return transforms
+        indptr = np.concatenate(([0], np.cumsum(lengths)))
+        return sparse.csr_matrix((counts, which, indptr), shape=(len(X), len(keys))), keys, pd.Index(keys)
+
+    def _kept(self, totals, keys, columns_of, every) -> tuple[Any, sparse.csr_matrix]:
+        """The vocabulary chosen by the keys' `totals`, and the columns of `every` it keeps."""
+        seen = totals > 0
+        vocabulary = self._vocabulary(keys[seen], totals[seen], self.vocabulary_size)
+        return vocabulary, every[:, columns_of.get_indexer(self._keys(vocabulary))]
 
     def _totals(self, X: list) -> tuple[np.ndarray, np.ndarray]:
         which, distinct, counts, _ = self._factorized(X)
@@ -363,6 +374,10 @@ class CodesToVector(_FrequentVocabulary):
         matrix = sparse.csr_matrix((counts[known], columns[known], indptr), shape=(len(X), len(vocabulary)))
         matrix.has_sorted_indices = True  # each row's codes ascend, and so do their columns
         return matrix
+
+
+def _column_totals(counts: sparse.csr_matrix) -> np.ndarray:
+    return np.asarray(counts.sum(axis=0)).ravel()
 
 
 def _stacked(X: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray, list[int]]:

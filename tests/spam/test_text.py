@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from sklearn.base import clone
 from sklearn.feature_extraction.text import CountVectorizer
 
 from homl.spam.parsing import ParsedEmail, html_to_text, parse_email
@@ -182,8 +183,9 @@ def _same_matrices(first, second) -> bool:
     st.booleans(),
     st.randoms(use_true_random=False),
 )
-def test_fold_transforms_give_what_fitting_on_each_fold_gives(rows, size, binary, random):
-    """Ties included: the vocabulary of each fold is the one `fit` on its training rows chooses."""
+def test_fold_transforms_and_fit_transform_give_what_fitting_gives(rows, size, binary, random):
+    """Ties included: the vocabulary of each fold is the one `fit` on its training rows chooses, and
+    `fit_transform` is `fit` then `transform`, to the bit."""
     words = [Counter(row) for row in rows]
     codes = [
         (np.array([ord(k) for k in sorted(row)]), np.array([row[k] for k in sorted(row)])) for row in rows
@@ -198,6 +200,11 @@ def test_fold_transforms_give_what_fitting_on_each_fold_gives(rows, size, binary
         for (train, valid), folded in zip(splits, vectorizer.fold_transforms(X, splits), strict=True):
             fitted = vectorizer.fit([X[i] for i in train])
             assert _same_matrices(folded, [fitted.transform([X[i] for i in rows]) for rows in (train, valid)])
+        at_once, fitted = clone(vectorizer), vectorizer.fit(X)
+        assert _same_matrices(
+            [at_once.fit_transform(X), at_once.transform(X[::-1])],
+            [fitted.transform(X), fitted.transform(X[::-1])],
+        )
 
 
 MIME_PIECES = st.sampled_from(
