@@ -5,14 +5,16 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import numpy as np
-import pandas as pd
 from scipy import ndimage
 
 from homl.core.errors import ParamsError
 from homl.core.params import Range
+
+if TYPE_CHECKING:  # pandas loads only for the experiment's tables, not for reading a photo (start-up time)
+    import pandas as pd
 
 PHOTO_SCALE = 4  # a photo's pixels per MNIST pixel: fine enough for strokes half a pixel wider or thinner
 PAPER = 255.0  # white paper's grey level
@@ -101,6 +103,8 @@ def render_digit(digit: int, font: Path, rotation: float) -> np.ndarray:
 def font_digits(params: FontParams, reader: DigitReader) -> pd.DataFrame:
     """Every digit in every font and rotation, `read` in MNIST's format as `homl predict-digit` reads an
     image: columns font, rotation, digit, image (28x28 uint8)."""
+    import pandas as pd
+
     rows = [
         {
             "font": name,
@@ -198,6 +202,8 @@ def photographs(digits: np.ndarray, degradations: list[tuple[str, float]]) -> di
 def accuracies(readers: dict[str, DigitReader], models: dict[str, Any], photos: dict, labels: np.ndarray):
     """Each model's accuracy on the photos of each degradation read by each reader: columns reader,
     degradation, kind, strength, model, accuracy. A model answers every degradation's photos in one call."""
+    import pandas as pd
+
     rows = []
     for reader_name, reader in readers.items():
         read = np.stack([reader.read(photo) for taken in photos.values() for photo in taken])

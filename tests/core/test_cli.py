@@ -265,17 +265,56 @@ def test_a_deferred_module_is_imported_on_first_use_and_then_behaves_as_itself()
     subprocess.run([sys.executable, "-c", DEFERRED_CHECK], check=True)
 
 
-def test_predict_digit_does_not_import_scipy_stats(digit_model, reader, tmp_path):
+IMPORT_WITHOUT_CHECK = """
+import sys
+from homl import cli
+cli.import_without("probe", ("optional",))
+import probe
+assert probe.optional is None and "optional" not in sys.modules, "the probe saw the module"
+import optional
+assert optional.ANSWER == 42
+"""
+
+
+def test_a_module_imported_without_another_finds_it_missing_and_later_imports_find_it(tmp_path):
+    (tmp_path / "probe.py").write_text(
+        "try:\n    import optional\nexcept ImportError:\n    optional = None\n"
+    )
+    (tmp_path / "optional.py").write_text("ANSWER = 42\n")
+    subprocess.run([sys.executable, "-c", IMPORT_WITHOUT_CHECK], check=True, cwd=tmp_path)
+
+
+def test_the_digit_commands_import_neither_scipy_stats_nor_pandas(digit_model, reader, tmp_path):
+    from homl.digits.images import add_noise
+
     model, images, _ = digit_model
     path = tmp_path / "digit.png"
     Image.fromarray((images[0].reshape(8, 8) * 16).astype(np.uint8)).save(path)
-    run = f"""
+    clean = digits_as_mnist()[0]
+    rng = np.random.default_rng(2)
+    save_denoiser(tmp_path / "denoiser.joblib", clean[:300], 5, rng)
+    noisy = tmp_path / "noisy.png"
+    Image.fromarray(np.clip(add_noise(clean[400], 0, 100, rng), 0, 255).astype(np.uint8)).save(noisy)
+    commands = [
+        ["predict-digit", str(path), "--model", str(model), "--reader", str(reader)],
+        [
+            "denoise",
+            str(noisy),
+            "-o",
+            str(tmp_path / "clean.png"),
+            "--model",
+            str(tmp_path / "denoiser.joblib"),
+        ],
+    ]
+    for command in commands:
+        run = f"""
 import sys
 from homl import cli
-assert cli.main(["predict-digit", {str(path)!r}, "--model", {str(model)!r}, "--reader", {str(reader)!r}]) == 0
-assert "scipy.stats._stats_py" not in sys.modules
+assert cli.main({command!r}) == 0
+assert "sklearn.base" in sys.modules
+assert "scipy.stats._stats_py" not in sys.modules and "pandas" not in sys.modules, {command[0]!r}
 """
-    subprocess.run([sys.executable, "-c", run], check=True)
+        subprocess.run([sys.executable, "-c", run], check=True)
 
 
 @pytest.mark.slow
