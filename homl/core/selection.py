@@ -110,29 +110,62 @@ def grid_on_fold_features(
     features for every candidate. An ensemble with `warm_start` grows through the grid's sizes
     (`GROWN`) in one fit a fold: the same scores, as the test shows for gradient boosting. `n_jobs`:
     joblib's (None: as the surrounding `parallel_config` says)."""
-    settings = list(ParameterGrid(grid))
-    sizes = sorted(set(grid.get(GROWN, []))) if "warm_start" in classifier.get_params() else []
-    if len(sizes) > 1:
-        ensembles = list(ParameterGrid({name: values for name, values in grid.items() if name != GROWN}))
-        where = [
-            (ensembles.index({k: v for k, v in setting.items() if k != GROWN}), sizes.index(setting[GROWN]))
-            for setting in settings
-        ]
-    else:
-        sizes, ensembles, where = [], settings, [(i, 0) for i in range(len(settings))]
+    return grids_on_fold_features([(classifier, grid, folds)], metrics, n_jobs)[0]
+
+
+def grids_on_fold_features(
+    searches: Sequence[tuple[Any, dict[str, list], list[tuple]]],
+    metrics: Sequence[str],
+    n_jobs: int | None = None,
+) -> list[pd.DataFrame]:
+    """`grid_on_fold_features` of each (classifier, grid, folds), every fit in one pool of workers, so
+    that no worker waits for one search's last fit before the next search starts."""
+    plans = [_GridPlan(classifier, grid) for classifier, grid, _ in searches]
     scores = Parallel(n_jobs=n_jobs)(
-        delayed(_fold_scores)(classifier, shared, sizes, fold, metrics)
-        for shared in ensembles
+        delayed(_fold_scores)(classifier, shared, plan.sizes, fold, metrics)
+        for (classifier, _, folds), plan in zip(searches, plans, strict=True)
+        for shared in plan.ensembles
         for fold in folds
     )
-    scores = np.array(scores).reshape(len(ensembles), len(folds), max(len(sizes), 1), len(metrics))
-    scores = np.stack([scores[ensemble, :, size] for ensemble, size in where])
-    table = pd.DataFrame(settings, dtype=object)
-    for i, metric in enumerate(metrics):  # as GridSearchCV averages and spreads them
-        means = np.average(scores[:, :, i], axis=1)
-        table[f"mean_{metric}"] = means
-        table[f"std_{metric}"] = np.sqrt(np.average((scores[:, :, i] - means[:, None]) ** 2, axis=1))
-    return table[[*settings[0], *[f"{stat}_{m}" for m in metrics for stat in ("mean", "std")]]]
+    tables, start = [], 0
+    for (_, _, folds), plan in zip(searches, plans, strict=True):
+        end = start + len(plan.ensembles) * len(folds)
+        tables.append(plan.table(scores[start:end], len(folds), metrics))
+        start = end
+    return tables
+
+
+class _GridPlan:
+    """A grid's settings as the fits that score them: each ensemble that grows through the grid's sizes
+    (`GROWN`, with `warm_start`) fitted once, every other setting fitted alone."""
+
+    def __init__(self, classifier: Any, grid: dict[str, list]):
+        self.settings = list(ParameterGrid(grid))
+        sizes = sorted(set(grid.get(GROWN, []))) if "warm_start" in classifier.get_params() else []
+        if len(sizes) > 1:
+            self.sizes = sizes
+            self.ensembles = list(ParameterGrid({k: v for k, v in grid.items() if k != GROWN}))
+            self.where = [
+                (
+                    self.ensembles.index({k: v for k, v in setting.items() if k != GROWN}),
+                    sizes.index(setting[GROWN]),
+                )
+                for setting in self.settings
+            ]
+        else:
+            self.sizes, self.ensembles = [], self.settings
+            self.where = [(i, 0) for i in range(len(self.settings))]
+
+    def table(self, scores: list, n_folds: int, metrics: Sequence[str]) -> pd.DataFrame:
+        """The candidates table from each (ensemble, fold) fit's scores, in grid order."""
+        scores = np.array(scores).reshape(len(self.ensembles), n_folds, max(len(self.sizes), 1), len(metrics))
+        scores = np.stack([scores[ensemble, :, size] for ensemble, size in self.where])
+        table = pd.DataFrame(self.settings, dtype=object)
+        for i, metric in enumerate(metrics):  # as GridSearchCV averages and spreads them
+            means = np.average(scores[:, :, i], axis=1)
+            table[f"mean_{metric}"] = means
+            table[f"std_{metric}"] = np.sqrt(np.average((scores[:, :, i] - means[:, None]) ** 2, axis=1))
+        return table[[*self.settings[0], *[f"{stat}_{m}" for m in metrics for stat in ("mean", "std")]]]
 
 
 def candidates(search: GridSearchCV) -> pd.DataFrame:

@@ -202,23 +202,25 @@ def train(
     every = tuple(name for name in FEATURES if any(name in c for c in cfg.feature_choices))
     prepared = email_fields(cfg.preprocessing, every, cfg.vectorizer).transform(parsed_emails(messages))
     cv = CrossValidation(prepared, messages, cfg, seed, every)
+    folds = {features: cv.folds(features) for features in cfg.feature_choices}
+    searches = [(features, name) for features in folds for name in cfg.classifiers]
+    tables = selection.grids_on_fold_features(
+        [(CLASSIFIERS[name](seed), cfg.classifiers[name], folds[features]) for features, name in searches],
+        METRICS,
+        n_jobs=-1,
+    )
     choices, comparison = [], []
-    for features in cfg.feature_choices:
-        folds = cv.folds(features)
-        for name, grid in cfg.classifiers.items():
-            candidates = selection.grid_on_fold_features(
-                CLASSIFIERS[name](seed), grid, folds, METRICS, n_jobs=-1
-            )
-            choices.append(selection.choice(candidates, METRICS[0], features=features, classifier=name))
-            best = selection.best(candidates[f"mean_{METRICS[0]}"])
-            comparison.append(
-                {
-                    "candidate": f"{name} on {' + '.join(features)}",
-                    "features": "+".join(features),
-                    "classifier": name,
-                    **{f"cv_{m}": candidates[f"mean_{m}"][best] for m in METRICS},
-                }
-            )
+    for (features, name), candidates in zip(searches, tables, strict=True):
+        choices.append(selection.choice(candidates, METRICS[0], features=features, classifier=name))
+        best = selection.best(candidates[f"mean_{METRICS[0]}"])
+        comparison.append(
+            {
+                "candidate": f"{name} on {' + '.join(features)}",
+                "features": "+".join(features),
+                "classifier": name,
+                **{f"cv_{m}": candidates[f"mean_{m}"][best] for m in METRICS},
+            }
+        )
     comparison = pd.DataFrame(comparison)
     chosen = choices[selection.best(comparison[f"cv_{METRICS[0]}"])]
     figures = cv.figures(_classifier(chosen, seed), chosen["features"])

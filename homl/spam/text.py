@@ -300,16 +300,15 @@ def char_ngrams(text: str, low: int, high: int) -> tuple[np.ndarray, np.ndarray]
             continue
         if n == 2:
             inside = (symbols[:-1] == _SPACE) & (symbols[1:] == _SPACE)
-        else:  # a space strictly inside the window
-            starts = np.arange(len(codes))
-            inside = spaces[starts + n - 1] > spaces[np.minimum(starts + 1, len(symbols))]
+        else:  # a space strictly inside the window (spaces before its last character, after its first)
+            inside = spaces[n - 1 : n - 1 + len(codes)] > spaces[1 : 1 + len(codes)]
         found.append(codes[~inside])
-    for word in words:
-        if len(word) + 2 < low:
-            code = 0
-            for symbol in _symbols(f" {word} ").tolist():
-                code = (code << CHAR_BITS) | symbol
-            found.append(np.array([code], dtype=np.int64))
+    short = [word for word in words if len(word) + 2 < low] if low > 3 else []  # padded, a word has 3+
+    for word in short:
+        code = 0
+        for symbol in _symbols(f" {word} ").tolist():
+            code = (code << CHAR_BITS) | symbol
+        found.append(np.array([code], dtype=np.int64))
     return np.unique(np.concatenate(found), return_counts=True)
 
 
