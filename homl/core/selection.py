@@ -84,9 +84,9 @@ def _rows(X: Any, rows: np.ndarray) -> Any:
     return X.iloc[rows] if hasattr(X, "iloc") else X[rows]
 
 
-def _fold_scores(classifier, hyperparameters, sizes, fold, metrics) -> list[list[float]]:
+def _fold_scores(classifier, hyperparameters, sizes, fold, metrics) -> list[tuple[list[float], np.ndarray]]:
     """The scores of each ensemble size in `sizes` (ascending), one ensemble grown by `warm_start`, or
-    (`sizes` empty) of the one classifier."""
+    (`sizes` empty) of the one classifier, each with its `positive_scores` of the held-out rows."""
     X_train, y_train, X_valid, y_valid = fold
     fitted = clone(classifier).set_params(**hyperparameters)
     scores = []
@@ -94,7 +94,8 @@ def _fold_scores(classifier, hyperparameters, sizes, fold, metrics) -> list[list
         if size is not None:
             fitted.set_params(warm_start=True, **{GROWN: size})
         fitted.fit(X_train, y_train)
-        scores.append([get_scorer(metric)(fitted, X_valid, y_valid) for metric in metrics])
+        metric_scores = [get_scorer(metric)(fitted, X_valid, y_valid) for metric in metrics]
+        scores.append((metric_scores, positive_scores(fitted, X_valid)))
     return scores
 
 
@@ -110,29 +111,31 @@ def grid_on_fold_features(
     features for every candidate. An ensemble with `warm_start` grows through the grid's sizes
     (`GROWN`) in one fit a fold: the same scores, as the test shows for gradient boosting. `n_jobs`:
     joblib's (None: as the surrounding `parallel_config` says)."""
-    return grids_on_fold_features([(classifier, grid, folds)], metrics, n_jobs)[0]
+    table, _ = grids_on_fold_features([(classifier, grid, folds)], metrics, n_jobs)[0]
+    return table
 
 
 def grids_on_fold_features(
     searches: Sequence[tuple[Any, dict[str, list], list[tuple]]],
     metrics: Sequence[str],
     n_jobs: int | None = None,
-) -> list[pd.DataFrame]:
+) -> list[tuple[pd.DataFrame, list[list[np.ndarray]]]]:
     """`grid_on_fold_features` of each (classifier, grid, folds), every fit in one pool of workers, so
-    that no worker waits for one search's last fit before the next search starts."""
+    that no worker waits for one search's last fit before the next search starts. Each search gives its
+    candidates table and, for each candidate, its `positive_scores` of each fold's held-out rows."""
     plans = [_GridPlan(classifier, grid) for classifier, grid, _ in searches]
-    scores = Parallel(n_jobs=n_jobs)(
+    fits = Parallel(n_jobs=n_jobs)(
         delayed(_fold_scores)(classifier, shared, plan.sizes, fold, metrics)
         for (classifier, _, folds), plan in zip(searches, plans, strict=True)
         for shared in plan.ensembles
         for fold in folds
     )
-    tables, start = [], 0
+    results, start = [], 0
     for (_, _, folds), plan in zip(searches, plans, strict=True):
         end = start + len(plan.ensembles) * len(folds)
-        tables.append(plan.table(scores[start:end], len(folds), metrics))
+        results.append(plan.results(fits[start:end], len(folds), metrics))
         start = end
-    return tables
+    return results
 
 
 class _GridPlan:
@@ -156,16 +159,20 @@ class _GridPlan:
             self.sizes, self.ensembles = [], self.settings
             self.where = [(i, 0) for i in range(len(self.settings))]
 
-    def table(self, scores: list, n_folds: int, metrics: Sequence[str]) -> pd.DataFrame:
-        """The candidates table from each (ensemble, fold) fit's scores, in grid order."""
-        scores = np.array(scores).reshape(len(self.ensembles), n_folds, max(len(self.sizes), 1), len(metrics))
+    def results(self, fits: list, n_folds: int, metrics: Sequence[str]) -> tuple[pd.DataFrame, list]:
+        """The candidates table, in grid order, and each candidate's held-out scores fold by fold, from each
+        (ensemble, fold) fit's `_fold_scores`."""
+        per_ensemble = [fits[e * n_folds : (e + 1) * n_folds] for e in range(len(self.ensembles))]
+        held_out = [[fold[size][1] for fold in per_ensemble[ensemble]] for ensemble, size in self.where]
+        scores = np.array([[[sized[0] for sized in fold] for fold in folds] for folds in per_ensemble])
         scores = np.stack([scores[ensemble, :, size] for ensemble, size in self.where])
         table = pd.DataFrame(self.settings, dtype=object)
         for i, metric in enumerate(metrics):  # as GridSearchCV averages and spreads them
             means = np.average(scores[:, :, i], axis=1)
             table[f"mean_{metric}"] = means
             table[f"std_{metric}"] = np.sqrt(np.average((scores[:, :, i] - means[:, None]) ** 2, axis=1))
-        return table[[*self.settings[0], *[f"{stat}_{m}" for m in metrics for stat in ("mean", "std")]]]
+        columns = [*self.settings[0], *[f"{stat}_{m}" for m in metrics for stat in ("mean", "std")]]
+        return table[columns], held_out
 
 
 def candidates(search: GridSearchCV) -> pd.DataFrame:

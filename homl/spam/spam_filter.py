@@ -137,15 +137,24 @@ class CrossValidation:
         ]
 
     def figures(self, classifier: Any, features: tuple[str, ...]) -> dict:
-        """The classifier's scores of each message from the fold that held it out, the threshold they give
-        for the target precision, and the CV figures there."""
+        """The classifier fitted on each fold, and the `figures_of` its scores of the rows held out."""
         folds = self.folds(features)
         fitted = Parallel(n_jobs=-1)(  # processes: liblinear's random numbers are one global state
             delayed(clone(classifier).fit)(X_train, y_train) for X_train, y_train, _, _ in folds
         )
+        return self.figures_of(
+            [
+                selection.positive_scores(model, X_valid)
+                for model, (*_, X_valid, _) in zip(fitted, folds, strict=True)
+            ]
+        )
+
+    def figures_of(self, held_out_scores: list[np.ndarray]) -> dict:
+        """From a candidate's scores of each fold's held-out rows: the threshold the scores give for the
+        target precision, and the CV figures there."""
         scores = np.empty(len(self.is_spam))
-        for model, (_, _, X_valid, _), rows in zip(fitted, folds, self.held_out, strict=True):
-            scores[rows] = selection.positive_scores(model, X_valid)
+        for fold_scores, rows in zip(held_out_scores, self.held_out, strict=True):
+            scores[rows] = fold_scores
         threshold = threshold_for_precision(self.is_spam, scores, self.target_precision)
         return {
             "cv_average_precision_of_scores": float(average_precision_score(self.is_spam, scores)),
@@ -204,13 +213,13 @@ def train(
     cv = CrossValidation(prepared, messages, cfg, seed, every)
     folds = {features: cv.folds(features) for features in cfg.feature_choices}
     searches = [(features, name) for features in folds for name in cfg.classifiers]
-    tables = selection.grids_on_fold_features(
+    results = selection.grids_on_fold_features(
         [(CLASSIFIERS[name](seed), cfg.classifiers[name], folds[features]) for features, name in searches],
         METRICS,
         n_jobs=-1,
     )
     choices, comparison = [], []
-    for (features, name), candidates in zip(searches, tables, strict=True):
+    for (features, name), (candidates, _) in zip(searches, results, strict=True):
         choices.append(selection.choice(candidates, METRICS[0], features=features, classifier=name))
         best = selection.best(candidates[f"mean_{METRICS[0]}"])
         comparison.append(
@@ -222,8 +231,9 @@ def train(
             }
         )
     comparison = pd.DataFrame(comparison)
-    chosen = choices[selection.best(comparison[f"cv_{METRICS[0]}"])]
-    figures = cv.figures(_classifier(chosen, seed), chosen["features"])
+    search = selection.best(comparison[f"cv_{METRICS[0]}"])
+    chosen, (candidates, held_out) = choices[search], results[search]
+    figures = cv.figures_of(held_out[selection.best(candidates[f"mean_{METRICS[0]}"])])
     fields = email_fields(cfg.preprocessing, chosen["features"], cfg.vectorizer)  # what the model reads
     model = _fitted(messages, cfg, chosen, seed, fields, prepared, figures["threshold"])
     return model, {**chosen, **figures}, comparison, feature_gains(comparison, cfg, chosen["features"])

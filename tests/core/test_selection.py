@@ -2,10 +2,12 @@
 
 import numpy as np
 import pandas as pd
+from sklearn.base import clone
 from sklearn.datasets import make_classification
 from sklearn.ensemble import GradientBoostingClassifier
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import ParameterGrid
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import FunctionTransformer
 
@@ -41,3 +43,20 @@ def test_an_ensemble_grown_through_its_sizes_scores_as_fitted_afresh():
     folds = selection.fold_features(FunctionTransformer(), X, y, cv)
     table = selection.grid_on_fold_features(model, grid, folds, ["accuracy", "roc_auc"])
     pd.testing.assert_frame_equal(table[expected.columns], expected, check_exact=True, check_dtype=False)
+
+
+def test_each_candidates_held_out_scores_are_those_of_the_candidate_fitted_alone_on_the_fold():
+    X, y = make_classification(240, 6, random_state=5)
+    folds = selection.fold_features(FunctionTransformer(), X, y, selection.folds(3, seed=6))
+    searches = [
+        (LogisticRegression(), {"C": [0.1, 10.0]}, folds),
+        (GradientBoostingClassifier(random_state=7), {"n_estimators": [20, 10], "max_depth": [2, 3]}, folds),
+    ]
+    for (classifier, grid, _), (table, held_out) in zip(
+        searches, selection.grids_on_fold_features(searches, ["accuracy"]), strict=True
+    ):
+        assert len(held_out) == len(table) == len(list(ParameterGrid(grid)))
+        for setting, scores in zip(ParameterGrid(grid), held_out, strict=True):
+            for (X_train, y_train, X_valid, _), fold_scores in zip(folds, scores, strict=True):
+                alone = clone(classifier).set_params(**setting).fit(X_train, y_train)
+                np.testing.assert_array_equal(fold_scores, alone.decision_function(X_valid))
