@@ -84,9 +84,12 @@ def _rows(X: Any, rows: np.ndarray) -> Any:
     return X.iloc[rows] if hasattr(X, "iloc") else X[rows]
 
 
-def _fold_scores(classifier, hyperparameters, sizes, fold, metrics) -> list[tuple[list[float], np.ndarray]]:
+def _fold_scores(
+    classifier, hyperparameters, sizes, fold, metrics, held_out_scores
+) -> list[tuple[list[float], np.ndarray | None]]:
     """The scores of each ensemble size in `sizes` (ascending), one ensemble grown by `warm_start`, or
-    (`sizes` empty) of the one classifier, each with its `positive_scores` of the held-out rows."""
+    (`sizes` empty) of the one classifier, each with its `positive_scores` of the held-out rows when
+    `held_out_scores` (else None)."""
     X_train, y_train, X_valid, y_valid = fold
     fitted = clone(classifier).set_params(**hyperparameters)
     scores = []
@@ -95,7 +98,7 @@ def _fold_scores(classifier, hyperparameters, sizes, fold, metrics) -> list[tupl
             fitted.set_params(warm_start=True, **{GROWN: size})
         fitted.fit(X_train, y_train)
         metric_scores = [get_scorer(metric)(fitted, X_valid, y_valid) for metric in metrics]
-        scores.append((metric_scores, positive_scores(fitted, X_valid)))
+        scores.append((metric_scores, positive_scores(fitted, X_valid) if held_out_scores else None))
     return scores
 
 
@@ -119,13 +122,15 @@ def grids_on_fold_features(
     searches: Sequence[tuple[Any, dict[str, list], list[tuple]]],
     metrics: Sequence[str],
     n_jobs: int | None = None,
-) -> list[tuple[pd.DataFrame, list[list[np.ndarray]]]]:
+    held_out_scores: bool = False,
+) -> list[tuple[pd.DataFrame, list[list[np.ndarray]] | None]]:
     """`grid_on_fold_features` of each (classifier, grid, folds), every fit in one pool of workers, so
     that no worker waits for one search's last fit before the next search starts. Each search gives its
-    candidates table and, for each candidate, its `positive_scores` of each fold's held-out rows."""
+    candidates table and, when `held_out_scores`, each candidate's `positive_scores` of each fold's
+    held-out rows (else None)."""
     plans = [_GridPlan(classifier, grid) for classifier, grid, _ in searches]
     fits = Parallel(n_jobs=n_jobs)(
-        delayed(_fold_scores)(classifier, shared, plan.sizes, fold, metrics)
+        delayed(_fold_scores)(classifier, shared, plan.sizes, fold, metrics, held_out_scores)
         for (classifier, _, folds), plan in zip(searches, plans, strict=True)
         for shared in plan.ensembles
         for fold in folds
@@ -133,7 +138,8 @@ def grids_on_fold_features(
     results, start = [], 0
     for (_, _, folds), plan in zip(searches, plans, strict=True):
         end = start + len(plan.ensembles) * len(folds)
-        results.append(plan.results(fits[start:end], len(folds), metrics))
+        table, held_out = plan.results(fits[start:end], len(folds), metrics)
+        results.append((table, held_out if held_out_scores else None))
         start = end
     return results
 

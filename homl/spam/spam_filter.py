@@ -217,6 +217,7 @@ def train(
         [(CLASSIFIERS[name](seed), cfg.classifiers[name], folds[features]) for features, name in searches],
         METRICS,
         n_jobs=-1,
+        held_out_scores=True,
     )
     choices, comparison = [], []
     for (features, name), (candidates, _) in zip(searches, results, strict=True):

@@ -45,6 +45,16 @@ def test_an_ensemble_grown_through_its_sizes_scores_as_fitted_afresh():
     pd.testing.assert_frame_equal(table[expected.columns], expected, check_exact=True, check_dtype=False)
 
 
+def test_held_out_scores_are_kept_only_when_asked_for_and_never_change_the_table():
+    X, y = make_classification(120, 4, random_state=2)
+    folds = selection.fold_features(FunctionTransformer(), X, y, selection.folds(3, seed=3))
+    searches = [(LogisticRegression(), {"C": [0.1, 10.0]}, folds)]
+    (plain, none), = selection.grids_on_fold_features(searches, ["accuracy"])
+    (table, held_out), = selection.grids_on_fold_features(searches, ["accuracy"], held_out_scores=True)
+    assert none is None and len(held_out) == 2
+    pd.testing.assert_frame_equal(plain, table, check_exact=True)
+
+
 def test_each_candidates_held_out_scores_are_those_of_the_candidate_fitted_alone_on_the_fold():
     X, y = make_classification(240, 6, random_state=5)
     folds = selection.fold_features(FunctionTransformer(), X, y, selection.folds(3, seed=6))
@@ -53,7 +63,7 @@ def test_each_candidates_held_out_scores_are_those_of_the_candidate_fitted_alone
         (GradientBoostingClassifier(random_state=7), {"n_estimators": [20, 10], "max_depth": [2, 3]}, folds),
     ]
     for (classifier, grid, _), (table, held_out) in zip(
-        searches, selection.grids_on_fold_features(searches, ["accuracy"]), strict=True
+        searches, selection.grids_on_fold_features(searches, ["accuracy"], held_out_scores=True), strict=True
     ):
         assert len(held_out) == len(table) == len(list(ParameterGrid(grid)))
         for setting, scores in zip(ParameterGrid(grid), held_out, strict=True):
