@@ -49,8 +49,8 @@ def test_held_out_scores_are_kept_only_when_asked_for_and_never_change_the_table
     X, y = make_classification(120, 4, random_state=2)
     folds = selection.fold_features(FunctionTransformer(), X, y, selection.folds(3, seed=3))
     searches = [(LogisticRegression(), {"C": [0.1, 10.0]}, folds)]
-    (plain, none), = selection.grids_on_fold_features(searches, ["accuracy"])
-    (table, held_out), = selection.grids_on_fold_features(searches, ["accuracy"], held_out_scores=True)
+    ((plain, none),) = selection.grids_on_fold_features(searches, ["accuracy"])
+    ((table, held_out),) = selection.grids_on_fold_features(searches, ["accuracy"], held_out_scores=True)
     assert none is None and len(held_out) == 2
     pd.testing.assert_frame_equal(plain, table, check_exact=True)
 
