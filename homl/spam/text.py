@@ -20,8 +20,8 @@ from homl.spam.parsing import ParsedEmail
 
 URL = re.compile(r"(?:https?://|ftp://|www\.)[^\s<>\"')\]]+", re.IGNORECASE)
 NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
-WORD = re.compile(r"\w+|[^\w\s]")
-PUNCTUATION = re.compile(r"[^\w\s]+")
+WORD = re.compile(r"\w+|[^\w\s]")  # a word, or one punctuation mark
+WORD_CHARACTERS = re.compile(r"\w+")  # the words alone: punctuation separates them as a space would
 
 
 def _tags(tags, **input_kinds):
@@ -116,9 +116,7 @@ class EmailToWords(TransformerMixin, BaseEstimator):
             text = URL.sub(" URL ", text)
         if self.replace_numbers:
             text = NUMBER.sub(" NUMBER ", text)
-        if self.remove_punctuation:
-            text = PUNCTUATION.sub(" ", text)
-        tokens = WORD.findall(text)
+        tokens = (WORD_CHARACTERS if self.remove_punctuation else WORD).findall(text)
         return [_stem(token) for token in tokens] if self.stemming else tokens
 
 

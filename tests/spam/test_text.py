@@ -1,4 +1,5 @@
 import base64
+import re
 from collections import Counter
 from email.message import EmailMessage
 
@@ -109,6 +110,18 @@ def test_each_preprocessing_setting(setting, present, absent):
     off = EmailToWords(**{setting: False}).words(MESSAGE)
     assert present <= set(on) and not absent & set(on)
     assert set(on) != set(off)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.text(alphabet=st.sampled_from("ab_1é²٣ \t\n.,!?'-:/\u00a0\u2014\u3000"), max_size=40)
+    | st.text(max_size=40)
+)
+def test_removing_punctuation_finds_the_words_between_spaces_and_punctuation_marks_alike(text):
+    every_other_setting_off = dict(strip_headers=False, lowercase=False, replace_urls=False)
+    words = EmailToWords(**every_other_setting_off, replace_numbers=False, stemming=False)
+    punctuation_as_spaces = re.sub(r"[^\w\s]+", " ", text)
+    assert words.tokens_of(text) == re.findall(r"\w+|[^\w\s]", punctuation_as_spaces)
 
 
 def test_every_setting_off_keeps_the_raw_words():
