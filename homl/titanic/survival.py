@@ -14,7 +14,6 @@ from sklearn.compose import ColumnTransformer, make_column_selector
 from sklearn.ensemble import GradientBoostingClassifier, RandomForestClassifier
 from sklearn.impute import SimpleImputer
 from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import cross_val_score
 from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
 from sklearn.svm import SVC
@@ -356,21 +355,13 @@ def feature_gains(
     seed: int,
 ) -> pd.DataFrame:
     """Each engineered feature's gain: CV accuracy with every switched-on feature minus that without it."""
-
-    def cv_accuracy(switched_on: tuple[str, ...]) -> float:
-        model = survival_model(switched_on, classifier, seed, **hyperparameters)
-        return float(cross_val_score(model, X, y, cv=selection.folds(n_folds, seed), n_jobs=-1).mean())
-
-    full = cv_accuracy(features)
+    settings = [features, *(tuple(f for f in features if f != name) for name in features), ()]
+    models = [survival_model(switched_on, classifier, seed, **hyperparameters) for switched_on in settings]
+    full, *without, none = evaluation.cv_accuracies(models, X, y, selection.folds(n_folds, seed))
     rows = [
-        {
-            "feature": name,
-            "cv_accuracy_without": (without := cv_accuracy(tuple(f for f in features if f != name))),
-            "gain": full - without,
-        }
-        for name in features
+        {"feature": name, "cv_accuracy_without": accuracy, "gain": full - accuracy}
+        for name, accuracy in zip(features, without, strict=True)
     ]
-    none = cv_accuracy(())
     rows.append({"feature": "all engineered", "cv_accuracy_without": none, "gain": full - none})
     return pd.DataFrame(rows)
 

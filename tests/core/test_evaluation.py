@@ -41,6 +41,19 @@ def test_repeated_cv_scores_pair_up_fold_by_fold_between_models():
     assert len(evaluation.repeated_cv_accuracies(LogisticRegression(), X, y, 3, 4, seed=7)) == 12
 
 
+def test_cv_accuracies_of_many_models_in_one_pool_are_each_models_cross_val_score():
+    from sklearn.model_selection import StratifiedKFold, cross_val_score
+    from sklearn.tree import DecisionTreeClassifier
+
+    rng = np.random.default_rng(1)
+    X, y = rng.normal(size=(120, 4)), (rng.random(120) < 0.5).astype(int)
+    models = [DecisionTreeClassifier(max_depth=depth, random_state=3) for depth in (1, 2, 5)]
+    cv = StratifiedKFold(4, shuffle=True, random_state=2)
+    expected = [float(cross_val_score(model, X, y, cv=cv).mean()) for model in models]
+    assert evaluation.cv_accuracies(models, X, y, cv) == expected
+    assert len(set(expected)) == 3
+
+
 def test_the_standard_error_of_repeated_cv_counts_the_overlap_of_the_training_sets():
     scores = np.array([0.80, 0.84, 0.79, 0.83, 0.85, 0.81, 0.82, 0.80, 0.86, 0.83])
     corrected = evaluation.resampled_standard_error(scores, folds=5)
