@@ -140,9 +140,15 @@ def photograph(digit: np.ndarray, kind: str, strength: float) -> np.ndarray:
 def stroke_width(ink: np.ndarray) -> float:
     """A digit's mean stroke width in pixels: twice its ink (0 to 1 a pixel) over the perimeter of the
     pixels more than half inked. A stroke w wide and l long has ink w l and perimeter about 2 l."""
-    inked = np.pad(np.asarray(ink) > 0.5, 1)
-    perimeter = np.count_nonzero(inked[1:] != inked[:-1]) + np.count_nonzero(inked[:, 1:] != inked[:, :-1])
-    return float(2 * np.sum(ink) / max(perimeter, 1))
+    return float(stroke_widths(np.asarray(ink)[None])[0])
+
+
+def stroke_widths(inks: np.ndarray) -> np.ndarray:
+    """The `stroke_width` of each digit of a (n, height, width) stack."""
+    inked = np.pad(inks > 0.5, ((0, 0), (1, 1), (1, 1)))
+    perimeter = np.count_nonzero(inked[:, 1:] != inked[:, :-1], axis=(1, 2))
+    perimeter += np.count_nonzero(inked[:, :, 1:] != inked[:, :, :-1], axis=(1, 2))
+    return 2 * np.sum(inks, axis=(1, 2)) / np.maximum(perimeter, 1)
 
 
 @dataclass(frozen=True)
@@ -225,7 +231,7 @@ def accuracies(readers: dict[str, DigitReader], models: dict[str, Any], photos: 
 
 def candidate_readers(params: ReadingParams, training_digits: np.ndarray) -> dict[str, DigitReader]:
     """Every reader of the `params` grid, its stroke range the quantiles of the training digits' widths."""
-    widths = np.array([stroke_width(digit / 255) for digit in training_digits])
+    widths = stroke_widths(training_digits / 255)
     readers = {}
     for tone in params.tone:
         for quantiles in params.stroke_quantiles:

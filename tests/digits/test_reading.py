@@ -21,6 +21,16 @@ def ink_width(photo: np.ndarray) -> float:
     return stroke_width((255 - photo.astype(float)) / 255)
 
 
+def test_a_bars_stroke_width_is_its_ink_over_half_its_perimeter():
+    bars = np.zeros((4, 28, 28))
+    for width in range(1, 5):
+        bars[width - 1, 4:24, 10 : 10 + width] = 1.0
+    lengths, widths = 20, np.arange(1, 5)
+    expected = 2 * widths * lengths / (2 * lengths + 2 * widths)  # ink over half the perimeter
+    np.testing.assert_allclose(reading.stroke_widths(bars), expected)
+    assert [stroke_width(bar) for bar in bars] == list(reading.stroke_widths(bars))
+
+
 def test_each_degradation_changes_what_it_says(digits):
     images, _ = digits
     digit = images[0]
