@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import itertools
+import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -199,22 +201,39 @@ class DigitReader:
 
 
 def photographs(digits: np.ndarray, degradations: list[tuple[str, float]]) -> dict[tuple[str, float], list]:
-    """Every digit `photograph`ed under each degradation."""
-    return {
-        (kind, strength): [photograph(d, kind, strength) for d in digits] for kind, strength in degradations
-    }
+    """Every digit `photograph`ed under each degradation (the degradations shared among the workers)."""
+    from joblib import Parallel, delayed
+
+    taken = Parallel(n_jobs=-1)(
+        delayed(_photographed)(digits, kind, strength) for kind, strength in degradations
+    )
+    return dict(zip(degradations, taken, strict=True))
+
+
+def _photographed(digits: np.ndarray, kind: str, strength: float) -> list[np.ndarray]:
+    return [photograph(digit, kind, strength) for digit in digits]
 
 
 def accuracies(readers: dict[str, DigitReader], models: dict[str, Any], photos: dict, labels: np.ndarray):
     """Each model's accuracy on the photos of each degradation read by each reader: columns reader,
     degradation, kind, strength, model, accuracy. A model answers every degradation's photos in one call."""
     import pandas as pd
+    from joblib import Parallel, delayed
 
+    taken = np.stack([photo for shots in photos.values() for photo in shots])
+    bounds = np.linspace(0, len(taken), 2 * (os.cpu_count() or 1) + 1).astype(int)
+    pieces = list(itertools.pairwise(bounds))
+    # every reader's pieces in one pool: no worker waits for one reader's last piece
+    read = Parallel(n_jobs=-1)(
+        delayed(_read_each)(reader, taken[start:stop])
+        for reader in readers.values()
+        for start, stop in pieces
+    )
     rows = []
-    for reader_name, reader in readers.items():
-        read = np.stack([reader.read(photo) for taken in photos.values() for photo in taken])
+    for number, reader_name in enumerate(readers):
+        read_by_it = np.concatenate(read[number * len(pieces) : (number + 1) * len(pieces)])
         for model_name, model in models.items():
-            correct = (model.predict(read) == np.tile(labels, len(photos))).reshape(len(photos), -1)
+            correct = (model.predict(read_by_it) == np.tile(labels, len(photos))).reshape(len(photos), -1)
             rows += [
                 {
                     "reader": reader_name,
@@ -227,6 +246,10 @@ def accuracies(readers: dict[str, DigitReader], models: dict[str, Any], photos: 
                 for (kind, strength), right in zip(photos, correct, strict=True)
             ]
     return pd.DataFrame(rows)
+
+
+def _read_each(reader: DigitReader, images: np.ndarray) -> np.ndarray:
+    return np.array([reader.read(image) for image in images]).reshape(-1, MNIST_SIZE, MNIST_SIZE)
 
 
 def candidate_readers(params: ReadingParams, training_digits: np.ndarray) -> dict[str, DigitReader]:

@@ -31,6 +31,26 @@ def test_a_bars_stroke_width_is_its_ink_over_half_its_perimeter():
     assert [stroke_width(bar) for bar in bars] == list(reading.stroke_widths(bars))
 
 
+class InkParity:
+    """A stand-in model: a read digit's class is the parity of its ink's total."""
+
+    def predict(self, images: np.ndarray) -> np.ndarray:
+        return images.reshape(len(images), -1).astype(int).sum(axis=1) % 2
+
+
+def test_each_readers_accuracies_are_those_of_its_own_readings(digits):
+    images, _ = digits
+    labels = np.arange(len(images)) % 2
+    readers = {"plain": DigitReader(), "sharp": DigitReader(tone_low=0.25, tone_high=0.5)}
+    photos = reading.photographs(images, [("none", 0.0), ("blur", 1.0), ("thicker", 2.0)])
+    table = reading.accuracies(readers, {"parity": InkParity()}, photos, labels)
+    for name, reader in readers.items():
+        for (kind, _), shots in photos.items():
+            read = np.stack([reader.read(photo) for photo in shots])
+            expected = np.mean(InkParity().predict(read) == labels)
+            assert table.query("reader == @name and kind == @kind")["accuracy"].item() == expected
+
+
 def test_each_degradation_changes_what_it_says(digits):
     images, _ = digits
     digit = images[0]
