@@ -48,7 +48,8 @@ def test_each_readers_accuracies_are_those_of_its_own_readings(digits):
         for (kind, _), shots in photos.items():
             read = np.stack([reader.read(photo) for photo in shots])
             expected = np.mean(InkParity().predict(read) == labels)
-            assert table.query("reader == @name and kind == @kind")["accuracy"].item() == expected
+            row = (table["reader"] == name) & (table["kind"] == kind)
+            assert table.loc[row, "accuracy"].item() == expected
 
 
 def test_each_degradation_changes_what_it_says(digits):
