@@ -24,6 +24,20 @@ def test_chunked_search_matches_scikit_learn_exactly():
         np.testing.assert_allclose(distances, expected_d, rtol=1e-12)
 
 
+def test_many_neighbours_are_found_exactly_without_building_the_bounds():
+    rng = np.random.default_rng(3)
+    refs, queries = rng.normal(size=(400, 12)), rng.normal(size=(90, 12))
+    k = neighbors.BOUNDS_MAX_K + 1
+    expected_d, expected_i = NearestNeighbors(n_neighbors=k, algorithm="brute").fit(refs).kneighbors(queries)
+    kept = {}
+    distances, indices = kneighbors(queries, refs, k, few_queries=0, kept_bounds=kept)
+    assert kept == {}
+    np.testing.assert_array_equal(indices, expected_i)
+    np.testing.assert_allclose(distances, expected_d, rtol=1e-12)
+    kneighbors(queries, refs, k - 1, few_queries=0, kept_bounds=kept)
+    assert len(kept) == 1  # one neighbour fewer: the bounds are built
+
+
 def test_ties_go_to_the_lower_index():
     refs = np.array([[1.0], [-1.0], [1.0], [3.0]])
     _, indices = kneighbors(np.zeros((1, 1)), refs, 3)
