@@ -138,8 +138,7 @@ def grids_on_fold_features(
     results, start = [], 0
     for (_, _, folds), plan in zip(searches, plans, strict=True):
         end = start + len(plan.ensembles) * len(folds)
-        table, held_out = plan.results(fits[start:end], len(folds), metrics)
-        results.append((table, held_out if held_out_scores else None))
+        results.append(plan.results(fits[start:end], len(folds), metrics, held_out_scores))
         start = end
     return results
 
@@ -165,11 +164,15 @@ class _GridPlan:
             self.sizes, self.ensembles = [], self.settings
             self.where = [(i, 0) for i in range(len(self.settings))]
 
-    def results(self, fits: list, n_folds: int, metrics: Sequence[str]) -> tuple[pd.DataFrame, list]:
-        """The candidates table, in grid order, and each candidate's held-out scores fold by fold, from each
-        (ensemble, fold) fit's `_fold_scores`."""
+    def results(
+        self, fits: list, n_folds: int, metrics: Sequence[str], held_out_scores: bool
+    ) -> tuple[pd.DataFrame, list | None]:
+        """The candidates table, in grid order, and (when `held_out_scores`) each candidate's held-out scores
+        fold by fold, from each (ensemble, fold) fit's `_fold_scores`."""
         per_ensemble = [fits[e * n_folds : (e + 1) * n_folds] for e in range(len(self.ensembles))]
-        held_out = [[fold[size][1] for fold in per_ensemble[ensemble]] for ensemble, size in self.where]
+        held_out = None
+        if held_out_scores:
+            held_out = [[fold[size][1] for fold in per_ensemble[ensemble]] for ensemble, size in self.where]
         scores = np.array([[[sized[0] for sized in fold] for fold in folds] for folds in per_ensemble])
         scores = np.stack([scores[ensemble, :, size] for ensemble, size in self.where])
         table = pd.DataFrame(self.settings, dtype=object)

@@ -219,10 +219,11 @@ def train(
         n_jobs=-1,
         held_out_scores=True,
     )
-    choices, comparison = [], []
+    choices, bests, comparison = [], [], []
     for (features, name), (candidates, _) in zip(searches, results, strict=True):
         choices.append(selection.choice(candidates, METRICS[0], features=features, classifier=name))
         best = selection.best(candidates[f"mean_{METRICS[0]}"])
+        bests.append(best)
         comparison.append(
             {
                 "candidate": f"{name} on {' + '.join(features)}",
@@ -233,8 +234,8 @@ def train(
         )
     comparison = pd.DataFrame(comparison)
     search = selection.best(comparison[f"cv_{METRICS[0]}"])
-    chosen, (candidates, held_out) = choices[search], results[search]
-    figures = cv.figures_of(held_out[selection.best(candidates[f"mean_{METRICS[0]}"])])
+    chosen, (_, held_out) = choices[search], results[search]
+    figures = cv.figures_of(held_out[bests[search]])
     fields = email_fields(cfg.preprocessing, chosen["features"], cfg.vectorizer)  # what the model reads
     model = _fitted(messages, cfg, chosen, seed, fields, prepared, figures["threshold"])
     return model, {**chosen, **figures}, comparison, feature_gains(comparison, cfg, chosen["features"])
