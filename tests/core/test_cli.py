@@ -265,6 +265,25 @@ def test_a_deferred_module_is_imported_on_first_use_and_then_behaves_as_itself()
     subprocess.run([sys.executable, "-c", DEFERRED_CHECK], check=True)
 
 
+CAPABILITY_NOTES_CHECK = """
+import sys
+from homl import cli
+if sys.argv[1] == "skip":
+    cli.skip_capability_notes()
+import numpy as np
+from scipy import ndimage
+doc = ndimage.gaussian_filter.__doc__
+assert doc.startswith("Multidimensional Gaussian filter.") and "Parameters" in doc
+assert ("Array API Standard Support" in doc) == (sys.argv[1] == "keep")
+np.testing.assert_allclose(ndimage.gaussian_filter([0.0, 1.0, 0.0], 1), [0.2960964, 0.4078072, 0.2960964])
+"""
+
+
+@pytest.mark.parametrize("notes", ["skip", "keep"])
+def test_scipy_s_capability_notes_are_skipped_and_the_functions_and_their_docstrings_stay(notes):
+    subprocess.run([sys.executable, "-c", CAPABILITY_NOTES_CHECK, notes], check=True)
+
+
 IMPORT_WITHOUT_CHECK = """
 import sys
 from homl import cli
