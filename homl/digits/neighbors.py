@@ -162,21 +162,27 @@ class FlatSpace:
 def _exact_squared(references, columns, queries64, query_norms, ref_norms64) -> np.ndarray:
     """Float64 squared distances from each query to its `columns` of `references`.
 
-    Whole numbers (uint8 images) in a large batch: `integer_distances`, exactly. Otherwise a few queries
-    at a time, gathering references in their own type so the float64 copies stay in cache; large
-    batches are shared between threads (numpy releases the GIL while it gathers and multiplies).
+    Whole numbers (uint8 images) in a large batch: `integer_distances`, exactly (uint8 references by
+    integer dot products and the norms given, exact for such rows). Otherwise a few queries at a time,
+    gathering references in their own type so the float64 copies stay in cache; large batches are shared
+    between threads (numpy releases the GIL while it gathers and multiplies).
     """
+    width = references.shape[1]
     if (
         columns.size >= INTEGER_KERNEL_PAIRS
         and np.issubdtype(references.dtype, np.integer)
         and references.dtype.itemsize <= 2
-        and references.shape[1] < 2**53 // (2 * INTEGER_KERNEL_VALUES) ** 2
+        and width < 2**53 // (2 * INTEGER_KERNEL_VALUES) ** 2
+        and (largest := np.abs(queries64).max(initial=0)) <= INTEGER_KERNEL_VALUES
         and np.array_equal(queries64, np.rint(queries64))
-        and np.abs(queries64).max(initial=0) <= INTEGER_KERNEL_VALUES
     ):
-        from homl.digits.integer_distances import squared_distances  # numba: only for large batches
+        from homl.digits import integer_distances as integers  # numba: only for large batches
 
-        return squared_distances(references, columns, queries64.astype(np.int64))
+        if references.dtype == np.uint8 and integers.byte_dots_fit(width, largest):
+            return integers.byte_squared_distances(
+                references, columns, queries64.astype(np.int16), ref_norms64, query_norms
+            )
+        return integers.squared_distances(references, columns, queries64.astype(np.int64))
     squared = np.empty(columns.shape)
 
     def fill(rows: range) -> None:

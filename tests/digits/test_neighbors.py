@@ -7,11 +7,11 @@ from sklearn.model_selection import GridSearchCV, StratifiedKFold
 from sklearn.neighbors import KNeighborsClassifier, NearestNeighbors
 
 from homl.core import io, selection
-from homl.digits import neighbors
+from homl.digits import integer_distances, neighbors
 from homl.digits.denoise import KNNDenoiser
 from homl.digits.images import add_noise, shift_images
 from homl.digits.knn import KNNClassifier, search_knn
-from homl.digits.neighbors import LowerBoundSpace, kneighbors
+from homl.digits.neighbors import LowerBoundSpace, kneighbors, squared_norms
 
 
 def test_chunked_search_matches_scikit_learn_exactly():
@@ -286,12 +286,14 @@ def test_a_few_queries_by_brute_force_are_exact_with_ties_duplicates_and_queries
     np.testing.assert_array_equal(distances, expected_d)
 
 
-@pytest.fixture(params=[False, True], ids=["numpy", "integer-kernel"])
+@pytest.fixture(params=["numpy", "integer-kernel", "byte-kernel"])
 def integer_kernel(request, monkeypatch):
-    """Both ways of computing exact distances: numpy's float64 products, and (for whole numbers) numba's
-    integer sums, which large batches use."""
-    if request.param:
+    """Every way of computing exact distances: numpy's float64 products, and (for whole numbers, in large
+    batches) numba's sums of squared differences, or of dot products for bytes."""
+    if request.param != "numpy":
         monkeypatch.setattr(neighbors, "INTEGER_KERNEL_PAIRS", 0)
+    if request.param != "byte-kernel":
+        monkeypatch.setattr(integer_distances, "byte_dots_fit", lambda *args: False)
     return request.param
 
 
@@ -373,6 +375,43 @@ def test_smooth_images_are_bounded_in_fewer_dimensions_with_fewer_candidates():
     assert (smooth.dims, noisy.dims) == (64, 128)
     assert smooth.left_out < 0.03 < noisy.left_out
     assert smooth.rerank_margin() < noisy.rerank_margin()
+
+
+@pytest.mark.parametrize("largest", [255, 300, 32767])
+def test_byte_dot_products_give_the_exact_squared_distances_up_to_their_widest_rows(largest):
+    rng = np.random.default_rng(5)
+    widest = integer_distances.INT32_MAX // (255 * largest)
+    assert integer_distances.byte_dots_fit(widest, largest)
+    assert not integer_distances.byte_dots_fit(widest + 1, largest)
+    assert not integer_distances.byte_dots_fit(1, 32768)
+    for width in (1, min(784, widest), widest):
+        references = rng.integers(0, 256, (40, width), dtype=np.uint8)
+        references[0], references[1] = 255, 0
+        queries = rng.integers(-largest, largest + 1, (7, width), dtype=np.int16)
+        queries[0], queries[1] = largest, -largest
+        columns = rng.integers(0, 40, (7, 12))
+        columns[:, :2] = [0, 1]
+        expected = integer_distances.squared_distances(references, columns, queries.astype(np.int64))
+        found = integer_distances.byte_squared_distances(
+            references, columns, queries, squared_norms(references), squared_norms(queries)
+        )
+        np.testing.assert_array_equal(found, expected)
+
+
+def test_byte_images_in_large_batches_go_to_the_byte_kernel_and_others_do_not(monkeypatch):
+    monkeypatch.setattr(neighbors, "INTEGER_KERNEL_PAIRS", 0)
+    calls = []
+    byte_kernel = integer_distances.byte_squared_distances
+    monkeypatch.setattr(
+        integer_distances, "byte_squared_distances", lambda *args: calls.append(1) or byte_kernel(*args)
+    )
+    queries, references = tie_heavy_data()
+    kneighbors(queries, references, 3, few_queries=0)
+    assert calls
+    calls.clear()
+    kneighbors(queries.astype(np.int64) + 40_000, references, 3, few_queries=0)  # past 16 bits
+    kneighbors(queries, references.astype(np.uint16), 3, few_queries=0)
+    assert not calls
 
 
 def test_large_whole_numbers_are_not_summed_in_integers_that_could_overflow(monkeypatch):
