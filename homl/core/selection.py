@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Annotated, Any
@@ -38,8 +39,53 @@ class CVParams:
 
 def folds(n_folds: int, seed: int, grouped: bool = False) -> StratifiedKFold | StratifiedGroupKFold:
     """Shuffled, stratified k-fold cross-validation; `grouped`: no group straddles two folds (pass `groups`)."""
-    kind = StratifiedGroupKFold if grouped else StratifiedKFold
+    kind = GroupFolds if grouped else StratifiedKFold
     return kind(n_splits=n_folds, shuffle=True, random_state=seed)
+
+
+class GroupFolds(StratifiedGroupKFold):
+    """scikit-learn's StratifiedGroupKFold, the same folds, each group's fold chosen in Python floats: its
+    `_find_best_fold` calls NumPy a dozen times a fold for every group (0.6 s for spam's 3,927 groups)."""
+
+    def _find_best_fold(self, y_counts_per_fold, y_cnt, group_y_counts):
+        """The fold whose class shares, with the group added, spread least across the folds (the mean over
+        classes of their standard deviation), the fold with fewer samples among equal spreads: scikit-learn's
+        arithmetic in the same order, so the same floats (`np.std` sums the folds in turn)."""
+        counts, totals, group = y_counts_per_fold.tolist(), y_cnt.tolist(), group_y_counts.tolist()
+        n_folds = len(counts)
+        best_fold, min_eval, min_samples_in_fold = None, np.inf, np.inf
+        for i in range(n_folds):
+            spreads = []
+            for c, total in enumerate(totals):
+                shares = [
+                    (fold[c] + group[c] if f == i else fold[c]) / total for f, fold in enumerate(counts)
+                ]
+                mean = _in_turn(shares) / n_folds
+                spreads.append(
+                    math.sqrt(_in_turn([(share - mean) * (share - mean) for share in shares]) / n_folds)
+                )
+            fold_eval = _in_turn(spreads) / len(spreads)
+            samples_in_fold = _in_turn(counts[i])
+            if fold_eval < min_eval or (
+                _np_isclose(fold_eval, min_eval) and samples_in_fold < min_samples_in_fold
+            ):
+                best_fold, min_eval, min_samples_in_fold = i, fold_eval, samples_in_fold
+        return best_fold
+
+
+def _in_turn(values: list[float]) -> float:
+    """A sum left to right, from 0.0, as NumPy sums fewer than eight numbers."""
+    total = 0.0
+    for value in values:
+        total += value
+    return total
+
+
+def _np_isclose(a: float, b: float) -> bool:
+    """`np.isclose(a, b)` of two floats: within 1e-8 + 1e-5 |b|, and infinities only equal to themselves."""
+    if math.isinf(a) or math.isinf(b):
+        return a == b
+    return abs(a - b) <= 1e-08 + 1e-05 * abs(b)
 
 
 def validation_split(labels: np.ndarray, size: int, seed: int) -> tuple[np.ndarray, np.ndarray]:

@@ -1,13 +1,16 @@
 """The search on features fitted once a fold scores every candidate as GridSearchCV does on the pipeline."""
 
+import warnings
+
 import numpy as np
 import pandas as pd
+import pytest
 from sklearn.base import clone
 from sklearn.datasets import make_classification
 from sklearn.ensemble import GradientBoostingClassifier
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import ParameterGrid
+from sklearn.model_selection import ParameterGrid, StratifiedGroupKFold
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import FunctionTransformer
 
@@ -70,3 +73,35 @@ def test_each_candidates_held_out_scores_are_those_of_the_candidate_fitted_alone
             for (X_train, y_train, X_valid, _), fold_scores in zip(folds, scores, strict=True):
                 alone = clone(classifier).set_params(**setting).fit(X_train, y_train)
                 np.testing.assert_array_equal(fold_scores, alone.decision_function(X_valid))
+
+
+def random_grouped_labels(rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, int]:
+    """Labels, groups and a number of folds: groups of one label (as spam's near-copies) or mixed, many of
+    them alike (ties between folds), two to four classes."""
+    n, classes = int(rng.integers(40, 400)), int(rng.integers(2, 5))
+    groups = rng.integers(0, int(rng.integers(10, n // 2)), n)
+    labels = rng.integers(0, classes, n)
+    if rng.random() < 0.5:
+        labels = rng.integers(0, classes, groups.max() + 1)[groups]
+    return labels, groups, int(rng.integers(2, 7))
+
+
+@pytest.mark.parametrize("seed", range(60))
+def test_group_folds_are_scikit_learn_s_stratified_group_folds(seed):
+    rng = np.random.default_rng(seed)
+    labels, groups, n_folds = random_grouped_labels(rng)
+    ours = selection.folds(n_folds, seed, grouped=True)
+    theirs = StratifiedGroupKFold(n_folds, shuffle=True, random_state=seed)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # a class with fewer members than folds
+        try:
+            expected = list(theirs.split(labels, labels, groups))
+        except ValueError as error:
+            with pytest.raises(ValueError, match=str(error)[:30]):
+                list(ours.split(labels, labels, groups))
+            return
+        found = list(ours.split(labels, labels, groups))
+    assert isinstance(ours, selection.GroupFolds)
+    for (train, test), (expected_train, expected_test) in zip(found, expected, strict=True):
+        np.testing.assert_array_equal(train, expected_train)
+        np.testing.assert_array_equal(test, expected_test)
