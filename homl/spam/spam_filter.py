@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
 import numpy as np
@@ -136,18 +137,20 @@ class CrossValidation:
             for fold in range(len(self.held_out))
         ]
 
-    def figures(self, classifier: Any, features: tuple[str, ...]) -> dict:
-        """The classifier fitted on each fold, and the `figures_of` its scores of the rows held out."""
+    def figures(self, classifier: Any, features: tuple[str, ...], meanwhile: Callable[[], Any]) -> tuple:
+        """The classifier fitted on each fold by the pool of workers while `meanwhile()` runs here; the
+        `figures_of` its scores of the rows held out, and what `meanwhile` returned."""
         folds = self.folds(features)
-        fitted = Parallel(n_jobs=-1)(  # processes: liblinear's random numbers are one global state
+        # processes, not threads: liblinear's random numbers are one global state
+        fitting = Parallel(n_jobs=-1, return_as="generator")(
             delayed(clone(classifier).fit)(X_train, y_train) for X_train, y_train, _, _ in folds
         )
-        return self.figures_of(
-            [
-                selection.positive_scores(model, X_valid)
-                for model, (*_, X_valid, _) in zip(fitted, folds, strict=True)
-            ]
-        )
+        done_here = meanwhile()
+        scores = [
+            selection.positive_scores(model, X_valid)
+            for model, (*_, X_valid, _) in zip(fitting, folds, strict=True)
+        ]
+        return self.figures_of(scores), done_here
 
     def figures_of(self, held_out_scores: list[np.ndarray]) -> dict:
         """From a candidate's scores of each fold's held-out rows: the threshold the scores give for the
@@ -241,12 +244,16 @@ def train(
     return model, {**chosen, **figures}, comparison, feature_gains(comparison, cfg, chosen["features"])
 
 
-def _fitted(messages, cfg, choice, seed, fields, prepared, threshold) -> FixedThresholdClassifier:
-    """The whole model, fitted on every message."""
-    vectors = vector_model(
+def _chosen_vectors(cfg: Params, choice: dict, seed: int) -> Pipeline:
+    return vector_model(
         choice["classifier"], choice["features"], cfg.vectorizer, seed, **choice["hyperparameters"]
     )
-    return spam_model(fields, vectors.fit(prepared, messages["is_spam"].to_numpy()), threshold)
+
+
+def _fitted(messages, cfg, choice, seed, fields, prepared, threshold) -> FixedThresholdClassifier:
+    """The whole model, fitted on every message."""
+    vectors = _chosen_vectors(cfg, choice, seed).fit(prepared, messages["is_spam"].to_numpy())
+    return spam_model(fields, vectors, threshold)
 
 
 def with_threshold(
@@ -257,10 +264,11 @@ def with_threshold(
     features = tuple(choice["features"])
     fields = email_fields(preprocessing, features, cfg.vectorizer)
     prepared = fields.transform(parsed_emails(messages))
-    figures = CrossValidation(prepared, messages, cfg, seed, features).figures(
-        _classifier(choice, seed), features
+    vectors = _chosen_vectors(cfg, choice, seed)  # fitted on every message while the pool fits the folds
+    figures, fitted = CrossValidation(prepared, messages, cfg, seed, features).figures(
+        _classifier(choice, seed), features, lambda: vectors.fit(prepared, messages["is_spam"].to_numpy())
     )
-    return figures, _fitted(messages, cfg, choice, seed, fields, prepared, figures["threshold"])
+    return figures, spam_model(fields, fitted, figures["threshold"])
 
 
 def feature_gains(comparison: pd.DataFrame, cfg: Params, chosen: tuple[str, ...]) -> pd.DataFrame:
