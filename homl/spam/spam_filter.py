@@ -96,7 +96,7 @@ def vector_model(
     **hyperparameters: Any,
 ) -> Pipeline:
     """Email fields to the feature sets' vectors, side by side, to the classifier."""
-    model = CLASSIFIERS[classifier](seed).set_params(**hyperparameters)
+    model = _classifier(classifier, seed, **hyperparameters)
     return Pipeline([("vectors", feature_vectors(features, vectorizer)), (selection.CLASSIFIER_STEP, model)])
 
 
@@ -194,11 +194,17 @@ def _set_folds(
 
 def _side_by_side(folds: list[tuple]) -> tuple:
     X_train, y_train, X_valid, y_valid = zip(*folds, strict=True)
-    return sparse.hstack(X_train).tocsr(), y_train[0], sparse.hstack(X_valid).tocsr(), y_valid[0]
+    return _joined(X_train), y_train[0], _joined(X_valid), y_valid[0]
 
 
-def _classifier(choice: dict, seed: int) -> Any:
-    return CLASSIFIERS[choice["classifier"]](seed).set_params(**choice["hyperparameters"])
+def _joined(blocks: tuple) -> sparse.csr_matrix:
+    """The blocks' columns side by side, as CSR: from CSR blocks scipy joins rows directly (in a third of the
+    time of its default, through COO), with the same result."""
+    return sparse.hstack([sparse.csr_matrix(block) for block in blocks], format="csr")
+
+
+def _classifier(name: str, seed: int, **hyperparameters: Any) -> Any:
+    return CLASSIFIERS[name](seed).set_params(**hyperparameters)
 
 
 def train(
@@ -240,20 +246,19 @@ def train(
     chosen, (_, held_out) = choices[search], results[search]
     figures = cv.figures_of(held_out[bests[search]])
     fields = email_fields(cfg.preprocessing, chosen["features"], cfg.vectorizer)  # what the model reads
-    model = _fitted(messages, cfg, chosen, seed, fields, prepared, figures["threshold"])
-    return model, {**chosen, **figures}, comparison, feature_gains(comparison, cfg, chosen["features"])
+    vectors = _chosen_vectors(cfg, chosen, seed).fit(prepared, cv.is_spam)  # on every message
+    return (
+        spam_model(fields, vectors, figures["threshold"]),
+        {**chosen, **figures},
+        comparison,
+        feature_gains(comparison, cfg, chosen["features"]),
+    )
 
 
 def _chosen_vectors(cfg: Params, choice: dict, seed: int) -> Pipeline:
     return vector_model(
         choice["classifier"], choice["features"], cfg.vectorizer, seed, **choice["hyperparameters"]
     )
-
-
-def _fitted(messages, cfg, choice, seed, fields, prepared, threshold) -> FixedThresholdClassifier:
-    """The whole model, fitted on every message."""
-    vectors = _chosen_vectors(cfg, choice, seed).fit(prepared, messages["is_spam"].to_numpy())
-    return spam_model(fields, vectors, threshold)
 
 
 def with_threshold(
@@ -264,9 +269,11 @@ def with_threshold(
     features = tuple(choice["features"])
     fields = email_fields(preprocessing, features, cfg.vectorizer)
     prepared = fields.transform(parsed_emails(messages))
-    vectors = _chosen_vectors(cfg, choice, seed)  # fitted on every message while the pool fits the folds
-    figures, fitted = CrossValidation(prepared, messages, cfg, seed, features).figures(
-        _classifier(choice, seed), features, lambda: vectors.fit(prepared, messages["is_spam"].to_numpy())
+    cv, vectors = CrossValidation(prepared, messages, cfg, seed, features), _chosen_vectors(cfg, choice, seed)
+    figures, fitted = cv.figures(  # the whole model fitted on every message while the pool fits the folds
+        _classifier(choice["classifier"], seed, **choice["hyperparameters"]),
+        features,
+        lambda: vectors.fit(prepared, cv.is_spam),
     )
     return figures, spam_model(fields, fitted, figures["threshold"])
 

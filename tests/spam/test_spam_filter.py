@@ -8,7 +8,8 @@ from homl.spam import email_features, parsing, spam_filter
 
 def test_cross_validation_vectors_each_set_as_a_pipeline_fitted_on_each_fold_would():
     """Each set's vocabulary is chosen a fold from one count of every message (the shortcut), so every
-    fold's vectors must be those of the set's own pipeline fitted on the fold's training messages."""
+    fold's vectors must be those of the set's own pipeline fitted on the fold's training messages, and the
+    sets side by side those of the pipeline of all of them."""
     rng = np.random.default_rng(0)
     words = [f"w{i}" for i in range(40)]
     messages = pd.DataFrame({"is_spam": np.arange(60) % 3 == 0, "copy_group": np.arange(60) // 2})
@@ -26,15 +27,15 @@ def test_cross_validation_vectors_each_set_as_a_pipeline_fitted_on_each_fold_wou
     prepared = email_features.email_fields(cfg.preprocessing, features, cfg.vectorizer).transform(parsed)
     cv = spam_filter.CrossValidation(prepared, messages, cfg, 0, features)
     grouped = selection.folds(cfg.cv.folds, 0, grouped=True)
-    for name in features:
+    for sets, folds in [*(((name,), cv.per_set[name]) for name in features), (features, cv.folds(features))]:
         expected = selection.fold_features(
-            email_features.feature_vectors((name,), cfg.vectorizer),
+            email_features.feature_vectors(sets, cfg.vectorizer),
             prepared,
             messages["is_spam"].to_numpy(),
             grouped,
             messages["copy_group"].to_numpy(),
         )
-        for got, wanted in zip(cv.per_set[name], expected, strict=True):
+        for got, wanted in zip(folds, expected, strict=True):
             for a, b in zip(got, wanted, strict=True):
                 a, b = (m.toarray() if hasattr(m, "toarray") else m for m in (a, b))
                 np.testing.assert_array_equal(a, b)
