@@ -198,8 +198,8 @@ def _side_by_side(folds: list[tuple]) -> tuple:
 
 
 def _joined(blocks: tuple) -> sparse.csr_matrix:
-    """The blocks' columns side by side, as CSR: from CSR blocks scipy joins rows directly (in a third of the
-    time of its default, through COO), with the same result."""
+    """The blocks' columns side by side, as CSR: from CSR blocks scipy joins rows directly (in about half
+    the time of its default, through COO), with the same result."""
     return sparse.hstack([sparse.csr_matrix(block) for block in blocks], format="csr")
 
 
