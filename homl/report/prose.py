@@ -65,10 +65,15 @@ def _commands_cold_start(root: Path) -> float:
     return max(bench[command]["cold_start_seconds"] for command in ("predict_digit", "denoise"))
 
 
+def _stages_seconds(root: Path, benchmark: str, prefixes: tuple[str, ...]) -> float:
+    """The wall time of a timed run's stages whose names start with one of `prefixes`."""
+    stages = bench_results(root, benchmark)["stages"]
+    return sum(stage["seconds"] for stage in stages if stage["stage"].startswith(prefixes))
+
+
 def _spam_stages_seconds(root: Path) -> float:
     """The spam stages' wall time in the forced run, fetching the corpus included."""
-    stages = bench_results(root, "pipeline_timing")["stages"]
-    return sum(stage["seconds"] for stage in stages if stage["stage"].startswith(("spam_", "fetch_spam")))
+    return _stages_seconds(root, "pipeline_timing", ("spam_", "fetch_spam"))
 
 
 GOALS = {
@@ -164,11 +169,7 @@ DERIVED: dict[str, Callable[[Path], float | str]] = {
     "quick_run_median_stage_seconds": lambda root: statistics.median(
         stage["seconds"] for stage in bench_results(root, "quick_run")["stages"]
     ),
-    "quick_run_spam_titanic_seconds": lambda root: sum(
-        stage["seconds"]
-        for stage in bench_results(root, "quick_run")["stages"]
-        if stage["stage"].startswith(("spam_", "titanic_"))
-    ),
+    "quick_run_spam_titanic_seconds": lambda root: _stages_seconds(root, "quick_run", ("spam_", "titanic_")),
     "regularized_panels_largest_difference": lambda root: max(
         stage_metrics(root, "regularized_fit")["book_figures_largest_difference_to_sklearn"].values()
     ),
