@@ -27,9 +27,10 @@ install: $(STAMP)
 lock: $(UV)
 	$(UV) lock --upgrade
 
-# make repro REPRO_FLAGS=--force re-runs every stage, as CI does.
+# dvc repro with independent stages side by side, one per core (homl/core/parallel_repro.py); the same
+# outputs and dvc.lock. make repro REPRO_FLAGS=--force re-runs every stage, as CI does.
 repro: $(STAMP)
-	dvc repro $(REPRO_FLAGS)
+	python -m homl.core.parallel_repro $(REPRO_FLAGS)
 
 # The fast tier (minutes); test-all adds the slow one: DVC end to end, clusters, full-size fuzzing, stage
 # scripts in their own processes. Both spread the tests over a worker process per core (pytest-xdist).

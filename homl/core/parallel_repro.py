@@ -1,0 +1,186 @@
+"""`dvc repro` with independent stages side by side: each stage its own `dvc repro --single-item`, as many
+at once as the machine has cores, each started once the stages it depends on are done.
+
+DVC runs one stage at a time; its documented way to run stages in parallel is several `dvc repro`
+processes on independent stages (its locks keep them apart; `--wait-for-lock` makes them take turns
+writing dvc.lock). A stage keeps about one and a half of two cores busy, and every stage starts a Python
+interpreter and rewrites dvc.lock on one core: two stages side by side fill the idle core. Whether a
+stage runs is still DVC's own decision, so the outputs and dvc.lock are those `dvc repro` makes.
+
+    python -m homl.core.parallel_repro [--force] [--jobs N] [target ...]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import queue
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+DVC = "dvc"
+
+
+@dataclass(frozen=True)
+class Finished:
+    """A stage's `dvc repro --single-item`: its name, exit status, output and wall time."""
+
+    stage: str
+    returncode: int
+    output: str
+    seconds: float
+
+
+def plan(upstream: Mapping[str, set[str]], wanted: Iterable[str]) -> dict[str, set[str]]:
+    """The stages to reproduce for `wanted` (with every stage they depend on), each with the stages of the
+    plan it waits for, in the order to start them when several are ready: the longest chain of stages
+    depending on it first (dvc.yaml's order among equals)."""
+    needed, todo = set(), list(wanted)
+    while todo:
+        stage = todo.pop()
+        if stage not in needed:
+            needed.add(stage)
+            todo.extend(upstream[stage])
+    downstream: dict[str, set[str]] = {stage: set() for stage in needed}
+    for stage in needed:
+        for dependency in upstream[stage]:
+            downstream[dependency].add(stage)
+    chain: dict[str, int] = {}
+
+    def longest(stage: str) -> int:
+        if stage not in chain:
+            chain[stage] = 1 + max((longest(after) for after in downstream[stage]), default=0)
+        return chain[stage]
+
+    order = [stage for stage in upstream if stage in needed]
+    order.sort(key=longest, reverse=True)  # stable: dvc.yaml's order among equals
+    return {stage: set(upstream[stage]) for stage in order}
+
+
+def run(
+    stages: Mapping[str, set[str]],
+    flags: Sequence[str] = (),
+    jobs: int | None = None,
+    started: Callable[[str, subprocess.Popen], None] | None = None,
+    report: Callable[[Finished], None] | None = None,
+    cwd: str | Path | None = None,
+) -> list[Finished]:
+    """Reproduce each stage of a `plan` by `dvc repro --single-item` (with `flags`), at most `jobs` at once
+    (default: one per core), each once the stages it waits for have finished. `started` hears of each
+    process as it starts, `report` of each stage as it ends. After a failure no stage starts; those
+    running finish. Returns every finished stage, in the order they ended."""
+    jobs = jobs or os.cpu_count() or 1
+    waiting = {stage: set(before) & set(stages) for stage, before in stages.items()}
+    ended: queue.Queue[Finished] = queue.Queue()
+    finished: list[Finished] = []
+    running = 0
+
+    def reproduce(stage: str) -> None:
+        begun = time.perf_counter()
+        command = [DVC, "--wait-for-lock", "repro", "--single-item", *flags, stage]
+        process = subprocess.Popen(
+            command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+        )
+        if started:
+            started(stage, process)
+        output = process.communicate()[0]
+        ended.put(Finished(stage, process.returncode, output, time.perf_counter() - begun))
+
+    while waiting or running:
+        failed = any(done.returncode for done in finished)
+        ready = [stage for stage, before in waiting.items() if not before] if not failed else []
+        for stage in ready[: jobs - running]:
+            del waiting[stage]
+            running += 1
+            threading.Thread(target=reproduce, args=(stage,), daemon=True).start()
+        if not running:
+            break
+        done = ended.get()
+        running -= 1
+        finished.append(done)
+        if report:
+            report(done)
+        if not done.returncode:
+            for before in waiting.values():
+                before.discard(done.stage)
+    return finished
+
+
+def stage_graph(root: str | Path = ".") -> dict[str, set[str]]:
+    """Every stage of the project (DVC's names, in dvc.yaml's order) and the stages whose outputs it reads."""
+    from dvc.repo import Repo
+
+    with Repo(str(root)) as repo:
+        graph = repo.index.graph  # an edge runs from a stage to a stage it depends on
+        return {
+            stage.addressing: {before.addressing for before in graph.successors(stage)} for stage in graph
+        }
+
+
+def changed_stages(root: str | Path = ".") -> list[str]:
+    """The stages `dvc status` finds changed (their downstream will be checked after them)."""
+    from dvc.repo import Repo
+
+    with Repo(str(root)) as repo:
+        return list(repo.status())
+
+
+def _echo(done: Finished) -> None:
+    print(done.output, end="" if done.output.endswith("\n") else "\n", flush=True)
+    print(f"{done.stage}: {'done' if not done.returncode else 'FAILED'} in {done.seconds:.1f} s", flush=True)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m homl.core.parallel_repro", description=__doc__.split("\n\n")[0]
+    )
+    parser.add_argument(
+        "targets", nargs="*", help="stages to reproduce, with what they depend on (default: all)"
+    )
+    parser.add_argument("-f", "--force", action="store_true", help="re-run every stage, as dvc repro --force")
+    parser.add_argument("-j", "--jobs", type=int, help="stages at once (default: one per core)")
+    args = parser.parse_args(argv)
+    upstream = stage_graph()
+    unknown = sorted(set(args.targets) - set(upstream))
+    if unknown:
+        parser.error(f"no such stage: {', '.join(unknown)}")
+    everything = args.targets or list(upstream)
+    if args.force:
+        stages = plan(upstream, everything)
+    else:  # what changed and everything downstream of it; each is run only if DVC finds it changed
+        affected = set(changed_stages())
+        stages = {
+            stage: before
+            for stage, before in plan(upstream, everything).items()
+            if stage in affected or _depends_on(stage, affected, upstream)
+        }
+        if not stages:
+            print("Data and pipelines are up to date.")
+            return 0
+    finished = run(stages, ["--force"] if args.force else [], args.jobs, report=_echo)
+    failed = [done.stage for done in finished if done.returncode]
+    if failed:
+        print(f"error: stage {failed[0]} failed; no stage started after it", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _depends_on(stage: str, stages: set[str], upstream: Mapping[str, set[str]]) -> bool:
+    todo, seen = list(upstream[stage]), set()
+    while todo:
+        before = todo.pop()
+        if before in stages:
+            return True
+        if before not in seen:
+            seen.add(before)
+            todo.extend(upstream[before])
+    return False
+
+
+if __name__ == "__main__":
+    sys.exit(main())
