@@ -36,20 +36,20 @@ class Finished:
     seconds: float
 
 
-def plan(upstream: Mapping[str, set[str]], wanted: Iterable[str]) -> dict[str, set[str]]:
-    """The stages to reproduce for `wanted` (with every stage they depend on), each with the stages of the
-    plan it waits for, in the order to start them when several are ready: the longest chain of stages
-    depending on it first (dvc.yaml's order among equals)."""
-    needed, todo = set(), list(wanted)
-    while todo:
-        stage = todo.pop()
-        if stage not in needed:
-            needed.add(stage)
-            todo.extend(upstream[stage])
+def plan(
+    upstream: Mapping[str, set[str]], wanted: Iterable[str], changed: Iterable[str] | None = None
+) -> dict[str, set[str]]:
+    """The stages to reproduce for `wanted` (with every stage they depend on; of those, only the `changed`
+    ones and the stages depending on them, when `changed` is given), each with the stages it waits for, in
+    the order to start them when several are ready: the longest chain of stages depending on it first
+    (dvc.yaml's order among equals)."""
+    needed = _closure(wanted, upstream)
     downstream: dict[str, set[str]] = {stage: set() for stage in needed}
     for stage in needed:
         for dependency in upstream[stage]:
             downstream[dependency].add(stage)
+    if changed is not None:
+        needed = _closure([stage for stage in changed if stage in needed], downstream)
     chain: dict[str, int] = {}
 
     def longest(stage: str) -> int:
@@ -59,7 +59,18 @@ def plan(upstream: Mapping[str, set[str]], wanted: Iterable[str]) -> dict[str, s
 
     order = [stage for stage in upstream if stage in needed]
     order.sort(key=longest, reverse=True)  # stable: dvc.yaml's order among equals
-    return {stage: set(upstream[stage]) for stage in order}
+    return {stage: upstream[stage] & needed for stage in order}
+
+
+def _closure(start: Iterable[str], edges: Mapping[str, set[str]]) -> set[str]:
+    """`start` and every stage reached from it along `edges`."""
+    reached, todo = set(), list(start)
+    while todo:
+        stage = todo.pop()
+        if stage not in reached:
+            reached.add(stage)
+            todo.extend(edges[stage])
+    return reached
 
 
 def run(
@@ -75,7 +86,7 @@ def run(
     process as it starts, `report` of each stage as it ends. After a failure no stage starts; those
     running finish. Returns every finished stage, in the order they ended."""
     jobs = jobs or os.cpu_count() or 1
-    waiting = {stage: set(before) & set(stages) for stage, before in stages.items()}
+    waiting = {stage: set(before) for stage, before in stages.items()}
     ended: queue.Queue[Finished] = queue.Queue()
     finished: list[Finished] = []
     running = 0
@@ -149,37 +160,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     unknown = sorted(set(args.targets) - set(upstream))
     if unknown:
         parser.error(f"no such stage: {', '.join(unknown)}")
-    everything = args.targets or list(upstream)
-    if args.force:
-        stages = plan(upstream, everything)
-    else:  # what changed and everything downstream of it; each is run only if DVC finds it changed
-        affected = set(changed_stages())
-        stages = {
-            stage: before
-            for stage, before in plan(upstream, everything).items()
-            if stage in affected or _depends_on(stage, affected, upstream)
-        }
-        if not stages:
-            print("Data and pipelines are up to date.")
-            return 0
-    finished = run(stages, ["--force"] if args.force else [], args.jobs, report=_echo)
+    changed = None if args.force else changed_stages()  # DVC decides again as each stage starts
+    stages = plan(upstream, args.targets or list(upstream), changed)
+    if not stages:
+        print("Data and pipelines are up to date.")
+        return 0
+    finished = run(
+        stages,
+        ["--force"] if args.force else [],
+        args.jobs,
+        started=lambda stage, _: print(f"{stage}: started", flush=True),
+        report=_echo,
+    )
     failed = [done.stage for done in finished if done.returncode]
     if failed:
         print(f"error: stage {failed[0]} failed; no stage started after it", file=sys.stderr)
         return 1
     return 0
-
-
-def _depends_on(stage: str, stages: set[str], upstream: Mapping[str, set[str]]) -> bool:
-    todo, seen = list(upstream[stage]), set()
-    while todo:
-        before = todo.pop()
-        if before in stages:
-            return True
-        if before not in seen:
-            seen.add(before)
-            todo.extend(upstream[before])
-    return False
 
 
 if __name__ == "__main__":

@@ -39,13 +39,15 @@ PIPELINE = {
     }
 }
 
-pytestmark = [pytest.mark.slow, pytest.mark.skipif(DVC is None, reason="needs dvc and git")]
+needs_dvc = pytest.mark.skipif(DVC is None, reason="needs dvc and git")
 
 
-def test_the_plan_takes_what_the_targets_need_longest_chain_first():
+def test_the_plan_takes_what_the_targets_need_or_what_changed_longest_chain_first():
     upstream = {"a": set(), "b": {"a"}, "c": {"a"}, "d": {"b", "c"}, "lone": set(), "e": {"lone"}}
     assert list(parallel_repro.plan(upstream, upstream)) == ["a", "b", "c", "lone", "d", "e"]
     assert parallel_repro.plan(upstream, ["c"]) == {"a": set(), "c": {"a"}}
+    assert parallel_repro.plan(upstream, upstream, changed=["b"]) == {"b": set(), "d": {"b"}}
+    assert parallel_repro.plan(upstream, ["c", "e"], changed=["b", "lone"]) == {"lone": set(), "e": {"lone"}}
 
 
 def reproduce(repo, *arguments):
@@ -71,6 +73,8 @@ def ran(output: str) -> set[str]:
     return {line.split("'")[1] for line in output.splitlines() if line.startswith("Running stage '")}
 
 
+@pytest.mark.slow
+@needs_dvc
 def test_independent_stages_run_side_by_side_and_dvc_finds_nothing_left(tmp_path):
     repo = new_pipeline(tmp_path)
     result = reproduce(repo, "--jobs", "2")
@@ -80,6 +84,8 @@ def test_independent_stages_run_side_by_side_and_dvc_finds_nothing_left(tmp_path
     assert run(repo, DVC, "status", "--quiet") == ""
 
 
+@pytest.mark.slow
+@needs_dvc
 def test_its_dvc_lock_is_the_one_dvc_repro_writes(tmp_path):
     side_by_side, one_by_one = (new_pipeline(tmp_path / name) for name in ("side", "one"))
     for repo in (side_by_side, one_by_one):  # b and c need not meet: dvc repro runs one at a time
@@ -91,6 +97,8 @@ def test_its_dvc_lock_is_the_one_dvc_repro_writes(tmp_path):
     assert locks[0] == locks[1]
 
 
+@pytest.mark.slow
+@needs_dvc
 def test_only_what_changed_and_what_reads_it_runs_again(tmp_path):
     repo = new_pipeline(tmp_path)
     assert reproduce(repo, "--jobs", "2").returncode == 0
@@ -103,6 +111,8 @@ def test_only_what_changed_and_what_reads_it_runs_again(tmp_path):
     assert ran(result.stdout) == {"b", "d"}
 
 
+@pytest.mark.slow
+@needs_dvc
 def test_after_a_failure_no_stage_starts_and_the_status_says_so(tmp_path):
     repo = new_pipeline(tmp_path)
     broken = {**PIPELINE["stages"], "a": {"cmd": "python -c 'raise SystemExit(3)'", "outs": ["a.txt"]}}
@@ -113,6 +123,8 @@ def test_after_a_failure_no_stage_starts_and_the_status_says_so(tmp_path):
     assert not {"b", "c", "d"} & ran(result.stdout)
 
 
+@pytest.mark.slow
+@needs_dvc
 def test_an_unknown_target_is_named():
     result = reproduce(".", "no_such_stage")
     assert result.returncode == 2 and "no such stage: no_such_stage" in result.stderr
