@@ -91,6 +91,20 @@ class Usage:
         }
 
 
+def result(total_seconds: float, products: tuple[float, float], stages: list[dict], **details) -> dict:
+    """A timed run as the results file holds it: the commit, the cores, the total, the product rate
+    before and after (flop/s), each stage's figures, and any `details`."""
+    before, after = products
+    return {
+        "commit": commit(),
+        "cores": os.cpu_count(),
+        **details,
+        "total_seconds": total_seconds,
+        "machine_product_gflops": {"before": before / 1e9, "after": after / 1e9},
+        "stages": stages,
+    }
+
+
 def measure(command: list[str], cwd: str | Path | None = None) -> dict:
     """Run `command` (a DVC command that prints "Running stage" lines) and time it stage by stage, with
     the machine's float32 product rate before and after."""
@@ -118,13 +132,8 @@ def measure(command: list[str], cwd: str | Path | None = None) -> dict:
     if dvc.returncode:
         raise SystemExit(f"{' '.join(command)} failed with status {dvc.returncode}")
     ends = [at for _, at in starts[1:]] + [finished]
-    return {
-        "commit": commit(),
-        "cores": os.cpu_count(),
-        "total_seconds": finished - started,
-        "machine_product_gflops": {"before": product_before / 1e9, "after": product_after / 1e9},
-        "stages": [usage.of(name, end - start) for (name, start), end in zip(starts, ends, strict=True)],
-    }
+    stages = [usage.of(name, end - start) for (name, start), end in zip(starts, ends, strict=True)]
+    return result(finished - started, (product_before, product_after), stages)
 
 
 def measure_side_by_side(jobs: int | None = None) -> dict:
@@ -156,14 +165,8 @@ def measure_side_by_side(jobs: int | None = None) -> dict:
     failed = [run for run in finished if run.returncode]
     if failed:
         raise SystemExit(f"stage {failed[0].stage} failed:\n{failed[0].output}")
-    return {
-        "commit": commit(),
-        "cores": os.cpu_count(),
-        "stages_at_once": jobs or os.cpu_count(),
-        "total_seconds": total,
-        "machine_product_gflops": {"before": product_before / 1e9, "after": product_after / 1e9},
-        "stages": [usage.of(run.stage, run.seconds) for run in finished],
-    }
+    stages = [usage.of(run.stage, run.seconds) for run in finished]
+    return result(total, (product_before, product_after), stages, stages_at_once=jobs or os.cpu_count())
 
 
 def main() -> None:

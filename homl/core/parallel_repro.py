@@ -21,7 +21,6 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 DVC = "dvc"
 
@@ -79,7 +78,6 @@ def run(
     jobs: int | None = None,
     started: Callable[[str, subprocess.Popen], None] | None = None,
     report: Callable[[Finished], None] | None = None,
-    cwd: str | Path | None = None,
 ) -> list[Finished]:
     """Reproduce each stage of a `plan` by `dvc repro --single-item` (with `flags`), at most `jobs` at once
     (default: one per core), each once the stages it waits for have finished. `started` hears of each
@@ -94,9 +92,7 @@ def run(
     def reproduce(stage: str) -> None:
         begun = time.perf_counter()
         command = [DVC, "--wait-for-lock", "repro", "--single-item", *flags, stage]
-        process = subprocess.Popen(
-            command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
-        )
+        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         if started:
             started(stage, process)
         output = process.communicate()[0]
@@ -122,22 +118,22 @@ def run(
     return finished
 
 
-def stage_graph(root: str | Path = ".") -> dict[str, set[str]]:
+def stage_graph() -> dict[str, set[str]]:
     """Every stage of the project (DVC's names, in dvc.yaml's order) and the stages whose outputs it reads."""
     from dvc.repo import Repo
 
-    with Repo(str(root)) as repo:
+    with Repo() as repo:
         graph = repo.index.graph  # an edge runs from a stage to a stage it depends on
         return {
             stage.addressing: {before.addressing for before in graph.successors(stage)} for stage in graph
         }
 
 
-def changed_stages(root: str | Path = ".") -> list[str]:
+def changed_stages() -> list[str]:
     """The stages `dvc status` finds changed (their downstream will be checked after them)."""
     from dvc.repo import Repo
 
-    with Repo(str(root)) as repo:
+    with Repo() as repo:
         return list(repo.status())
 
 
