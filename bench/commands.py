@@ -10,7 +10,6 @@ peak is counted).
 Writes bench/results/commands.json. Run after `dvc repro`:  python bench/commands.py
 """
 
-import os
 import subprocess
 import sys
 import tempfile
@@ -18,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 from PIL import Image
-from timing import RESULTS_DIR, commit
+from timing import RESULTS_DIR, provenance
 
 from homl.core import io, pipeline
 from homl.data import mnist
@@ -78,8 +77,7 @@ def main() -> None:
         digits = save_pngs(data.test_images[:BATCH], Path(scratch, "digits"))
         noisy_digits = save_pngs(noisy[:BATCH], Path(scratch, "noisy"))
         results = {
-            "commit": commit(),
-            "cores": os.cpu_count(),
+            **provenance(),
             "predict_digit": measure("predict-digit", digits),
             "denoise": measure(
                 "denoise",

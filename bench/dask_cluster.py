@@ -13,7 +13,7 @@ import os
 
 import numpy as np
 from distributed import LocalCluster
-from timing import RESULTS_DIR, commit, timed
+from timing import RESULTS_DIR, provenance, timed
 
 from homl.core import cluster, io, pipeline
 from homl.data import mnist
@@ -39,8 +39,7 @@ def main() -> None:
         np.array_equal(here_indices, there_indices) and np.array_equal(here_distances, there_distances)
     )
     results = {
-        "commit": commit(),
-        "cores": os.cpu_count(),
+        **provenance(),
         "workers": workers,
         "queries": len(test),
         "references": len(train),

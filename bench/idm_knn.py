@@ -8,11 +8,9 @@ IDM classifier with the settings idm_search chose (models/idm_choice.json). Time
 Writes bench/results/idm_knn.json. Run after `dvc repro`:  python bench/idm_knn.py
 """
 
-import os
-
 import numpy as np
 from sklearn.neighbors import KNeighborsClassifier
-from timing import RESULTS_DIR, commit, timed
+from timing import RESULTS_DIR, provenance, timed
 
 from homl.core import io, pipeline
 from homl.data import mnist
@@ -26,7 +24,7 @@ def main() -> None:
     data = mnist.load(pipeline.output("fetch_mnist"))
     plain = io.read_json(pipeline.output("knn_search", suffix="choice.json"))["hyperparameters"]
     chosen = io.read_json(pipeline.output("idm_search", suffix="choice.json"))["hyperparameters"]
-    results = {"commit": commit(), "cores": os.cpu_count(), "train_images": 60_000, "test_images": 10_000}
+    results = {**provenance(), "train_images": 60_000, "test_images": 10_000}
 
     def sklearn_knn(deskewed: bool, sigma: float) -> dict:
         train = preprocess(data.train_images, deskewed, sigma).reshape(60_000, -1).astype(np.float32)

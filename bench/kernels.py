@@ -17,10 +17,8 @@ arithmetic per second it reaches, and that as a share of the matrix product's (1
 Writes bench/results/kernels.json. Run after `dvc repro`:  python bench/kernels.py
 """
 
-import os
-
 import numpy as np
-from timing import RESULTS_DIR, best_of, commit
+from timing import RESULTS_DIR, best_of, provenance
 
 from homl.core import io, params, pipeline
 from homl.data import mnist
@@ -143,8 +141,7 @@ def main() -> None:
     data = mnist.load(pipeline.output("fetch_mnist"))
     noisy = io.load_arrays(pipeline.output("noisy_mnist"), ["test_images"])["test_images"]
     results = {
-        "commit": commit(),
-        "cores": os.cpu_count(),
+        **provenance(),
         "idm": idm_kernel(data.train_images),
         "denoising_search": denoising_search(data.train_images, noisy),
         "exact_search": exact_search(data.train_images, data.test_images),

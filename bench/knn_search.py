@@ -11,7 +11,6 @@
 Writes bench/results/knn_search.json. Run after `dvc repro` has fetched MNIST:  python bench/knn_search.py [N]
 """
 
-import os
 import sys
 import tempfile
 
@@ -19,7 +18,7 @@ import numpy as np
 from sklearn.model_selection import GridSearchCV, StratifiedKFold
 from sklearn.neighbors import KNeighborsClassifier, KNeighborsTransformer
 from sklearn.pipeline import Pipeline
-from timing import RESULTS_DIR, commit, timed
+from timing import RESULTS_DIR, provenance, timed
 
 from homl.core import io, pipeline
 from homl.data import mnist
@@ -60,7 +59,7 @@ def main() -> None:
         np.abs(ours["mean_accuracy"].to_numpy() - peer.cv_results_["mean_test_score"]).max()
         for peer in (theirs, recipe)
     )
-    results = {"commit": commit(), "cores": os.cpu_count()}
+    results = provenance()
     results["grid_search"] = {
         "train_images": n_train,
         "homl_seconds": ours_s,

@@ -9,13 +9,12 @@ python bench/linreg_large.py [--rows N] [--out PATH]
 
 import argparse
 import multiprocessing
-import os
 import resource
 import time
 from pathlib import Path
 
 import numpy as np
-from timing import RESULTS_DIR, commit
+from timing import RESULTS_DIR, provenance
 
 from homl.core import io
 
@@ -66,12 +65,11 @@ def main() -> None:
     args = parser.parse_args()
     baseline = in_own_process(args.rows, None)
     report = {
-        "commit": commit(),
+        **provenance(),
         "rows": args.rows,
         "features": FEATURES,
         "data_mb": baseline["data_mb"],
         "data_only_peak_memory_mb": baseline["peak_memory_mb"],
-        "cores": os.cpu_count(),
         "batch_size": BATCH_SIZE,
         "n_epochs": N_EPOCHS,
     }

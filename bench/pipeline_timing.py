@@ -23,7 +23,7 @@ import time
 from pathlib import Path
 
 from kernels import matmul_flops_per_second
-from timing import commit
+from timing import provenance
 
 from homl.core import io, parallel_repro
 
@@ -96,8 +96,7 @@ def result(total_seconds: float, products: tuple[float, float], stages: list[dic
     before and after (flop/s), each stage's figures, and any `details`."""
     before, after = products
     return {
-        "commit": commit(),
-        "cores": os.cpu_count(),
+        **provenance(),
         **details,
         "total_seconds": total_seconds,
         "machine_product_gflops": {"before": before / 1e9, "after": after / 1e9},

@@ -13,7 +13,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from timing import commit
+from timing import provenance
 
 from homl.core import io
 
@@ -48,8 +48,7 @@ def main() -> None:
             PIP_NO_CACHE_DIR="1",
         )
     results = {
-        "commit": commit(),
-        "cores": os.cpu_count(),
+        **provenance(),
         "uv_seconds": uv_seconds,
         "pip_seconds": pip_seconds,
     }

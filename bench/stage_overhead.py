@@ -12,7 +12,6 @@ All best of REPEATS; the run's totals count a foreach stage once per item, as DV
 Writes bench/results/stage_overhead.json.  python bench/stage_overhead.py
 """
 
-import os
 import shutil
 import subprocess
 import sys
@@ -21,7 +20,7 @@ from pathlib import Path
 
 import yaml
 from dvc.utils.serialize import modify_yaml, parse_yaml
-from timing import RESULTS_DIR, best_of, commit
+from timing import RESULTS_DIR, best_of, provenance
 
 from homl.core import io, pipeline
 
@@ -73,8 +72,7 @@ def main() -> None:
     noop = noop_repro_seconds()
     parses, parses_seconds = params_parses(stages)
     result = {
-        "commit": commit(),
-        "cores": os.cpu_count(),
+        **provenance(),
         "stages": len(stages),
         "lock_lines": len(lock.read_text().splitlines()),
         "lock_rewrite_seconds": rewrite,

@@ -1,5 +1,7 @@
 """What the benchmarks share: where they write, and how they time a call."""
 
+import os
+import platform
 import subprocess
 import time
 from pathlib import Path
@@ -18,6 +20,30 @@ def best_of(function, repeats: int):
     """`function()`'s result and its best wall time over `repeats` calls."""
     runs = [timed(function) for _ in range(repeats)]
     return runs[0][0], min(seconds for _, seconds in runs)
+
+
+VECTOR_FLAGS = ("avx512f", "avx2", "avx", "sse4_2")  # the widest the CPU has, named in results
+
+
+def cpu() -> dict:
+    """The CPU a result was measured on: the same code runs at different speeds on Intel and AMD, and
+    with or without AVX-512."""
+    fields = {}
+    cpuinfo = Path("/proc/cpuinfo")
+    for line in cpuinfo.read_text().splitlines() if cpuinfo.exists() else []:
+        key, _, value = line.partition(":")
+        fields.setdefault(key.strip(), value.strip())
+    flags = set(fields.get("flags", "").split())
+    return {
+        "vendor": fields.get("vendor_id", platform.machine()),
+        "model": fields.get("model name", platform.processor()),
+        "vectors": next((flag for flag in VECTOR_FLAGS if flag in flags), None),
+    }
+
+
+def provenance() -> dict:
+    """What every result says first: the commit whose code it measured, and the machine."""
+    return {"commit": commit(), "cores": os.cpu_count(), "cpu": cpu()}
 
 
 def commit() -> str:

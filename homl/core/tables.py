@@ -49,6 +49,15 @@ def bench_results(root: Path, benchmark: str) -> dict:
     return io.read_json(root / "bench" / "results" / f"{benchmark}.json")
 
 
+VECTOR_NAMES = {"avx512f": "AVX-512", "avx2": "AVX2", "avx": "AVX", "sse4_2": "SSE4.2"}
+
+
+def cpu_name(cpu: dict) -> str:
+    """A benchmark's CPU (bench/timing.py's `cpu`) as the tables name it: its model and widest vectors."""
+    vectors = VECTOR_NAMES.get(cpu.get("vectors"), cpu.get("vectors"))
+    return f"{cpu['model']} ({vectors})" if vectors else cpu["model"]
+
+
 def stage_table(root: Path, stage: str, suffix: str = ".csv") -> pd.DataFrame:
     """The (first) table a stage writes whose path ends in `suffix`, found in dvc.yaml."""
     return pd.read_csv(root / pipeline.output(stage, "outs", root / "dvc.yaml", suffix=suffix))

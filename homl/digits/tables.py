@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from homl.core import params, pipeline
-from homl.core.tables import bench_results, settings_text, stage_metrics, stage_table, table
+from homl.core.tables import bench_results, cpu_name, settings_text, stage_metrics, stage_table, table
 from homl.digits.knn import SearchParams as KnnSearchParams
 
 
@@ -84,7 +84,8 @@ def exact_search(root: Path) -> list[list[object]]:
 
     return [
         [
-            f"{bench['queries']:,} x {bench['references']:,} MNIST digits, k={bench['k']}",
+            f"{bench['queries']:,} x {bench['references']:,} MNIST digits, k={bench['k']}, "
+            f"on {cpu_name(bench['cpu'])}",
             "time",
             "homl is",
             "neighbours",
@@ -106,6 +107,15 @@ def exact_search(root: Path) -> list[list[object]]:
             f"{bench['sklearn_seconds']:.1f} s",
             f"{bench['sklearn_over_homl']:.1f}x faster",
             agreement("sklearn"),
+        ],
+        *[
+            [
+                f"faiss `IndexFlatL2` on {cpu_name(other['cpu'])}, commit {other['commit'][:7]}",
+                f"{other['faiss_seconds']:.1f} s (homl {other['homl_seconds']:.1f} s)",
+                f"**{other['faiss_over_homl']:.2f}x** faster",
+                f"{other['faiss_agreement']['same_sets']:.2%} same sets",
+            ]
+            for other in bench.get("other_cpus", [])
         ],
     ]
 
@@ -132,7 +142,14 @@ def kernels(root: Path) -> list[list[object]]:
         ],
     ]
     return [
-        ["kernel", "work", "time", "arithmetic per second", "machine's float32 product", "share of it"],
+        [
+            f"kernel, on {cpu_name(bench['cpu'])}",
+            "work",
+            "time",
+            "arithmetic per second",
+            "machine's float32 product",
+            "share of it",
+        ],
         *[
             [
                 name,

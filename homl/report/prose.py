@@ -76,6 +76,12 @@ def _spam_stages_seconds(root: Path) -> float:
     return _stages_seconds(root, "pipeline_timing", ("spam_", "fetch_spam"))
 
 
+def _slowest_exact_search(root: Path) -> float:
+    """The exact search's speed over faiss's on the CPU where it gains least (every vendor measured)."""
+    bench = bench_results(root, "exact_search")
+    return min(run["faiss_over_homl"] for run in [bench, *bench.get("other_cpus", [])])
+
+
 GOALS = {
     "knn_accuracy": Goal(0.988, lambda root: stage_metrics(root, "knn_best")["accuracy"]),
     "idm_accuracy": Goal(0.993, lambda root: stage_metrics(root, "idm_evaluate")["accuracy"]),
@@ -94,7 +100,7 @@ GOALS = {
     "noop_repro_seconds": Goal(
         2, lambda root: bench_results(root, "stage_overhead")["noop_repro_seconds"], at_least=False
     ),
-    "exact_search_speed": Goal(2, lambda root: bench_results(root, "exact_search")["faiss_over_homl"]),
+    "exact_search_speed": Goal(2, _slowest_exact_search),
     "quick_run_minutes": Goal(
         1, lambda root: bench_results(root, "quick_run")["total_seconds"] / 60, at_least=False
     ),

@@ -16,7 +16,7 @@ from pathlib import Path
 import yaml
 
 from homl.core import io, pipeline
-from homl.core.tables import TABLES, bench_results, stage_metrics, table
+from homl.core.tables import TABLES, bench_results, cpu_name, stage_metrics, table
 from homl.digits import tables as digits_tables  # registers the wings' tables
 from homl.linreg import tables as linreg_tables  # noqa: F401
 from homl.report import prose
@@ -184,7 +184,8 @@ def pipeline_timing(root: Path) -> list[list[object]]:
             for s in stages
         ],
         [
-            f"**every stage forced, {bench['stages_at_once']} at once, {bench['cores']} cores**",
+            f"**every stage forced, {bench['stages_at_once']} at once, {bench['cores']} cores of "
+            f"{cpu_name(bench['cpu'])}**",
             f"**{bench['total_seconds'] / 60:.1f} min**",
             f"{sum(s['cpu_seconds'] for s in stages) / 60:.1f} min",
             f"{prose.DERIVED['pipeline_cores_busy'](root):.2f}",

@@ -51,13 +51,24 @@ def artifact_hashes(revision: str) -> dict[str, str]:
     }
 
 
+def records() -> list[tuple[Path, dict, bool]]:
+    """Every benchmark result, and each record it keeps of a run on another CPU (`other_cpus`, True)."""
+    found = []
+    for result in sorted((BENCH / "results").glob("*.json")):
+        last = json.loads(result.read_text())
+        found += [(result, last, False), *((result, other, True) for other in last.get("other_cpus", []))]
+    return found
+
+
 def test_every_benchmark_result_names_a_commit_whose_measured_code_is_unchanged():
     stale = []
-    for result in sorted((BENCH / "results").glob("*.json")):
-        commit = json.loads(result.read_text()).get("commit")
+    for result, record, other_cpu in records():
+        commit = record.get("commit")
         rerun = f"re-run python bench/{result.stem}.py"
-        if not commit:
-            stale.append(f"{result.name}: says no commit; {rerun}")
+        if other_cpu:
+            rerun += f" on a {record['cpu']['model']}, or delete that CPU's record"
+        if not commit or "cpu" not in record:
+            stale.append(f"{result.name}: says not which commit and CPU it measured; {rerun}")
             continue
         changed = subprocess.run(
             ["git", "diff", "--name-only", commit, "HEAD", "--", *measured_files(result.stem)],
