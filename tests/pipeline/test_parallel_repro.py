@@ -50,6 +50,18 @@ def test_the_plan_takes_what_the_targets_need_or_what_changed_longest_chain_firs
     assert parallel_repro.plan(upstream, ["c", "e"], changed=["b", "lone"]) == {"lone": set(), "e": {"lone"}}
 
 
+def test_side_by_side_each_stage_gets_its_share_of_the_cores_unless_the_caller_chose(monkeypatch):
+    for name in parallel_repro.THREAD_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+    shared = parallel_repro.stage_environment(jobs=2, cores=2)
+    assert all(shared[name] == "1" for name in parallel_repro.THREAD_VARIABLES)
+    assert parallel_repro.stage_environment(jobs=2, cores=8)["OMP_NUM_THREADS"] == "4"
+    assert parallel_repro.stage_environment(jobs=3, cores=2)["NUMBA_NUM_THREADS"] == "1"
+    assert not set(parallel_repro.THREAD_VARIABLES) & set(parallel_repro.stage_environment(jobs=1, cores=2))
+    monkeypatch.setenv("OMP_NUM_THREADS", "2")
+    assert parallel_repro.stage_environment(jobs=2, cores=2)["OMP_NUM_THREADS"] == "2"
+
+
 def reproduce(repo, *arguments):
     return subprocess.run(
         [sys.executable, "-m", "homl.core.parallel_repro", *arguments],
