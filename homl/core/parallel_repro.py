@@ -23,15 +23,11 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 DVC = "dvc"
-# Where the libraries the stages use read their number of threads: OpenMP (faiss), OpenBLAS and MKL
-# (numpy, scipy), numba, and joblib's process pools (scikit-learn's n_jobs=-1).
-THREAD_VARIABLES = (
-    "OMP_NUM_THREADS",
-    "OPENBLAS_NUM_THREADS",
-    "MKL_NUM_THREADS",
-    "NUMBA_NUM_THREADS",
-    "LOKY_MAX_CPU_COUNT",
-)
+# Where the libraries whose idle threads spin read their number of threads: OpenMP (faiss) and OpenBLAS
+# or MKL (numpy, scipy). numba's parallel loops and joblib's worker processes keep theirs: limited, they
+# left a core idle beside lighter stages (idm_search 151 s against 137 s, the random forest's grid 116 s
+# against 102 s, in forced runs on an AMD EPYC).
+THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 
 
 @dataclass(frozen=True)
@@ -82,11 +78,11 @@ def _closure(start: Iterable[str], edges: Mapping[str, set[str]]) -> set[str]:
 
 
 def stage_environment(jobs: int, cores: int | None = None) -> dict[str, str]:
-    """The environment of each stage's process with `jobs` stages at once: every library's threads limited
-    to the stage's share of the cores, unless this process's environment already sets them. Unlimited,
-    each stage starts a thread per core and their OpenMP threads spin on each other's cores: the two
-    `knn_variant_search` stages side by side took 116 and 112 s, against 63 and 59 s with a thread each,
-    with the same results."""
+    """The environment of each stage's process with `jobs` stages at once: the spinning libraries' threads
+    limited to the stage's share of the cores, unless this process's environment already sets them.
+    Unlimited, each stage starts a thread per core, and they spin on each other's cores: the two
+    `knn_variant_search` stages side by side took 116 and 112 s, against 66 and 62 s with one thread
+    each, with the same results."""
     cores = cores or os.cpu_count() or 1
     if jobs <= 1:
         return dict(os.environ)
@@ -102,18 +98,17 @@ def run(
     report: Callable[[Finished], None] | None = None,
 ) -> list[Finished]:
     """Reproduce each stage of a `plan` by `dvc repro --single-item` (with `flags`), at most `jobs` at once
-    (default: one per core, each with its share of the cores: `stage_environment`), each once the stages it
-    waits for have finished. `started` hears of each
-    process as it starts, `report` of each stage as it ends. After a failure no stage starts; those
-    running finish. Returns every finished stage, in the order they ended."""
+    (default: one per core), each once the stages it waits for have finished, with its share of the cores
+    (`stage_environment`), or all of them when it starts alone. `started` hears of each process as it
+    starts, `report` of each stage as it ends. After a failure no stage starts; those running finish.
+    Returns every finished stage, in the order they ended."""
     jobs = jobs or os.cpu_count() or 1
-    environment = stage_environment(jobs)
     waiting = {stage: set(before) for stage, before in stages.items()}
     ended: queue.Queue[Finished] = queue.Queue()
     finished: list[Finished] = []
     running = 0
 
-    def reproduce(stage: str) -> None:
+    def reproduce(stage: str, environment: dict[str, str]) -> None:
         begun = time.perf_counter()
         command = [DVC, "--wait-for-lock", "repro", "--single-item", *flags, stage]
         process = subprocess.Popen(
@@ -127,10 +122,12 @@ def run(
     while waiting or running:
         failed = any(done.returncode for done in finished)
         ready = [stage for stage, before in waiting.items() if not before] if not failed else []
+        # A stage that starts alone has every core: no other can become ready before it ends.
+        environment = stage_environment(1 if running == 0 and len(ready) == 1 else jobs)
         for stage in ready[: jobs - running]:
             del waiting[stage]
             running += 1
-            threading.Thread(target=reproduce, args=(stage,), daemon=True).start()
+            threading.Thread(target=reproduce, args=(stage, environment), daemon=True).start()
         if not running:
             break
         done = ended.get()

@@ -1,5 +1,6 @@
 """`python -m homl.core.parallel_repro`: independent stages side by side, each when what it reads is ready."""
 
+import os
 import subprocess
 import sys
 
@@ -56,10 +57,25 @@ def test_side_by_side_each_stage_gets_its_share_of_the_cores_unless_the_caller_c
     shared = parallel_repro.stage_environment(jobs=2, cores=2)
     assert all(shared[name] == "1" for name in parallel_repro.THREAD_VARIABLES)
     assert parallel_repro.stage_environment(jobs=2, cores=8)["OMP_NUM_THREADS"] == "4"
-    assert parallel_repro.stage_environment(jobs=3, cores=2)["NUMBA_NUM_THREADS"] == "1"
+    assert parallel_repro.stage_environment(jobs=3, cores=2)["OPENBLAS_NUM_THREADS"] == "1"
     assert not set(parallel_repro.THREAD_VARIABLES) & set(parallel_repro.stage_environment(jobs=1, cores=2))
     monkeypatch.setenv("OMP_NUM_THREADS", "2")
     assert parallel_repro.stage_environment(jobs=2, cores=2)["OMP_NUM_THREADS"] == "2"
+
+
+def test_a_stage_that_starts_alone_gets_every_core(tmp_path, monkeypatch):
+    fake_dvc = tmp_path / "dvc"
+    fake_dvc.write_text(
+        f"#!{sys.executable}\nimport os, sys\nprint(sys.argv[-1], os.environ.get('OMP_NUM_THREADS', 'all'))\n"
+    )
+    fake_dvc.chmod(0o755)
+    monkeypatch.setattr(parallel_repro, "DVC", str(fake_dvc))
+    for name in parallel_repro.THREAD_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+    finished = parallel_repro.run({"a": set(), "b": {"a"}, "c": {"a"}}, jobs=2)
+    seen = dict(done.output.split() for done in finished)
+    share = parallel_repro.stage_environment(2).get("OMP_NUM_THREADS")
+    assert seen == {"a": "all", "b": share, "c": share} and share == str(max(1, os.cpu_count() // 2))
 
 
 def reproduce(repo, *arguments):
