@@ -2,9 +2,13 @@
 repositories, queued sweeps, clusters, the subprocess bounds), runs every stage script in its own process
 as DVC does, and fuzzes each entry point with the full number of examples."""
 
+import os
+
 import pytest
 import tiers
 from hypothesis import settings
+
+from homl.core import parallel_repro
 
 FUZZ_EXAMPLES = {"fast": 20, "all": 200}
 
@@ -21,6 +25,9 @@ def pytest_configure(config):
     tier = "all" if tiers.ALL else "fast"
     settings.register_profile(tier, max_examples=FUZZ_EXAMPLES[tier])
     settings.load_profile(tier)
+    workers = getattr(config.option, "numprocesses", None)
+    if isinstance(workers, int) and workers > 1 and not hasattr(config, "workerinput"):
+        os.environ.update(parallel_repro.stage_environment(workers))  # the workers inherit it
 
 
 def pytest_collection_modifyitems(config, items):
