@@ -1,5 +1,6 @@
 """The report page in a real browser, and the README's generated tables."""
 
+import json
 import os
 import re
 import shutil
@@ -136,6 +137,21 @@ def test_a_verdict_is_written_from_the_goal_and_its_figure(monkeypatch, measured
     assert prose.with_figures(text, REPO) == (
         f"The goal of 0.9<!--fig goal:g--> is **{verdict}**<!--verdict g--> and **{verdict}**<!--verdict g-->."
     )
+
+
+def test_the_exact_search_goal_takes_the_slowest_cpu_vendor_and_a_missing_one_as_not_reached(tmp_path):
+    def run(vendor: str, ratio: float) -> dict:
+        return {"cpu": {"vendor": vendor, "model": vendor, "vectors": "avx2"}, "faiss_over_homl": ratio}
+
+    results = tmp_path / "bench" / "results" / "exact_search.json"
+    results.parent.mkdir(parents=True)
+    goal = prose.GOALS["exact_search_speed"]
+    results.write_text(json.dumps(run("AuthenticAMD", 2.4)))
+    assert goal.measured(tmp_path) == 0.0 and not goal.reached(tmp_path)
+    results.write_text(json.dumps({**run("AuthenticAMD", 2.4), "other_cpus": [run("GenuineIntel", 2.1)]}))
+    assert goal.measured(tmp_path) == 2.1 and goal.reached(tmp_path)
+    results.write_text(json.dumps({**run("GenuineIntel", 1.8), "other_cpus": [run("AuthenticAMD", 2.4)]}))
+    assert goal.measured(tmp_path) == 1.8 and not goal.reached(tmp_path)
 
 
 @pytest.mark.parametrize(
