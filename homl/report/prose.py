@@ -188,7 +188,7 @@ DERIVED: dict[str, Callable[[Path], float | str]] = {
         max(
             value["peak_memory_mb"]
             for value in bench_results(root, "linreg_large").values()
-            if isinstance(value, dict)
+            if isinstance(value, dict) and "peak_memory_mb" in value
         )
         / 1024
     ),

@@ -148,7 +148,7 @@ def commands(root: Path) -> list[list[object]]:
     ]
     return [
         [
-            "command",
+            f"command, on {cpu_name(bench['cpu'])}",
             "one image, new process",
             "its peak memory",
             f"{bench['predict_digit']['batch_images']} images in one call",
