@@ -49,6 +49,18 @@ def bench_results(root: Path, benchmark: str) -> dict:
     return io.read_json(root / "bench" / "results" / f"{benchmark}.json")
 
 
+ROUNDING = 1e-11  # below this, two exact solutions differ by float64 rounding, whose digits vary by CPU
+
+
+def difference_text(value: float, spec: str = ".1e") -> str:
+    """A difference between two solutions, as `spec` formats it, or `< 1e-11` where it is rounding: its
+    digits move with the CPU's kernels and the BLAS threads (3.9e-12 on one machine, 3.6e-12 on another),
+    and the generated tables must not."""
+    if value == 0:
+        return "0"
+    return f"< {ROUNDING:.0e}" if value < ROUNDING else format(value, spec)
+
+
 VECTOR_NAMES = {"avx512f": "AVX-512", "avx2": "AVX2", "avx": "AVX", "sse4_2": "SSE4.2"}
 
 

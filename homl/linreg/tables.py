@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from homl.core.tables import bench_results, stage_metrics, table, theta_text
+from homl.core.tables import bench_results, difference_text, stage_metrics, table, theta_text
 
 BOOK_THETAS = {
     "normal_equation": [4.21509616, 2.77011339],
@@ -46,7 +46,7 @@ def linreg_synthetic(root: Path) -> list[list[object]]:
         [
             label,
             theta_text(synthetic[name]["theta"]),
-            f"{synthetic[name]['distance_to_closed_form']:.1e}",
+            difference_text(synthetic[name]["distance_to_closed_form"]),
             synthetic[name]["epochs"],
         ]
         for name, label in LINREG_SOLVERS.items()
@@ -78,7 +78,7 @@ def linreg_diabetes(root: Path) -> list[list[object]]:
     return [["solver", "distance to the normal equation", "training RMSE (vs. the optimum)", "epochs"]] + [
         [
             label,
-            f"{diabetes[name]['distance_to_closed_form']:.2g}",
+            difference_text(diabetes[name]["distance_to_closed_form"], ".2g"),
             f"{diabetes[name]['train_rmse']:.3f} ({diabetes[name]['train_rmse'] / best_rmse - 1:+.2%})",
             diabetes[name]["epochs"],
         ]
@@ -136,7 +136,7 @@ def softmax_iris(root: Path) -> list[list[object]]:
             "homl `SoftmaxRegression`, run to the minimum",
             f"{to_the_end['test_accuracy']:.4f}",
             f"{to_the_end['epochs_run']:,}",
-            f"{to_the_end['largest_difference_to_sklearn']:.1e}",
+            difference_text(to_the_end["largest_difference_to_sklearn"]),
         ],
         [
             "scikit-learn `LogisticRegression` (multinomial, the same penalty)",
@@ -171,7 +171,7 @@ def regularized(root: Path) -> list[list[object]]:
         [
             *REGULARIZED_SOLVERS[name],
             theta_text(fitted[name]["theta"]),
-            f"{fitted[name]['largest_difference_to_sklearn']:.1e}",
+            difference_text(fitted[name]["largest_difference_to_sklearn"]),
             f"**{fitted[name]['prediction']:.8f}**",
             f"{BOOK_REGULARIZED[name]:.8f}",
         ]

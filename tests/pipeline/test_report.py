@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from homl.core import tables
 from homl.report import page as report
 from homl.report import prose, readme
 
@@ -137,6 +138,22 @@ def test_a_verdict_is_written_from_the_goal_and_its_figure(monkeypatch, measured
     assert prose.with_figures(text, REPO) == (
         f"The goal of 0.9<!--fig goal:g--> is **{verdict}**<!--verdict g--> and **{verdict}**<!--verdict g-->."
     )
+
+
+def test_a_difference_at_rounding_level_reads_the_same_on_every_cpu():
+    assert tables.difference_text(3.9e-12) == tables.difference_text(3.6e-12) == "< 1e-11"
+    assert tables.difference_text(0.0) == "0"
+    assert (
+        tables.difference_text(5.82e-9) == "5.8e-09" and tables.difference_text(5.82e-9, ".2g") == "5.8e-09"
+    )
+
+
+def test_a_table_names_the_cpu_by_its_model_and_widest_vectors():
+    assert (
+        tables.cpu_name({"vendor": "AuthenticAMD", "model": "AMD EPYC", "vectors": "avx2"})
+        == "AMD EPYC (AVX2)"
+    )
+    assert tables.cpu_name({"vendor": "arm", "model": "", "vectors": None}) == ""
 
 
 def test_the_exact_search_goal_takes_the_slowest_cpu_vendor_and_a_missing_one_as_not_reached(tmp_path):
