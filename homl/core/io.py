@@ -164,22 +164,34 @@ def _model_digest(path: str | os.PathLike) -> tuple[bytes, bytes]:
 
 
 def load_model(path: str | os.PathLike) -> object:
-    """Load a model written by `save_model`, verifying its checksum before unpickling anything; its
-    arrays are memory-mapped copy-on-write (the file is never changed, memory is used as pages are read).
+    """Load a model written by `save_model`, returned only if its checksum matches (computed while the
+    model is unpickled, which can name nothing but `TRUSTED_GLOBALS`); its arrays are memory-mapped
+    copy-on-write (the file is never changed, memory is used as pages are read).
 
     Unpickling may only name `TRUSTED_GLOBALS`: a file naming anything else (a forged file that would
     call `os.system`, say) is refused with `UntrustedModelError` before that name is even imported.
     """
     from concurrent.futures import ThreadPoolExecutor
 
-    with ThreadPoolExecutor(1) as pool:  # the checksum runs while the main thread imports
+    with ThreadPoolExecutor(1) as pool:  # the checksum runs while the main thread imports and unpickles
         digests = pool.submit(_model_digest, path)
-        import sklearn.base  # noqa: F401  every homl model is a scikit-learn estimator
-        from joblib.numpy_pickle import NumpyUnpickler
+        try:
+            model = _unpickle_trusted(path)
+        except Exception:
+            _verify(path, *digests.result())  # a corrupt file is reported as corrupt, not by what broke
+            raise
+        _verify(path, *digests.result())
+    return model
 
-        recorded, actual = digests.result()
+
+def _verify(path: str | os.PathLike, recorded: bytes, actual: bytes) -> None:
     if recorded != actual:
         raise CorruptModelError(f"{path}: checksum mismatch, the file is corrupt or was modified")
+
+
+def _unpickle_trusted(path: str | os.PathLike) -> object:
+    import sklearn.base  # noqa: F401  every homl model is a scikit-learn estimator
+    from joblib.numpy_pickle import NumpyUnpickler
 
     class TrustedUnpickler(NumpyUnpickler):
         def find_class(self, module: str, name: str) -> object:

@@ -61,6 +61,11 @@ def test_a_model_round_trips_and_a_modified_file_is_refused(tmp_path):
     path.write_bytes(bytes(data))
     with pytest.raises(errors.CorruptModelError, match="checksum mismatch"):
         io.load_model(path)
+    data[len(data) // 2] ^= 1
+    data[0] ^= 0xFF  # no pickle either: the unpickler fails, and the corruption is what is reported
+    path.write_bytes(bytes(data))
+    with pytest.raises(errors.CorruptModelError, match="checksum mismatch"):
+        io.load_model(path)
     path.write_bytes(b"not a model")
     with pytest.raises(errors.CorruptModelError, match="not a homl model file"):
         io.load_model(path)
