@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import ctypes
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -11,6 +12,7 @@ from homl.core import cluster
 from homl.core.errors import HomlError
 
 EXPECTED_ERRORS = (HomlError, FileNotFoundError)
+M_TRIM_THRESHOLD, M_MMAP_MAX = -1, -4  # glibc's mallopt parameters (malloc.h)
 
 
 def paths(doc: str, *names: str) -> argparse.Namespace:
@@ -25,9 +27,23 @@ def paths(doc: str, *names: str) -> argparse.Namespace:
     return parser.parse_args()
 
 
+def keep_freed_memory() -> None:
+    """Have glibc's malloc reuse freed memory rather than give it back to the system.
+
+    By default glibc maps every large array (above 128 kB to 32 MB) fresh from the system and unmaps it
+    when freed, so each new one is faulted in again, page by page: making 60,000 digits float32 took 0.2 s
+    that way and 0.015 s in reused memory. A stage's memory then stays at its peak until it ends. Off
+    Linux's glibc, nothing changes."""
+    libc = ctypes.CDLL(None) if sys.platform.startswith("linux") else None
+    if libc is not None and hasattr(libc, "gnu_get_libc_version"):
+        libc.mallopt(M_MMAP_MAX, 0)
+        libc.mallopt(M_TRIM_THRESHOLD, 2**31 - 1)
+
+
 def run(main: Callable[[], None]) -> None:
     """Run a stage's `main` (its heavy loops on the Dask cluster that HOML_DASK_SCHEDULER names, if any);
     an expected failure prints one line and exits with status 1."""
+    keep_freed_memory()
     try:
         with cluster.workers():
             main()

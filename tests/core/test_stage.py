@@ -1,0 +1,37 @@
+import ctypes
+import ctypes.util
+import subprocess
+import sys
+
+import pytest
+
+MAPPED_BYTES = """
+import ctypes, ctypes.util, sys
+import numpy as np
+from homl.core import stage
+
+class MallInfo2(ctypes.Structure):
+    _fields_ = [(name, ctypes.c_size_t) for name in
+                "arena ordblks smblks hblks hblkhd usmblks fsmblks uordblks fordblks keepcost".split()]
+
+libc = ctypes.CDLL(ctypes.util.find_library("c"))
+libc.mallinfo2.restype = MallInfo2
+if sys.argv[1] == "stage":
+    stage.keep_freed_memory()
+array = np.ones(2**25)
+print(libc.mallinfo2().hblkhd)
+"""
+
+
+@pytest.mark.skipif(
+    not hasattr(ctypes.CDLL(ctypes.util.find_library("c")), "mallinfo2"), reason="glibc 2.33 or later only"
+)
+def test_a_stage_takes_large_arrays_from_its_heap_not_fresh_mappings():
+    def mapped_bytes(mode: str) -> int:
+        run = subprocess.run([sys.executable, "-c", MAPPED_BYTES, mode], capture_output=True, text=True)
+        assert run.returncode == 0, run.stderr
+        return int(run.stdout)
+
+    array_bytes = 8 * 2**25
+    assert mapped_bytes("default") >= array_bytes
+    assert mapped_bytes("stage") < array_bytes
