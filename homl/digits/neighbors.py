@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
+from typing import NamedTuple
 
 import numpy as np
 from joblib import Parallel, delayed
@@ -33,6 +34,10 @@ FAISS_REFERENCE_BLOCK = 4096  # references per matrix product in faiss (its defa
 CONVERT_ROWS = 20_000  # references made float32 at a time when they are stored as another type
 FAISS_CONVERT_ROWS = 60_000  # the same for faiss's searches: fewer blocks, fewer restarts of its heaps
 BOUND_ROUNDS = 4
+RARE_COLUMN_SHARE = 0.001  # a column nonzero in at most this share of the references (a digit's rim) is rare
+RARE_SAMPLE_ROWS = 20_000  # references sampled to find the rare columns
+SPLIT_MIN_QUERIES = 1000  # fewer queries than this do not pay for splitting the references (about 2 us each)
+SPLIT_MAX_WORK = 0.9  # the split's share of the products, at most, for the references to be split
 INTEGER_KERNEL_PAIRS = 100_000  # (query, reference) pairs from which whole-number rows go to numba
 INTEGER_KERNEL_VALUES = 2**16  # |value| at most this, references of 1 or 2 bytes: sums stay below 2^53
 FEW_QUERIES = 64  # fewer queries than this skip the bounds: building them costs more than brute force
@@ -91,20 +96,59 @@ def _brute_force(q64, q_norms, references, flat, ref_norms64, k):
     return np.sqrt(np.take_along_axis(exact, order, axis=1)), np.take_along_axis(nearest, order, axis=1)
 
 
+class ReferencePart(NamedTuple):
+    """Some references (`rows`, None: all), compared with queries on some columns only (`columns`, None:
+    all); they are zero in the `left_out` columns."""
+
+    values: np.ndarray
+    rows: np.ndarray | None = None
+    columns: np.ndarray | None = None
+    left_out: np.ndarray | None = None
+
+
+def _block_starts(references: np.ndarray, rows: int) -> range:
+    """Where each block of `rows` references begins; one block if they are float32 already."""
+    whole = references.dtype == np.float32 and references.flags.c_contiguous
+    return range(0, len(references), max(len(references), 1) if whole else rows)
+
+
 class FlatSpace:
     """Every reference compared with every query in float32: by faiss (`faiss.knn`: blocked matrix
     products and a heap per query), or by numpy for fewer than FEW_QUERIES queries (no faiss to load).
-    float32 references are read as they are; others are made float32 CONVERT_ROWS at a time
-    (FAISS_CONVERT_ROWS for faiss), never all at once."""
+    faiss compares most references on their common columns only (`parts`), for SPLIT_MIN_QUERIES queries
+    or more: on MNIST's 300,000 shifted clean digits, 623 of 784 columns for 98% of them. float32
+    references are read as they are; others are made float32 CONVERT_ROWS at a time (FAISS_CONVERT_ROWS
+    for faiss), never all at once. `rounding` bounds either way's error."""
 
     def __init__(self, references: np.ndarray, ref_norms64: np.ndarray):
         self.references = references
         self.norms32 = ref_norms64.astype(np.float32)
         self.max_norm = float(np.sqrt(ref_norms64.max()))
+        self._parts = None
+
+    def parts(self) -> list[ReferencePart]:
+        """The references as parts that faiss searches apart. A column nonzero in few references is rare
+        (MNIST's rim): the references that are zero in every rare column are compared on the other columns
+        only, a query's distance to them being that part's plus the query's squared length in the rare
+        columns. The few others are compared on every column. One part when splitting saves little."""
+        if self._parts is None:
+            references, width = self.references, self.references.shape[1]
+            sample = references[:: max(1, len(references) // RARE_SAMPLE_ROWS)]
+            rare = np.flatnonzero(np.count_nonzero(sample, axis=0) <= RARE_COLUMN_SHARE * len(sample))
+            touching = np.any(references[:, rare] != 0, axis=1)
+            plain, other = np.flatnonzero(~touching), np.flatnonzero(touching)
+            common = np.setdiff1d(np.arange(width), rare)
+            if len(plain) * len(common) + len(other) * width > SPLIT_MAX_WORK * len(references) * width:
+                self._parts = [ReferencePart(references)]
+            else:
+                self._parts = [
+                    ReferencePart(np.take(references[plain], common, axis=1), plain, common, rare),
+                    ReferencePart(references[other], other),
+                ]
+        return self._parts
 
     def _starts(self, rows: int = CONVERT_ROWS) -> range:
-        whole = self.references.dtype == np.float32 and self.references.flags.c_contiguous
-        return range(0, len(self.references), len(self.references) if whole else rows)
+        return _block_starts(self.references, rows)
 
     def _block(self, start: int, rows: int = CONVERT_ROWS) -> np.ndarray:
         """The float32 references of the block of `rows` that begins at `start` (the references
@@ -134,10 +178,17 @@ class FlatSpace:
             faiss = load_faiss()
             faiss.cvar.distance_compute_blas_database_bs = FAISS_REFERENCE_BLOCK
             found = []
-            for start in self._starts(FAISS_CONVERT_ROWS):
-                block = self._block(start, FAISS_CONVERT_ROWS)
-                distances, indices = faiss.knn(q32, block, min(count, len(block)))
-                found.append((distances, indices + start))
+            parts = self.parts() if len(q32) >= SPLIT_MIN_QUERIES else [ReferencePart(self.references)]
+            for part in parts:
+                queries, left_out = q32, np.float32(0)
+                if part.columns is not None:
+                    queries, rim = np.ascontiguousarray(q32[:, part.columns]), q32[:, part.left_out]
+                    left_out = np.einsum("ij,ij->i", rim, rim)[:, None]
+                for start in _block_starts(part.values, FAISS_CONVERT_ROWS):
+                    block = part.values[start : start + FAISS_CONVERT_ROWS].astype(np.float32, copy=False)
+                    distances, indices = faiss.knn(queries, block, min(count, len(block)))
+                    indices += start
+                    found.append((distances + left_out, indices if part.rows is None else part.rows[indices]))
         distances, indices = np.hstack([d for d, _ in found]), np.hstack([i for _, i in found])
         kept = np.argsort(distances, axis=1, kind="stable")[:, :count]
         return np.take_along_axis(distances, kept, 1), np.take_along_axis(indices, kept, 1)

@@ -286,6 +286,33 @@ def test_a_few_queries_by_brute_force_are_exact_with_ties_duplicates_and_queries
     np.testing.assert_array_equal(distances, expected_d)
 
 
+def rim_data():
+    """12 x 12 images zero on a two-pixel rim but for two references in 2,000 (at RARE_COLUMN_SHARE), and
+    noisy queries over every pixel, two of them equal to those two."""
+    rng = np.random.default_rng(11)
+    references = np.zeros((2000, 12, 12), dtype=np.uint8)
+    references[:, 2:-2, 2:-2] = rng.integers(0, 4, (2000, 8, 8)) * (rng.random((2000, 8, 8)) < 0.5)
+    references[::1000, 0, :] = rng.integers(1, 4, (2, 12))
+    queries = references[rng.integers(0, 2000, 100)] + rng.integers(0, 3, (100, 12, 12)).astype(np.uint8)
+    queries[:2] = references[::1000]
+    return queries.reshape(100, -1), references.reshape(2000, -1)
+
+
+def test_references_zero_on_the_rim_are_compared_on_the_other_columns_exactly(monkeypatch, integer_kernel):
+    monkeypatch.setattr(neighbors, "SPLIT_MIN_QUERIES", 0)
+    queries, references = rim_data()
+    flat = neighbors.FlatSpace(references, squared_norms(references))
+    assert [part.values.shape for part in flat.parts()] == [(1998, 8 * 8), (2, 12 * 12)]
+    approx, nearest = flat.search(queries.astype(np.float32), 20)
+    exact = ((queries[:, None].astype(np.float64) - references[nearest]) ** 2).sum(axis=2)
+    assert (np.abs(approx - exact) <= flat.rounding(squared_norms(queries))[:, None]).all()
+    expected_d, expected_i = exact_by_definition(queries, references, 7)
+    distances, indices = kneighbors(queries, references, 7, bounds=False, few_queries=0)
+    np.testing.assert_array_equal(indices, expected_i)
+    np.testing.assert_array_equal(distances, expected_d)
+    assert (indices[:2, 0] == [0, 1000]).all()
+
+
 @pytest.fixture(params=["numpy", "integer-kernel", "byte-kernel"])
 def integer_kernel(request, monkeypatch):
     """Every way of computing exact distances: numpy's float64 products, and (for whole numbers, in large
