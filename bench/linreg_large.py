@@ -75,8 +75,9 @@ def main() -> None:
     }
     fits = {name: in_own_process(args.rows, name) for name in SOLVERS}
     closed_form = np.array(fits["normal_equation"]["theta"])
+    report["solvers"] = {}
     for name, fit in fits.items():
-        report[name] = {
+        report["solvers"][name] = {
             "seconds": fit["seconds"],
             "peak_memory_mb": fit["peak_memory_mb"],
             "distance_to_closed_form": float(np.linalg.norm(np.array(fit["theta"]) - closed_form)),

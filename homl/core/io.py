@@ -177,10 +177,8 @@ def load_model(path: str | os.PathLike) -> object:
         digests = pool.submit(_model_digest, path)
         try:
             model = _unpickle_trusted(path)
-        except Exception:
-            _verify(path, *digests.result())  # a corrupt file is reported as corrupt, not by what broke
-            raise
-        _verify(path, *digests.result())
+        finally:  # a corrupt file is reported as corrupt, whatever broke while it was unpickled
+            _verify(path, *digests.result())
     return model
 
 

@@ -61,13 +61,9 @@ def difference_text(value: float, spec: str = ".1e") -> str:
     return f"< {ROUNDING:.0e}" if value < ROUNDING else format(value, spec)
 
 
-VECTOR_NAMES = {"avx512f": "AVX-512", "avx2": "AVX2", "avx": "AVX", "sse4_2": "SSE4.2"}
-
-
 def cpu_name(cpu: dict) -> str:
     """A benchmark's CPU (bench/timing.py's `cpu`) as the tables name it: its model and widest vectors."""
-    vectors = VECTOR_NAMES.get(cpu.get("vectors"), cpu.get("vectors"))
-    return f"{cpu['model']} ({vectors})" if vectors else cpu["model"]
+    return f"{cpu['model']} ({cpu['vectors']})" if cpu.get("vectors") else cpu["model"]
 
 
 def stage_table(root: Path, stage: str, suffix: str = ".csv") -> pd.DataFrame:

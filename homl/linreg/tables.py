@@ -105,12 +105,12 @@ def linreg_large(root: Path) -> list[list[object]]:
         ]
     ] + [
         [
-            label,
-            f"{bench[name]['seconds']:.1f} s",
-            f"{bench[name]['peak_memory_mb']:,.0f} MB",
-            f"{bench[name]['distance_to_closed_form']:.2g}",
+            labels[name],
+            f"{solver['seconds']:.1f} s",
+            f"{solver['peak_memory_mb']:,.0f} MB",
+            f"{solver['distance_to_closed_form']:.2g}",
         ]
-        for name, label in labels.items()
+        for name, solver in bench["solvers"].items()
     ]
 
 

@@ -42,7 +42,7 @@ def test_the_large_linear_regression_benchmark_writes_its_results(tmp_path):
     bench = [sys.executable, str(REPO / "bench" / "linreg_large.py"), "--rows", "50000", "--out", str(out)]
     assert subprocess.run(bench, capture_output=True).returncode == 0
     report = io.read_json(out)
-    assert report["rows"] == 50_000 and report["minibatch_gd"]["distance_to_closed_form"] < 0.1
+    assert report["rows"] == 50_000 and report["solvers"]["minibatch_gd"]["distance_to_closed_form"] < 0.1
 
 
 def test_a_diverging_learning_rate_stops_linreg_fit_without_metrics(tmp_path):

@@ -150,7 +150,7 @@ def test_a_difference_at_rounding_level_reads_the_same_on_every_cpu():
 
 def test_a_table_names_the_cpu_by_its_model_and_widest_vectors():
     assert (
-        tables.cpu_name({"vendor": "AuthenticAMD", "model": "AMD EPYC", "vectors": "avx2"})
+        tables.cpu_name({"vendor": "AuthenticAMD", "model": "AMD EPYC", "vectors": "AVX2"})
         == "AMD EPYC (AVX2)"
     )
     assert tables.cpu_name({"vendor": "arm", "model": "", "vectors": None}) == ""
@@ -158,7 +158,7 @@ def test_a_table_names_the_cpu_by_its_model_and_widest_vectors():
 
 def test_the_exact_search_goal_takes_the_slowest_cpu_vendor_and_a_missing_one_as_not_reached(tmp_path):
     def run(vendor: str, ratio: float) -> dict:
-        return {"cpu": {"vendor": vendor, "model": vendor, "vectors": "avx2"}, "faiss_over_homl": ratio}
+        return {"cpu": {"vendor": vendor, "model": vendor, "vectors": "AVX2"}, "faiss_over_homl": ratio}
 
     results = tmp_path / "bench" / "results" / "exact_search.json"
     results.parent.mkdir(parents=True)
