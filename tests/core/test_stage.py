@@ -6,7 +6,7 @@ import sys
 import pytest
 
 MAPPED_BYTES = """
-import ctypes, ctypes.util, sys
+import ctypes, ctypes.util, subprocess, sys
 import numpy as np
 from homl.core import stage
 
@@ -16,8 +16,10 @@ class MallInfo2(ctypes.Structure):
 
 libc = ctypes.CDLL(ctypes.util.find_library("c"))
 libc.mallinfo2.restype = MallInfo2
-if sys.argv[1] == "stage":
+if sys.argv[1] in ("stage", "child"):
     stage.keep_freed_memory()
+if sys.argv[1] == "child":
+    sys.exit(subprocess.run([sys.executable, "-c", sys.argv[2], "default"]).returncode)
 array = np.ones(2**25)
 print(libc.mallinfo2().hblkhd)
 """
@@ -26,12 +28,14 @@ print(libc.mallinfo2().hblkhd)
 @pytest.mark.skipif(
     not hasattr(ctypes.CDLL(ctypes.util.find_library("c")), "mallinfo2"), reason="glibc 2.33 or later only"
 )
-def test_a_stage_takes_large_arrays_from_its_heap_not_fresh_mappings():
+def test_a_stage_and_its_workers_take_large_arrays_from_their_heaps_not_fresh_mappings():
     def mapped_bytes(mode: str) -> int:
-        run = subprocess.run([sys.executable, "-c", MAPPED_BYTES, mode], capture_output=True, text=True)
+        command = [sys.executable, "-c", MAPPED_BYTES, mode, MAPPED_BYTES]
+        run = subprocess.run(command, capture_output=True, text=True)
         assert run.returncode == 0, run.stderr
         return int(run.stdout)
 
     array_bytes = 8 * 2**25
     assert mapped_bytes("default") >= array_bytes
     assert mapped_bytes("stage") < array_bytes
+    assert mapped_bytes("child") < array_bytes
