@@ -20,7 +20,7 @@ Writes bench/results/kernels.json. Run after `dvc repro`:  python bench/kernels.
 import numpy as np
 from timing import RESULTS_DIR, best_of, provenance
 
-from homl.core import io, params, pipeline
+from homl.core import io, params, pipeline, stage
 from homl.data import mnist
 from homl.digits.idm import IDMClassifier, feature_planes, idm_distances
 from homl.digits.images import DIRECTIONS, NoiseParams, augment_with_shifts, uniform_noise_moments
@@ -138,6 +138,7 @@ def exact_search(train: np.ndarray, test: np.ndarray) -> dict:
 
 
 def main() -> None:
+    stage.keep_freed_memory()  # as in every stage
     data = mnist.load(pipeline.output("fetch_mnist"))
     noisy = io.load_arrays(pipeline.output("noisy_mnist"), ["test_images"])["test_images"]
     results = {
