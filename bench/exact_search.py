@@ -22,7 +22,8 @@ from timing import RESULTS_DIR, best_of, provenance
 
 from homl.core import io, pipeline
 from homl.data import mnist
-from homl.digits.neighbors import LowerBoundSpace, kneighbors, load_faiss
+from homl.digits.flat_space import load_faiss
+from homl.digits.neighbors import LowerBoundSpace, kneighbors
 
 RESULTS = RESULTS_DIR / "exact_search.json"
 K = 10

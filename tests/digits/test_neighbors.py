@@ -7,7 +7,7 @@ from sklearn.model_selection import GridSearchCV, StratifiedKFold
 from sklearn.neighbors import KNeighborsClassifier, NearestNeighbors
 
 from homl.core import io, selection
-from homl.digits import integer_distances, neighbors
+from homl.digits import flat_space, integer_distances, neighbors
 from homl.digits.denoise import KNNDenoiser
 from homl.digits.images import add_noise, shift_images
 from homl.digits.knn import KNNClassifier, search_knn
@@ -299,9 +299,9 @@ def rim_data():
 
 
 def test_references_zero_on_the_rim_are_compared_on_the_other_columns_exactly(monkeypatch, integer_kernel):
-    monkeypatch.setattr(neighbors, "SPLIT_MIN_QUERIES", 0)
+    monkeypatch.setattr(flat_space, "SPLIT_MIN_QUERIES", 0)
     queries, references = rim_data()
-    flat = neighbors.FlatSpace(references, squared_norms(references))
+    flat = flat_space.FlatSpace(references, squared_norms(references))
     assert [part.values.shape for part in flat.parts()] == [(1998, 8 * 8), (2, 12 * 12)]
     approx, nearest = flat.search(queries.astype(np.float32), 20)
     exact = ((queries[:, None].astype(np.float64) - references[nearest]) ** 2).sum(axis=2)
