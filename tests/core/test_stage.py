@@ -32,10 +32,9 @@ print(libc.mallinfo2().hblkhd)
 def test_a_stage_and_its_workers_take_large_arrays_from_their_heaps_not_fresh_mappings():
     def mapped_bytes(mode: str) -> int:
         command = [sys.executable, "-c", MAPPED_BYTES, mode, MAPPED_BYTES]
+        # without the variables that a stage run in this process (the fast tier) leaves behind
         unset = {name: value for name, value in os.environ.items() if not name.startswith("MALLOC_")}
-        run = subprocess.run(
-            command, capture_output=True, text=True, env=unset
-        )  # set by stages run in-process
+        run = subprocess.run(command, capture_output=True, text=True, env=unset)
         assert run.returncode == 0, run.stderr
         return int(run.stdout)
 
