@@ -54,6 +54,13 @@ def _block_starts(references: np.ndarray, rows: int) -> range:
     return range(0, len(references), max(len(references), 1) if whole else rows)
 
 
+def _float32_block(references: np.ndarray, start: int, rows: int) -> np.ndarray:
+    """The float32 references of the block that begins at `start` (the references themselves if they
+    are float32)."""
+    step = _block_starts(references, rows).step
+    return references[start : start + step].astype(np.float32, copy=False)
+
+
 class FlatSpace:
     """Every reference compared with every query in float32: by faiss (`faiss.knn`: blocked matrix
     products and a heap per query), or by numpy for fewer than FEW_QUERIES queries (no faiss to load).
@@ -89,18 +96,12 @@ class FlatSpace:
                 ]
         return self._parts
 
-    def _starts(self, rows: int = CONVERT_ROWS) -> range:
-        return _block_starts(self.references, rows)
-
-    def _block(self, start: int, rows: int = CONVERT_ROWS) -> np.ndarray:
-        """The float32 references of the block of `rows` that begins at `start` (the references
-        themselves if they are float32)."""
-        step = self._starts(rows).step
-        return self.references[start : start + step].astype(np.float32, copy=False)
+    def _starts(self) -> range:
+        return _block_starts(self.references, CONVERT_ROWS)
 
     def _approx(self, q32: np.ndarray, start: int) -> np.ndarray:
         """Float32 squared distances of every query to the block's references."""
-        block = self._block(start)
+        block = _float32_block(self.references, start, CONVERT_ROWS)
         q_norms = np.einsum("ij,ij->i", q32, q32)[:, None]
         return self.norms32[start : start + len(block)] - 2 * (q32 @ block.T) + q_norms
 
@@ -122,15 +123,16 @@ class FlatSpace:
             found = []
             parts = self.parts() if len(q32) >= SPLIT_MIN_QUERIES else [ReferencePart(self.references)]
             for part in parts:
-                queries, left_out = q32, np.float32(0)
+                queries, rim_squared = q32, np.float32(0)
                 if part.columns is not None:
                     queries, rim = np.ascontiguousarray(q32[:, part.columns]), q32[:, part.left_out]
-                    left_out = np.einsum("ij,ij->i", rim, rim)[:, None]
+                    rim_squared = np.einsum("ij,ij->i", rim, rim)[:, None]
                 for start in _block_starts(part.values, FAISS_CONVERT_ROWS):
-                    block = part.values[start : start + FAISS_CONVERT_ROWS].astype(np.float32, copy=False)
+                    block = _float32_block(part.values, start, FAISS_CONVERT_ROWS)
                     distances, indices = faiss.knn(queries, block, min(count, len(block)))
                     indices += start
-                    found.append((distances + left_out, indices if part.rows is None else part.rows[indices]))
+                    rows = indices if part.rows is None else part.rows[indices]
+                    found.append((distances + rim_squared, rows))
         distances, indices = np.hstack([d for d, _ in found]), np.hstack([i for _, i in found])
         kept = np.argsort(distances, axis=1, kind="stable")[:, :count]
         return np.take_along_axis(distances, kept, 1), np.take_along_axis(indices, kept, 1)

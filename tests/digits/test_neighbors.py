@@ -313,6 +313,20 @@ def test_references_zero_on_the_rim_are_compared_on_the_other_columns_exactly(mo
     assert (indices[:2, 0] == [0, 1000]).all()
 
 
+@pytest.mark.parametrize("dtype", [np.float32, np.float64, np.uint8])
+def test_brute_force_searches_every_block_of_references_whatever_their_type(dtype, monkeypatch):
+    monkeypatch.setattr(flat_space, "FAISS_CONVERT_ROWS", 100)
+    monkeypatch.setattr(flat_space, "CONVERT_ROWS", 100)
+    references = np.random.default_rng(3).integers(0, 200, (300, 16)).astype(dtype)
+    queries = references[::3]
+    expected_d, expected_i = exact_by_definition(queries, references, 1)
+    for few_queries in (0, len(queries) + 1):  # faiss's blocks, then numpy's
+        monkeypatch.setattr(flat_space, "FEW_QUERIES", few_queries)
+        distances, indices = kneighbors(queries, references, 1, bounds=False)
+        np.testing.assert_array_equal(indices, expected_i)
+        np.testing.assert_array_equal(distances, expected_d)
+
+
 @pytest.fixture(params=["numpy", "integer-kernel", "byte-kernel"])
 def integer_kernel(request, monkeypatch):
     """Every way of computing exact distances: numpy's float64 products, and (for whole numbers, in large
