@@ -18,7 +18,7 @@ from homl.core.sklearn_private import Interval, StrOptions, fit_context
 from homl.digits.images import DIRECTIONS, augment_with_shifts, psnr, uniform_noise_moments
 from homl.digits.knn import WEIGHTS, as_rows, neighbor_weights
 from homl.digits.neighbors import kneighbors, squared_norms
-from homl.digits.posteriors import bounded_from_references, posterior_mean, weighted_mean, weighted_vote
+from homl.digits.posteriors import bounded_grid, posterior_mean, weighted_mean, weighted_vote
 
 if TYPE_CHECKING:  # pandas and the selection helpers load only in a search (start-up time)
     import pandas as pd
@@ -87,7 +87,7 @@ class KNNDenoiser(MultiOutputMixin, RegressorMixin, BaseEstimator):
     multi-output KNeighborsClassifier), "posterior" (`posterior_mean`) or "bounded" (`bounded_posterior`,
     with `bandwidth`); the last two need `noise`. `patch_radius` > 0 (bounded, image targets): each
     neighbour is weighted at each pixel by how well its (2 r + 1)^2 patch there matches the reading's,
-    on a scale of `locality` noise variances (`posteriors.bounded_from_references`); 0: one weight each.
+    on a scale of `locality` noise variances (`posteriors.bounded_grid`); 0: one weight each.
     `noise` = (low, high): the noise is an integer drawn uniformly from [low, high) and added. Given, the
     neighbours are searched among the clean targets plus the noise's mean (noise on one side only), and
     `shifted_copies` adds each target image shifted one pixel in every direction (saved with the model,
@@ -207,29 +207,16 @@ class KNNDenoiser(MultiOutputMixin, RegressorMixin, BaseEstimator):
     def predict_from(self, X, neighbors: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
         """Clean `X` from a search already made (`kneighbors`, with at least `n_neighbors` columns): the
         methods and settings that search the same references share one search."""
-        progress = "denoiser cleaning" if self.verbose else None
+        if self.method == "bounded":
+            return self.predict_bounded(X, neighbors, [self.n_neighbors], [self.bandwidth])[0, 0]
         distances, indices = neighbors
         distances, indices = distances[:, : self.n_neighbors], indices[:, : self.n_neighbors]
         observed = np.asarray(as_rows(X), dtype=np.float64)
         targets_of = self.y_ if self.noise is None else self.targets_
-        dtype = np.dtype(self.output_dtype or np.float64)
-        cleaned = np.empty((len(observed), self.y_.shape[1]), dtype=dtype)
-        step = max(1, min(self.chunk_rows, CHUNK_VALUES // (self.n_neighbors * self.y_.shape[1])))
-        starts = range(0, len(observed), step)
-        for start in tqdm(starts, desc=progress, disable=progress is None, unit="chunk"):
-            rows = slice(start, start + step)
+        cleaned = np.empty((len(observed), self.y_.shape[1]), dtype=np.dtype(self.output_dtype or np.float64))
+        for rows in self._chunks(len(observed), self.n_neighbors):
             near = distances[rows]
-            if self.method == "bounded":  # reads the neighbours' values in place
-                chunk = bounded_from_references(
-                    targets_of,
-                    indices[rows],
-                    neighbor_weights(near, self.weights),
-                    observed[rows],
-                    *self.noise,
-                    self.bandwidth,
-                    (self.patch_radius, self.locality, self.target_shape_) if self.patch_radius else None,
-                )
-            elif self.method == "vote":
+            if self.method == "vote":
                 chunk = weighted_vote(targets_of[indices[rows]], near, self.weights)
             elif self.method == "mean":
                 chunk = weighted_mean(targets_of[indices[rows]].astype(np.float64), near, self.weights)
@@ -238,8 +225,40 @@ class KNNDenoiser(MultiOutputMixin, RegressorMixin, BaseEstimator):
                 chunk = posterior_mean(
                     targets_of[indices[rows]].astype(np.float64), near, self.weights, observed[rows], *moments
                 )
-            cleaned[rows] = _round_into(chunk, dtype) if self.output_dtype else chunk
+            cleaned[rows] = _round_into(chunk, cleaned.dtype) if self.output_dtype else chunk
         return cleaned.reshape(len(observed), *self.target_shape_)
+
+    def predict_bounded(self, X, neighbors, counts: list[int], bandwidths: list[float]) -> np.ndarray:
+        """The bounded method's cleaning of `X` (`predict_from`) for every count of nearest neighbours
+        (ascending) and every bandwidth, in one pass over the neighbours (`posteriors.bounded_grid`):
+        (counts, bandwidths, *X's shape), each the bits that setting alone gives."""
+        distances, indices = neighbors
+        k = max(counts)
+        observed = np.asarray(as_rows(X), dtype=np.float64)
+        dtype = np.dtype(self.output_dtype or np.float64)
+        cleaned = np.empty((len(counts), len(bandwidths), len(observed), self.y_.shape[1]), dtype=dtype)
+        patch = (self.patch_radius, self.locality, self.target_shape_) if self.patch_radius else None
+        for rows in self._chunks(len(observed), k):
+            chunk = bounded_grid(  # reads the neighbours' values in place
+                self.targets_,
+                indices[rows, :k],
+                neighbor_weights(distances[rows, :k], self.weights),
+                observed[rows],
+                *self.noise,
+                bandwidths,
+                counts,
+                patch,
+            )
+            cleaned[:, :, rows] = _round_into(chunk, dtype) if self.output_dtype else chunk
+        return cleaned.reshape(len(counts), len(bandwidths), len(observed), *self.target_shape_)
+
+    def _chunks(self, rows: int, n_neighbors: int):
+        """Slices of at most `chunk_rows` rows, and at most CHUNK_VALUES neighbour values, with progress."""
+        step = max(1, min(self.chunk_rows, CHUNK_VALUES // (n_neighbors * self.y_.shape[1])))
+        starts = range(0, rows, step)
+        progress = "denoiser cleaning" if self.verbose else None
+        for start in tqdm(starts, desc=progress, disable=progress is None, unit="chunk"):
+            yield slice(start, start + step)
 
 
 def search_denoisers(
@@ -249,7 +268,8 @@ def search_denoisers(
     by `labels`): a `selection.candidates`-like table, PSNR's standard error as its std.
 
     Methods sharing a search (the noisy rows, or the clean targets with or without shifted copies) search
-    once, for their largest k.
+    once, for their largest k; the bounded method's settings that differ in k and bandwidth alone are
+    cleaned in one pass over the neighbours (`KNNDenoiser.predict_bounded`).
     """
     import pandas as pd
 
@@ -274,6 +294,9 @@ def search_denoisers(
         for method, settings in grid.methods.items():
             if (method in NOISE_AWARE) != aware or shifted not in settings.shifted_copies:
                 continue
+            bounded = method == "bounded"
+            counts = sorted(set(settings.n_neighbors))
+            passes = {}  # the bounded method's cleanings by (weights, radius, locality): one pass each
             for k, weights, bandwidth, radius, locality in itertools.product(
                 settings.n_neighbors,
                 settings.weights,
@@ -291,8 +314,15 @@ def search_denoisers(
                     patch_radius=radius,
                     locality=locality,
                 )
-                cleaned = model.predict_from(noisy[valid], neighbors)
-                bounded = method == "bounded"
+                if bounded:
+                    if (weights, radius, locality) not in passes:
+                        passes[weights, radius, locality] = model.predict_bounded(
+                            noisy[valid], neighbors, counts, list(settings.bandwidth)
+                        )
+                    every = passes[weights, radius, locality]
+                    cleaned = every[counts.index(k), settings.bandwidth.index(bandwidth)]
+                else:
+                    cleaned = model.predict_from(noisy[valid], neighbors)
                 rows.append(
                     {
                         "method": method,

@@ -94,7 +94,24 @@ def bounded_from_references(references, indices, w, observed, low, high, bandwid
     patch around the pixel, less the first neighbour's) / (locality x the noise's variance)), so that a
     neighbour counts where it looks like the reading and little elsewhere (whole numbers only).
     """
+    return bounded_grid(references, indices, w, observed, low, high, [bandwidth], [indices.shape[1]], patch)[
+        0, 0
+    ]
+
+
+def bounded_grid(references, indices, w, observed, low, high, bandwidths, counts, patch=None) -> np.ndarray:
+    """`bounded_from_references` for every bandwidth and every count of nearest neighbours (the first
+    `count` columns of `indices` and `w`) at once: (counts, bandwidths, queries, outputs). With tables,
+    one pass over the neighbours serves them all (the sums for fewer neighbours are the first ones made,
+    the patch weights are the same for every bandwidth), with the bits of one setting at a time."""
     observed = np.asarray(observed, dtype=np.float64)
+    counts = np.asarray(counts, dtype=np.int64)
+    if not (
+        len(counts) and counts[0] >= 1 and np.all(np.diff(counts) > 0) and counts[-1] <= indices.shape[1]
+    ):
+        raise ValueError(
+            f"counts {counts.tolist()} must rise from 1 to at most {indices.shape[1]} neighbours"
+        )
     whole = np.issubdtype(references.dtype, np.integer) and np.array_equal(observed, np.rint(observed))
     if whole and references.size and observed.size:
         lowest_value, highest_value = _value_range(references)
@@ -104,13 +121,23 @@ def bounded_from_references(references, indices, w, observed, low, high, bandwid
     if patch is not None and not tabulated:
         raise ValueError("local weights (a patch) need whole-number images and readings")
     if not tabulated:
-        return _bounded_posterior(
-            np.asarray(references, dtype=np.float64), indices, w, observed, low, high, bandwidth
-        )
+        values = np.asarray(references, dtype=np.float64)
+        return np.array(
+            [
+                [
+                    _bounded_posterior(values, indices[:, :k], w[:, :k], observed, low, high, b)
+                    for b in bandwidths
+                ]
+                for k in counts
+            ]
+        ).reshape(len(counts), len(bandwidths), *observed.shape)
     differences = np.arange(smallest, largest + 1, dtype=np.float64)
-    mass, shift = _bounded_terms(differences - high + 0.5, differences - low + 0.5, bandwidth)
+    tables = [_bounded_terms(differences - high + 0.5, differences - low + 0.5, b) for b in bandwidths]
+    mass, shift = np.array([m for m, _ in tables]), np.array([s for _, s in tables])
     if patch is None:
-        return _bounded_posterior_by_table(references, indices, w, observed, low, high, mass, shift, smallest)
+        return _bounded_posterior_by_table(
+            references, indices, w, observed, low, high, mass, shift, smallest, counts
+        )
     radius, locality, (height, width) = patch
     noise_mean, noise_variance = uniform_noise_moments(low, high)
     closeness = np.exp(
@@ -118,7 +145,20 @@ def bounded_from_references(references, indices, w, observed, low, high, bandwid
     )
     closeness = closeness.astype(np.float32).astype(np.float64)  # the same bits whatever the CPU's exp
     return _bounded_posterior_local(
-        references, indices, w, observed, low, high, mass, shift, closeness, smallest, radius, height, width
+        references,
+        indices,
+        w,
+        observed,
+        low,
+        high,
+        mass,
+        shift,
+        closeness,
+        smallest,
+        counts,
+        radius,
+        height,
+        width,
     )
 
 
@@ -170,32 +210,47 @@ def _bounded_posterior(references, indices, w, observed, low, high, bandwidth):
 
 
 @numba.njit(parallel=True, cache=True)
-def _bounded_posterior_by_table(references, indices, w, observed, low, high, mass, shift, smallest):
-    n, k = indices.shape
-    d = observed.shape[1]
-    estimate = np.empty((n, d))
+def _bounded_posterior_by_table(references, indices, w, observed, low, high, mass, shift, smallest, counts):
+    n = indices.shape[0]
+    bandwidths, d = mass.shape[0], observed.shape[1]
+    estimate = np.empty((len(counts), bandwidths, n, d))
     for i in numba.prange(n):
-        totals = np.zeros(d)
-        means = np.zeros(d)
+        totals, means = np.zeros((bandwidths, d)), np.zeros((bandwidths, d))
         reading = observed[i].astype(np.int64) - smallest
         weights = np.empty(d)
-        for t in range(k):
+        done = 0
+        for t in range(counts[-1]):
             weights[:] = w[i, t]
-            _add_neighbour(totals, means, weights, reading, references[indices[i, t]], mass, shift)
-        _estimates(estimate[i], totals, means, observed[i], low, high)
+            for b in range(bandwidths):
+                _add_neighbour(
+                    totals[b], means[b], weights, reading, references[indices[i, t]], mass[b], shift[b]
+                )
+            done = _estimates_at(estimate, done, t + 1, counts, i, totals, means, observed[i], low, high)
     return estimate
 
 
 @numba.njit(parallel=True, cache=True)
 def _bounded_posterior_local(
-    references, indices, w, observed, low, high, mass, shift, closeness, smallest, radius, height, width
+    references,
+    indices,
+    w,
+    observed,
+    low,
+    high,
+    mass,
+    shift,
+    closeness,
+    smallest,
+    counts,
+    radius,
+    height,
+    width,
 ):
     """`_bounded_posterior_by_table` with each neighbour's weight at each pixel multiplied by the product
     of `closeness` over the patch around it (one factor a pixel, 1 beyond the image), relative to the
     first neighbour's: a product of table entries in place of one exp of a sum a neighbour and pixel."""
-    n, k = indices.shape
-    d = height * width
-    estimate = np.empty((n, d))
+    n, bandwidths, d = indices.shape[0], mass.shape[0], height * width
+    estimate = np.empty((len(counts), bandwidths, n, d))
     side, padded_width = 2 * radius + 1, width + 2 * radius
     rows_run = (height + 2 * radius) * padded_width - 2 * radius
     columns_run = (height - 1) * padded_width + width
@@ -204,8 +259,9 @@ def _bounded_posterior_local(
         padded = np.ones((height + 2 * radius) * padded_width)
         across, column = np.empty(rows_run), np.empty(columns_run)  # at (y, x): [y * padded_width + x]
         local, first = np.empty(d), np.empty(d)
-        totals, means = np.zeros(d), np.zeros(d)
-        for t in range(k):
+        totals, means = np.zeros((bandwidths, d)), np.zeros((bandwidths, d))
+        done = 0
+        for t in range(counts[-1]):
             row, weight_t = references[indices[i, t]], w[i, t]
             for y in range(height):
                 for x in range(width):
@@ -231,8 +287,9 @@ def _bounded_posterior_local(
                     first[j] = 1.0 / local[j]
             for j in range(d):
                 local[j] = weight_t * local[j] * first[j]
-            _add_neighbour(totals, means, local, reading, row, mass, shift)
-        _estimates(estimate[i], totals, means, observed[i], low, high)
+            for b in range(bandwidths):
+                _add_neighbour(totals[b], means[b], local, reading, row, mass[b], shift[b])
+            done = _estimates_at(estimate, done, t + 1, counts, i, totals, means, observed[i], low, high)
     return estimate
 
 
@@ -247,11 +304,17 @@ def _add_neighbour(totals, means, weights, reading, row, mass, shift):
 
 
 @numba.njit(inline="always")
-def _estimates(estimate, totals, means, observed, low, high):
-    for j in range(len(totals)):
-        estimate[j] = _bounded_estimate(
-            totals[j], means[j], observed[j] - high + 0.5, observed[j] - low + 0.5
-        )
+def _estimates_at(estimate, done, added, counts, i, totals, means, observed, low, high):
+    """Query i's estimates for every bandwidth once `added` neighbours are summed, if a count asks for
+    them (`counts` ascending, the first `done` already written); returns how many are written now."""
+    while done < len(counts) and counts[done] == added:
+        for b in range(totals.shape[0]):
+            for j in range(totals.shape[1]):
+                estimate[done, b, i, j] = _bounded_estimate(
+                    totals[b, j], means[b, j], observed[j] - high + 0.5, observed[j] - low + 0.5
+                )
+        done += 1
+    return done
 
 
 @numba.njit(cache=True)

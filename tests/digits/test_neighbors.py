@@ -1,3 +1,4 @@
+import itertools
 import pickle
 
 import numpy as np
@@ -215,6 +216,31 @@ def test_local_weights_are_the_patch_formula(radius):
         )
         expected = _bounded_estimate(total, mean, lowest, highest)
         assert ours[i, j] == pytest.approx(expected, rel=1e-6)  # the factors are rounded to float32
+
+
+@pytest.mark.parametrize("patch", [None, (1, 0.8, (6, 5))])
+@pytest.mark.parametrize("readings", ["whole", "fractional"])
+def test_one_pass_for_several_counts_and_bandwidths_gives_the_bits_of_each_setting(patch, readings):
+    from homl.digits.posteriors import bounded_from_references, bounded_grid
+
+    if patch and readings == "fractional":
+        pytest.skip("local weights need whole-number readings")
+    rng = np.random.default_rng(9)
+    clean = rng.integers(0, 256, (60, 30)).astype(np.uint8)
+    observed = (clean[:5].astype(np.int64) + rng.integers(0, 100, (5, 30))).astype(float)
+    observed += 0.25 if readings == "fractional" else 0
+    indices, weights = rng.integers(0, 60, (5, 9)), rng.random((5, 9))
+    counts, bandwidths = [2, 5, 9], [0.5, 2.0, 4.0]
+    grid = bounded_grid(clean, indices, weights, observed, 0, 100, bandwidths, counts, patch)
+    assert grid.shape == (3, 3, 5, 30)
+    for (c, count), (b, bandwidth) in itertools.product(enumerate(counts), enumerate(bandwidths)):
+        one = bounded_from_references(
+            clean, indices[:, :count], weights[:, :count], observed, 0, 100, bandwidth, patch
+        )
+        np.testing.assert_array_equal(grid[c, b], one)
+    for wrong in ([5, 2], [0, 3], [10], []):
+        with pytest.raises(ValueError, match="counts"):
+            bounded_grid(clean, indices, weights, observed, 0, 100, bandwidths, wrong, patch)
 
 
 def test_each_neighbour_counts_where_it_looks_like_the_reading():
