@@ -326,9 +326,12 @@ def rim_data():
 
 def test_references_zero_on_the_rim_are_compared_on_the_other_columns_exactly(monkeypatch, integer_kernel):
     monkeypatch.setattr(flat_space, "SPLIT_MIN_QUERIES", 0)
+    monkeypatch.setattr(flat_space, "CONVERT_ROWS", 300)  # the common columns gathered in 7 blocks
     queries, references = rim_data()
     flat = flat_space.FlatSpace(references, squared_norms(references))
     assert [part.values.shape for part in flat.parts()] == [(1998, 8 * 8), (2, 12 * 12)]
+    plain = flat.parts()[0]
+    np.testing.assert_array_equal(plain.values, references[plain.rows][:, plain.columns])
     approx, nearest = flat.search(queries.astype(np.float32), 20)
     exact = ((queries[:, None].astype(np.float64) - references[nearest]) ** 2).sum(axis=2)
     assert (np.abs(approx - exact) <= flat.rounding(squared_norms(queries))[:, None]).all()
