@@ -16,7 +16,7 @@ BENCH = REPO / "bench"
 def measured_files(benchmark: str) -> list[str]:
     """The files whose change makes `bench/results/BENCHMARK.json` stale: the benchmark, bench/timing.py,
     the project code they import, and what the benchmark runs besides (the pipeline, the install, the
-    `homl` command)."""
+    `homl` command and the models it loads)."""
     scripts = [BENCH / f"{benchmark}.py"]
     extra = []
     if benchmark in ("pipeline_timing", "quick_run", "stage_overhead"):
@@ -26,9 +26,18 @@ def measured_files(benchmark: str) -> list[str]:
     elif benchmark == "setup_time":
         extra = ["pyproject.toml", "uv.lock", "Makefile"]
     elif benchmark == "commands":
-        scripts.append(REPO / "homl" / "cli.py")
+        scripts += [REPO / "homl" / "cli.py", *model_modules()]
     files = {file for script in scripts for file in import_closure(script, REPO)} | {BENCH / "timing.py"}
     return sorted({file.relative_to(REPO).as_posix() for file in files} | set(extra))
+
+
+def model_modules() -> list[Path]:
+    """The modules of the classes a saved model may hold (`io.TRUSTED_GLOBALS`): what loading one
+    imports, which no import statement of the `homl` command names."""
+    from homl.core import io
+
+    modules = {name.rsplit(".", 1)[0] for name in io.TRUSTED_GLOBALS if name.startswith("homl.")}
+    return sorted(REPO / f"{module.replace('.', '/')}.py" for module in modules)
 
 
 def artifact_hashes(revision: str) -> dict[str, str]:
