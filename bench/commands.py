@@ -23,7 +23,7 @@ from homl.core import io, pipeline
 from homl.data import mnist
 
 RESULTS = RESULTS_DIR / "commands.json"
-BATCH = 200
+BATCH = 1000  # enough that the work after loading, not two start-ups' spread, sets the images per second
 REPEATS = 3
 HOML = str(Path(sys.executable).parent / "homl")
 # Runs one command and prints its wall seconds (from its start to its exit, this parent's own start-up left
