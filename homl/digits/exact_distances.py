@@ -73,7 +73,7 @@ def float_squared_distances(
     """Each float64 query's squared distance to each of its `columns` of `references` (any numeric type),
     as |r|^2 - 2 q.r + |q|^2, each dot product summed in LANES partial sums added pairwise at the end: one
     order on every CPU (no fast-math reordering), where BLAS's order depends on the CPU's kernels. Reading
-    each reference row in place costs a third of gathering its float64 copy first."""
+    each reference row in place takes about 0.6 of the time of gathering its float64 copy first (1.7x)."""
     n, count = columns.shape
     width = queries.shape[1]
     whole = width - width % LANES

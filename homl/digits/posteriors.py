@@ -94,9 +94,8 @@ def bounded_from_references(references, indices, w, observed, low, high, bandwid
     patch around the pixel, less the first neighbour's) / (locality x the noise's variance)), so that a
     neighbour counts where it looks like the reading and little elsewhere (whole numbers only).
     """
-    return bounded_grid(references, indices, w, observed, low, high, [bandwidth], [indices.shape[1]], patch)[
-        0, 0
-    ]
+    grid = bounded_grid(references, indices, w, observed, low, high, [bandwidth], [indices.shape[1]], patch)
+    return grid[0, 0]
 
 
 def bounded_grid(references, indices, w, observed, low, high, bandwidths, counts, patch=None) -> np.ndarray:
@@ -144,21 +143,9 @@ def bounded_grid(references, indices, w, observed, low, high, bandwidths, counts
         -((differences - noise_mean) ** 2) / ((2 * radius + 1) ** 2 * locality * noise_variance)
     )
     closeness = closeness.astype(np.float32).astype(np.float64)  # the same bits whatever the CPU's exp
+    local = (closeness, radius, height, width)
     return _bounded_posterior_local(
-        references,
-        indices,
-        w,
-        observed,
-        low,
-        high,
-        mass,
-        shift,
-        closeness,
-        smallest,
-        counts,
-        radius,
-        height,
-        width,
+        references, indices, w, observed, low, high, mass, shift, smallest, counts, local
     )
 
 
@@ -231,24 +218,13 @@ def _bounded_posterior_by_table(references, indices, w, observed, low, high, mas
 
 @numba.njit(parallel=True, cache=True)
 def _bounded_posterior_local(
-    references,
-    indices,
-    w,
-    observed,
-    low,
-    high,
-    mass,
-    shift,
-    closeness,
-    smallest,
-    counts,
-    radius,
-    height,
-    width,
+    references, indices, w, observed, low, high, mass, shift, smallest, counts, local
 ):
     """`_bounded_posterior_by_table` with each neighbour's weight at each pixel multiplied by the product
     of `closeness` over the patch around it (one factor a pixel, 1 beyond the image), relative to the
-    first neighbour's: a product of table entries in place of one exp of a sum a neighbour and pixel."""
+    first neighbour's: a product of table entries in place of one exp of a sum a neighbour and pixel.
+    `local` = (closeness, radius, image height, image width)."""
+    closeness, radius, height, width = local
     n, bandwidths, d = indices.shape[0], mass.shape[0], height * width
     estimate = np.empty((len(counts), bandwidths, n, d))
     side, padded_width = 2 * radius + 1, width + 2 * radius
