@@ -130,9 +130,9 @@ def kneighbors(
     them costs more, and for many neighbours, whose far k-th leaves the bounds little to rule out.
     `subspace_dims` (None: chosen from SUBSPACE_DIMS by the variance left out), `few_queries` and `bounds`
     set the speed, never the neighbours (on float rows the paths' distances may differ by about 1e-14:
-    small batches sum their products with numpy, large ones in `float_squared_distances`' fixed order). `reference_norms`: `squared_norms(references)`, and
-    `kept_bounds`: a dict in which the bounds built for the references are kept; both for a model that
-    searches the same references again and again.
+    small batches sum their products with numpy, large ones in `float_squared_distances`' fixed order).
+    `reference_norms`: `squared_norms(references)`, and `kept_bounds`: a dict in which the bounds built
+    for the references are kept; both for a model that searches the same references again and again.
     """
     queries, references = _as_rows(queries), _as_rows(references)
     if not 1 <= k <= len(references):
