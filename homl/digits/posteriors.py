@@ -143,9 +143,9 @@ def bounded_grid(references, indices, w, observed, low, high, bandwidths, counts
         -((differences - noise_mean) ** 2) / ((2 * radius + 1) ** 2 * locality * noise_variance)
     )
     closeness = closeness.astype(np.float32).astype(np.float64)  # the same bits whatever the CPU's exp
-    local = (closeness, radius, height, width)
+    patch_table = (closeness, radius, height, width)
     return _bounded_posterior_local(
-        references, indices, w, observed, low, high, mass, shift, smallest, counts, local
+        references, indices, w, observed, low, high, mass, shift, smallest, counts, patch_table
     )
 
 
@@ -218,13 +218,13 @@ def _bounded_posterior_by_table(references, indices, w, observed, low, high, mas
 
 @numba.njit(parallel=True, cache=True)
 def _bounded_posterior_local(
-    references, indices, w, observed, low, high, mass, shift, smallest, counts, local
+    references, indices, w, observed, low, high, mass, shift, smallest, counts, patch_table
 ):
     """`_bounded_posterior_by_table` with each neighbour's weight at each pixel multiplied by the product
     of `closeness` over the patch around it (one factor a pixel, 1 beyond the image), relative to the
     first neighbour's: a product of table entries in place of one exp of a sum a neighbour and pixel.
-    `local` = (closeness, radius, image height, image width)."""
-    closeness, radius, height, width = local
+    `patch_table` = (closeness, radius, image height, image width)."""
+    closeness, radius, height, width = patch_table
     n, bandwidths, d = indices.shape[0], mass.shape[0], height * width
     estimate = np.empty((len(counts), bandwidths, n, d))
     side, padded_width = 2 * radius + 1, width + 2 * radius
